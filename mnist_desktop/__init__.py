@@ -1,0 +1,26 @@
+"""mnist-desktop: download, verify, inspect, clean, augment and export MNIST-style datasets.
+
+The public API is re-exported here; everything in :mod:`mnist_desktop.core`
+works without Qt or a display.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .core.dataset import Dataset, Split, load_dataset, load_files
+from .core.errors import DatasetError, IdxFormatError, MnistDesktopError
+from .core.idx import read_idx, write_idx
+
+__all__ = [
+    "__version__",
+    "Dataset",
+    "DatasetError",
+    "IdxFormatError",
+    "MnistDesktopError",
+    "Split",
+    "load_dataset",
+    "load_files",
+    "read_idx",
+    "write_idx",
+]

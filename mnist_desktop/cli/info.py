@@ -1,0 +1,108 @@
+"""``mnist-desktop info``: what a dataset or a set of IDX files contains."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+
+
+from ..core.dataset import Dataset, load_dataset, sha256_file
+from ..core.idx import read_idx
+from ..core.stats import label_counts, pixel_stats
+from ._source import add_source_argument
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "info", help="counts, shapes, pixel statistics, label counts and SHA-256 of a dataset or IDX files",
+        description="Describe a dataset (--source) or individual IDX files: per split the count, shape, "
+                    "dtype, pixel min/max/mean/std, label counts and the SHA-256 of each file.")
+    add_source_argument(p, default=None)
+    p.add_argument("files", nargs="*", metavar="FILE", help="IDX files to describe (gzip or not)")
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    p.set_defaults(func=run, parser=p)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.files and args.source:
+        args.parser.error("give either --source or FILE arguments, not both")
+    report = describe_files(args.files) if args.files else describe_dataset(load_dataset(args.source or "sample"))
+    print(json.dumps(report, indent=2, ensure_ascii=False) if args.json else format_report(report))
+    return 0
+
+
+def describe_dataset(ds: Dataset) -> dict:
+    """The info report of a loaded dataset as plain JSON-able data."""
+    splits = {}
+    for name, split in ds.splits.items():
+        splits[name] = {
+            "count": len(split),
+            "shape": list(split.images.shape),
+            "dtype": str(split.images.dtype),
+            "pixels": pixel_stats(split.images),
+            "label_counts": label_counts(split.labels, len(ds.class_names)),
+            "files": [_file_entry(p) for p in split.files],
+        }
+    return {"dataset": ds.key, "title": ds.title, "source": ds.source,
+            "class_names": list(ds.class_names), "total": len(ds), "splits": splits}
+
+
+def describe_files(paths: list[str]) -> dict:
+    """The info report of individual IDX files."""
+    entries = []
+    for path in paths:
+        arr = read_idx(path)
+        entry = _file_entry(Path(path))
+        entry.update({"shape": list(arr.shape), "dtype": str(arr.dtype), "values": pixel_stats(arr)})
+        if arr.ndim == 1 and arr.dtype.kind in "iu" and arr.size and arr.min() >= 0:
+            entry["label_counts"] = label_counts(arr, int(arr.max()) + 1)
+        entries.append(entry)
+    return {"files": entries}
+
+
+def _file_entry(path: Path) -> dict:
+    return {"path": str(path), "bytes": os.path.getsize(path), "sha256": sha256_file(path)}
+
+
+def format_report(report: dict) -> str:
+    """Human-readable text for a report from describe_dataset / describe_files."""
+    lines: list[str] = []
+    if "splits" in report:
+        lines += [f"{report['title']}  [{report['dataset']}]",
+                  f"source:  {report['source']}",
+                  f"classes: {', '.join(report['class_names'])}",
+                  f"total:   {report['total']:,} images"]
+        for name, s in report["splits"].items():
+            lines += ["", f"{name}: {s['count']:,} images, {'x'.join(map(str, s['shape'][1:]))} {s['dtype']}",
+                      "  pixels: " + _stats_text(s["pixels"], scale=s["dtype"] == "uint8"),
+                      "  labels: " + _counts_text(s["label_counts"], report["class_names"])]
+            lines += ["  " + _file_text(f) for f in s["files"]]
+    for f in report.get("files", []):
+        lines += [f"{f['path']}",
+                  f"  shape {'x'.join(map(str, f['shape']))} {f['dtype']}, {f['bytes']:,} bytes",
+                  "  values: " + _stats_text(f["values"], scale=f["dtype"] == "uint8" and len(f["shape"]) > 1),
+                  f"  sha256 {f['sha256']}"]
+        if "label_counts" in f:
+            lines.append("  counts: " + _counts_text(f["label_counts"], None))
+    return "\n".join(lines)
+
+
+def _stats_text(st: dict, *, scale: bool) -> str:
+    text = f"min {st['min']:g}, max {st['max']:g}, mean {st['mean']:.4f}, std {st['std']:.4f}"
+    if scale:
+        text += f" (on 0..1: mean {st['mean'] / 255:.4f}, std {st['std'] / 255:.4f})"
+    return text
+
+
+def _counts_text(counts: list[int], names: list[str] | None) -> str:
+    labels = names if names else [str(i) for i in range(len(counts))]
+    return "  ".join(f"{lab}: {c:,}" for lab, c in zip(labels, counts))
+
+
+def _file_text(f: dict) -> str:
+    return f"file: {f['path']}  {f['bytes']:,} bytes  sha256 {f['sha256']}"
+
+
+__all__ = ["register", "run", "describe_dataset", "describe_files", "format_report"]

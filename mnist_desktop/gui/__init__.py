@@ -1,0 +1,1 @@
+"""The Qt side (PySide6, pyqtgraph, superqt). Imports core, never the reverse."""

@@ -1,0 +1,33 @@
+"""Shared fixtures. Tests never touch the network nor ../shared."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def sample_dir() -> Path:
+    """The embedded sample shipped in resources/ (real MNIST test set)."""
+    from mnist_desktop.core.paths import sample_dir
+
+    return sample_dir()
+
+
+@pytest.fixture(scope="session")
+def sample_dataset():
+    from mnist_desktop import load_dataset
+
+    return load_dataset("sample")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(tmp_path_factory, monkeypatch):
+    """Each test gets its own empty data folder, never the user's."""
+    monkeypatch.setenv("MNIST_DESKTOP_DATA", str(tmp_path_factory.mktemp("data")))
