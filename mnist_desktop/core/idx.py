@@ -45,7 +45,8 @@ _GZIP_MAGIC = b"\x1f\x8b"
 # S bytes holds at most ~1032*S bytes; anything claiming more is rejected
 # before allocating.
 _MAX_DEFLATE_RATIO = 1032
-_CHUNK = 1 << 20
+_CHUNK = 1 << 18  # compressed bytes read at a time
+_OUT_CHUNK = 1 << 20  # decompressed bytes per zlib call: bounds the temporary copy
 
 Source = Union[str, os.PathLike, bytes, bytearray, memoryview, BinaryIO]
 
@@ -222,7 +223,7 @@ class _Inflater:
                         f"{self._name}: the gzip data is cut off before its end "
                         "(the file is truncated, e.g. an incomplete download)")
             try:
-                chunk = self._d.decompress(src, n - pos)
+                chunk = self._d.decompress(src, min(n - pos, _OUT_CHUNK))
             except zlib.error as exc:
                 raise IdxFormatError(f"{self._name}: the gzip data is corrupt ({exc})") from None
             out[pos:pos + len(chunk)] = chunk
