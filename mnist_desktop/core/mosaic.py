@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["make_mosaic", "mosaic_shape"]
+__all__ = ["make_mosaic", "mosaic_shape", "labeled_mosaic", "tile_origin"]
 
 
 def mosaic_shape(n: int, cols: int, tile: tuple[int, int], gap: int) -> tuple[int, int]:
@@ -18,23 +18,73 @@ def mosaic_shape(n: int, cols: int, tile: tuple[int, int], gap: int) -> tuple[in
     return rows * (th + gap) + gap, cols * (tw + gap) + gap
 
 
-def make_mosaic(images: np.ndarray, cols: int, *, gap: int = 2, fill: int | float = 0,
+def make_mosaic(images: np.ndarray, cols: int, *, gap: int = 2, fill=0,
                 out: np.ndarray | None = None) -> np.ndarray:
-    """Lay ``images`` (N, H, W) out row by row, ``cols`` per row, ``gap`` pixels apart.
+    """Lay ``images`` (N, H, W[, C]) out row by row, ``cols`` per row, ``gap`` pixels apart.
 
     Vectorised: one reshape/transpose copy, no Python loop per tile. Tile i
-    has its top-left corner at ``(gap + (i // cols) * (H + gap),
-    gap + (i % cols) * (W + gap))``.
+    has its top-left corner at :func:`tile_origin`. A trailing channel axis
+    (RGB) is carried through.
     """
-    n, th, tw = images.shape
+    n, th, tw = images.shape[:3]
+    extra = images.shape[3:]
     rows = max(1, -(-n // cols))
-    shape = mosaic_shape(n, cols, (th, tw), gap)
+    shape = mosaic_shape(n, cols, (th, tw), gap) + extra
     if out is None or out.shape != shape or out.dtype != images.dtype:
         out = np.empty(shape, images.dtype)
-    out.fill(fill)
-    cells = out[gap:, gap:].reshape(rows, th + gap, cols, tw + gap)[:, :th, :, :tw]
-    full = (n // cols) * cols
-    cells[: n // cols] = images[:full].reshape(n // cols, cols, th, tw).transpose(0, 2, 1, 3)
+    out[...] = fill
+    cells = out[gap:, gap:].reshape(rows, th + gap, cols, tw + gap, *extra)[:, :th, :, :tw]
+    full_rows = n // cols
+    full = full_rows * cols
+    cells[:full_rows] = images[:full].reshape(full_rows, cols, th, tw, *extra).swapaxes(1, 2)
     if full < n:
-        cells[n // cols, :, : n - full] = images[full:].transpose(1, 0, 2)
+        cells[full_rows, :, : n - full] = images[full:].swapaxes(0, 1)
     return out
+
+
+def tile_origin(i: int, cols: int, tile: tuple[int, int], gap: int) -> tuple[int, int]:
+    """(row, column) pixel of tile ``i``'s top-left corner in a mosaic."""
+    r, c = divmod(i, cols)
+    return gap + r * (tile[0] + gap), gap + c * (tile[1] + gap)
+
+
+def _pack_rgba(rgb) -> np.ndarray:
+    """RGB triple(s) -> opaque RGBA packed in native-endian uint32 (one word a pixel)."""
+    rgba = np.concatenate([np.asarray(rgb, np.uint8).reshape(-1, 3),
+                           np.full((np.asarray(rgb).size // 3, 1), 255, np.uint8)], axis=1)
+    return rgba.view(np.uint32).reshape(np.shape(rgb)[:-1])
+
+
+#: grey value -> opaque RGBA word
+_GREY_LUT = _pack_rgba(np.repeat(np.arange(256, dtype=np.uint8)[:, None], 3, axis=1))
+
+
+def labeled_mosaic(images: np.ndarray, labels: np.ndarray, strips: np.ndarray, cols: int, *,
+                   gap: int = 2, fill=(0, 0, 0), flagged: np.ndarray | None = None,
+                   flag_color=(235, 64, 52)) -> np.ndarray:
+    """RGBA mosaic (H, W, 4) uint8 of grey ``images`` (N, h, w) uint8, each above its label strip.
+
+    Pixels are handled as packed 32-bit words, so each copy moves one element
+    per pixel instead of three or four: a 1,024-tile page takes a few ms.
+
+    Parameters
+    ----------
+    strips
+        (n_classes, S, w, 3) uint8 label strips (see ``glyphs.label_strips``).
+    flagged
+        Boolean (N,) mask of tiles to outline in ``flag_color`` (drawn in the gap).
+    """
+    n, th, tw = images.shape
+    packed_strips = _pack_rgba(strips)
+    sh = packed_strips.shape[1]
+    cells = np.empty((n, th + sh, tw), np.uint32)
+    np.take(_GREY_LUT, images, out=cells[:, :th])
+    np.take(packed_strips, labels, axis=0, out=cells[:, th:])
+    out = make_mosaic(cells, cols, gap=gap, fill=_pack_rgba(fill))
+    if flagged is not None and gap > 0:
+        color = _pack_rgba(flag_color)
+        for i in np.flatnonzero(flagged):
+            y, x = tile_origin(int(i), cols, (th + sh, tw), gap)
+            out[y - 1:y + th + sh + 1, [x - 1, x + tw]] = color
+            out[[y - 1, y + th + sh], x - 1:x + tw + 1] = color
+    return out.view(np.uint8).reshape(*out.shape, 4)

@@ -30,3 +30,17 @@ def pixel_stats(images: np.ndarray) -> dict[str, float]:
 def label_counts(labels: np.ndarray, n_classes: int) -> list[int]:
     """How many samples each class 0..n_classes-1 has."""
     return np.bincount(labels.astype(np.intp, copy=False), minlength=n_classes).tolist()
+
+
+def class_sums(images: np.ndarray, labels: np.ndarray, n_classes: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per-class pixel sums (n_classes, h, w) float64 and counts (n_classes,).
+
+    Means for any combination of splits are sums of these divided by counts,
+    so the statistics panel never rescans the images when the filter changes.
+    """
+    sums = np.zeros((n_classes, *images.shape[1:]), np.float64)
+    for k in range(n_classes):
+        members = images[labels == k]
+        if len(members):
+            sums[k] = members.sum(axis=0, dtype=np.uint64)
+    return sums, np.bincount(labels, minlength=n_classes)[:n_classes]

@@ -4,34 +4,56 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 
 def run_app(source: str | None = None, recipe: str | None = None, screenshot: str | None = None) -> int:
     """Open the main window on ``source`` (default: the best data at hand).
 
-    With ``screenshot``, render offscreen at 1400x900, save a PNG and exit 0.
+    The window appears at once; the data loads in a worker. With
+    ``screenshot``, render at 1400x900 once the data is shown, save a PNG and
+    exit 0 (works offscreen).
     """
     if screenshot and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QEventLoop, QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from ..core.dataset import best_source, load_dataset
+    from ..core.dataset import best_source
     from .main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("mnist-desktop")
     app.setOrganizationName("mnist-desktop")
-    window = MainWindow()
-    window.resize(1400, 900)
-    window.set_dataset(load_dataset(source or best_source()))
+    if screenshot:  # a fresh default layout, not the user's remembered one
+        scratch = tempfile.TemporaryDirectory()
+        settings = QSettings(str(Path(scratch.name) / "settings.ini"), QSettings.Format.IniFormat)
+    else:
+        settings = QSettings()
+    window = MainWindow(settings)
     if screenshot:
-        window.show()
-        app.processEvents()
-        out = Path(screenshot)
-        if not window.grab().save(str(out)):
-            print(f"error: {out}: could not write the screenshot", file=sys.stderr)
-            return 1
-        return 0
+        window.resize(1400, 900)
     window.show()
-    return app.exec()
+    job = window.open_source(source or best_source())
+    if not screenshot:
+        return app.exec()
+    loop = QEventLoop()
+    outcome: list[str] = []
+    window.dataset_loaded.connect(lambda _ds: (outcome.append("ok"), loop.quit()))
+    window.load_failed.connect(lambda msg: (outcome.append(msg), loop.quit()))
+    if job.running:
+        QTimer.singleShot(60000, loop.quit)
+        loop.exec()
+    if outcome != ["ok"]:
+        print(f"error: {outcome[0] if outcome else 'loading timed out'}", file=sys.stderr)
+        window.close()
+        return 1
+    app.processEvents()
+    out = Path(screenshot)
+    ok = window.grab().save(str(out))
+    window.close()
+    if not ok:
+        print(f"error: {out}: could not write the screenshot", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,64 @@
+"""The central area: the grid with a page navigation bar under it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
+
+from .grid_view import GridView
+
+
+class GridPage(QWidget):
+    """Grid plus previous/next buttons, a page number box and the shown count.
+
+    Signals
+    -------
+    page_requested(int)
+        Zero-based page the user asked for.
+    """
+
+    page_requested = Signal(int)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.grid = GridView()
+        self.prev_button = QPushButton("◀ Previous")
+        self.prev_button.setToolTip("Previous page (PgUp)")
+        self.next_button = QPushButton("Next ▶")
+        self.next_button.setToolTip("Next page (PgDn)")
+        self.page_box = QSpinBox()
+        self.page_box.setMinimum(1)
+        self.page_box.setKeyboardTracking(False)
+        self.page_total = QLabel("of 1")
+        self.shown = QLabel("")
+        bar = QHBoxLayout()
+        bar.addWidget(self.prev_button)
+        bar.addWidget(QLabel("Page"))
+        bar.addWidget(self.page_box)
+        bar.addWidget(self.page_total)
+        bar.addWidget(self.next_button)
+        bar.addStretch(1)
+        bar.addWidget(self.shown)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 4)
+        layout.addWidget(self.grid, 1)
+        layout.addLayout(bar)
+        self._page = 0
+        self.prev_button.clicked.connect(lambda: self.page_requested.emit(self._page - 1))
+        self.next_button.clicked.connect(lambda: self.page_requested.emit(self._page + 1))
+        self.page_box.valueChanged.connect(self._on_page_box_changed)
+
+    def set_page_info(self, page: int, pages: int, shown: int, total: int) -> None:
+        self._page = page
+        self.page_box.blockSignals(True)
+        self.page_box.setMaximum(pages)
+        self.page_box.setValue(page + 1)
+        self.page_box.blockSignals(False)
+        self.page_total.setText(f"of {pages:,}")
+        self.prev_button.setEnabled(page > 0)
+        self.next_button.setEnabled(page < pages - 1)
+        self.shown.setText(f"{shown:,} of {total:,} images shown")
+
+    def _on_page_box_changed(self, value: int) -> None:
+        if value - 1 != self._page:
+            self.page_requested.emit(value - 1)

@@ -1,0 +1,1 @@
+"""Side panels: widgets bound to state, holding no logic of their own."""

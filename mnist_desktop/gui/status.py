@@ -1,0 +1,47 @@
+"""Status bar: dataset, selection, hovered pixel, and progress of background work."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
+
+from ..core.dataset import Dataset
+
+
+class StatusBar(QStatusBar):
+    """Permanent fields plus a progress bar shown while something loads."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.dataset_label = QLabel("No data")
+        self.selection_label = QLabel("")
+        self.hover_label = QLabel("")
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(200)
+        self.progress.hide()
+        self.addWidget(self.dataset_label)
+        self.addWidget(self.selection_label, 1)
+        self.addPermanentWidget(self.hover_label)
+        self.addPermanentWidget(self.progress)
+
+    def set_dataset(self, ds: Dataset) -> None:
+        parts = ", ".join(f"{name} {len(s):,}" for name, s in ds.splits.items())
+        self.dataset_label.setText(f"{ds.title} ({parts})  ")
+
+    def set_selection(self, text: str | None) -> None:
+        self.selection_label.setText(f"Selected: {text}" if text else "")
+
+    def set_hover(self, text: str) -> None:
+        self.hover_label.setText(text)
+
+    def show_busy(self, message: str) -> None:
+        self.showMessage(message)
+        self.progress.setRange(0, 0)
+        self.progress.show()
+
+    def set_progress(self, done, total) -> None:
+        self.progress.setRange(0, 1000)
+        self.progress.setValue(int(1000 * done / total) if total else 0)
+
+    def show_idle(self) -> None:
+        self.clearMessage()
+        self.progress.hide()
