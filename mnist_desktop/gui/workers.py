@@ -47,7 +47,7 @@ class Job(QObject):
             kwargs["cancel"] = self.cancel_event
         self.running = False
         # signals are connected before start(), as superqt asks
-        self._worker = create_worker(fn, *args, _start_thread=False, **kwargs)
+        self._worker = create_worker(fn, *args, _start_thread=False, _ignore_errors=True, **kwargs)
         self._worker.returned.connect(self.succeeded.emit)
         self._worker.errored.connect(self.failed.emit)
         self._worker.finished.connect(self._on_worker_finished)

@@ -1,0 +1,43 @@
+"""GUI fixtures: a real main window on the embedded sample, isolated settings, no leaked threads."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings, QThreadPool
+
+
+@pytest.fixture
+def settings(tmp_path):
+    """QSettings in a temporary ini file, never the user's."""
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def make_window(qtbot, settings):
+    """Factory for main windows; each is closed at teardown, and no worker may outlive it."""
+    from mnist_desktop.gui.main_window import MainWindow
+
+    windows = []
+
+    def make(settings_=None):
+        w = MainWindow(settings_ if settings_ is not None else settings)
+        qtbot.addWidget(w)
+        w.resize(1400, 900)
+        w.show()
+        windows.append(w)
+        return w
+
+    yield make
+    for w in windows:
+        w.close()
+    pool = QThreadPool.globalInstance()
+    assert pool.activeThreadCount() == 0, "a test left a worker thread running after its window closed"
+
+
+@pytest.fixture
+def window(make_window, qtbot):
+    """A main window showing the embedded sample."""
+    w = make_window()
+    with qtbot.waitSignal(w.dataset_loaded, timeout=20000):
+        w.open_source("sample")
+    return w

@@ -1,0 +1,151 @@
+"""Drive the real main window as a user would (offscreen)."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent, QImage
+
+from mnist_desktop import write_idx
+
+COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
+
+
+def test_opens_on_sample_and_shows_all_images(window):
+    assert len(window.browser.visible) == 10000
+    assert window.page.shown.text() == "10,000 of 10,000 images shown"
+    assert window.grid.count == window.page_size
+    assert window.page.page_total.text() == f"of {-(-10000 // window.page_size)}"
+    assert "MNIST test set" in window.status.dataset_label.text()
+    # the mosaic really holds the first image's pixels in the top-left tile
+    gap = window.grid.gap
+    tile = window.grid.image.image[gap:gap + 28, gap:gap + 28, 0]
+    np.testing.assert_array_equal(tile, window.dataset.images[0])
+
+
+def test_label_filter_shows_real_class_counts(window, qtbot):
+    panel = window.filter_panel
+    panel.set_all_labels(False)
+    assert window.page.shown.text() == "0 of 10,000 images shown"
+    assert window.grid.count == 0
+    qtbot.mouseClick(panel.label_buttons[3], Qt.MouseButton.LeftButton)
+    assert window.page.shown.text() == f"{COUNTS[3]:,} of 10,000 images shown"
+    assert set(window.dataset.labels[window.browser.visible]) == {3}
+    qtbot.mouseClick(panel.label_buttons[5], Qt.MouseButton.LeftButton)
+    assert len(window.browser.visible) == COUNTS[3] + COUNTS[5]
+    assert window.stats.counts.tolist() == [0, 0, 0, COUNTS[3], 0, COUNTS[5], 0, 0, 0, 0]
+
+
+def test_keyboard_moves_selection_and_pages(window, qtbot):
+    grid = window.grid
+    grid.setFocus()
+    cols, size = window.columns, window.page_size
+    qtbot.keyClick(grid, Qt.Key.Key_Right)
+    assert window.browser.selected == 1
+    qtbot.keyClick(grid, Qt.Key.Key_Down)
+    assert window.browser.selected == 1 + cols
+    qtbot.keyClick(grid, Qt.Key.Key_Left)
+    assert window.browser.selected == cols
+    qtbot.keyClick(grid, Qt.Key.Key_PageDown)
+    assert window.browser.selected == cols + size and window.browser.page == 1
+    assert window.page.page_box.value() == 2
+    qtbot.keyClick(grid, Qt.Key.Key_End)
+    assert window.browser.selected == 9999
+    qtbot.keyClick(grid, Qt.Key.Key_Home)
+    assert window.browser.selected == 0 and window.browser.page == 0
+    assert "#0" in window.detail.title.text()
+
+
+def test_next_button_turns_the_page(window, qtbot):
+    qtbot.mouseClick(window.page.next_button, Qt.MouseButton.LeftButton)
+    assert window.browser.page == 1
+    first = window.browser.page_indices()[0]
+    assert first == window.page_size
+    gap = window.grid.gap
+    np.testing.assert_array_equal(window.grid.image.image[gap:gap + 28, gap:gap + 28, 0],
+                                  window.dataset.images[first])
+    assert not window.page.next_button.isEnabled() or window.browser.page_count > 2
+
+
+def test_clicking_a_tile_selects_it_and_fills_detail(window, qtbot):
+    grid = window.grid
+    position = 2 * window.columns + 5
+    centre = grid.cell_rect(position).center()
+    scene_point = grid.box.mapViewToScene(QPointF(centre.x(), centre.y()))
+    widget_point = grid.mapFromScene(scene_point)
+    qtbot.mouseClick(grid.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(widget_point.x(), widget_point.y()))
+    qtbot.waitUntil(lambda: window.browser.selected == position, timeout=3000)
+    label = int(window.dataset.labels[position])
+    assert f"#{position}" in window.detail.title.text()
+    assert f"<b>{label}</b>" in window.detail.title.text()
+    np.testing.assert_array_equal(window.detail.image.image, window.dataset.images[position])
+
+
+def test_drop_a_folder_opens_it(window, qtbot, tmp_path, sample_dataset):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    write_idx(folder / "train-images-idx3-ubyte.gz", sample_dataset.images[:120])
+    write_idx(folder / "train-labels-idx1-ubyte.gz", sample_dataset.labels[:120])
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(folder))])
+    event = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    with qtbot.waitSignal(window.dataset_loaded, timeout=10000):
+        window.dropEvent(event)
+    assert window.page.shown.text() == "120 of 120 images shown"
+    assert list(window.filter_panel.split_boxes) == ["train"]
+
+
+def test_bad_file_shows_error_and_keeps_current_data(window, qtbot, tmp_path):
+    images = tmp_path / "t10k-images-idx3-ubyte.gz"
+    images.write_bytes(b"<html><title>403 Forbidden</title></html>")
+    labels = tmp_path / "t10k-labels-idx1-ubyte.gz"
+    labels.write_bytes(b"\0\0\x08\x01\0\0\0\x01\x07")
+    with qtbot.waitSignal(window.load_failed, timeout=10000) as blocker:
+        window.open_paths([images, labels])
+    assert str(images) in blocker.args[0] and "HTML page" in blocker.args[0]
+    assert window.last_error == blocker.args[0]
+    assert len(window.dataset) == 10000  # nothing lost
+
+
+def test_view_choices_are_remembered(make_window, settings, qtbot):
+    w = make_window(settings)
+    w.set_columns(16)
+    w.set_page_size(512)
+    w.close()
+    w2 = make_window(settings)
+    assert (w2.columns, w2.page_size) == (16, 512)
+
+
+def test_many_pyqtgraph_items_added_and_removed(qtbot):
+    """Guards the PySide6 6.12 / Python 3.11 bool refcount crash in SignalInstance.disconnect."""
+    import pyqtgraph as pg
+
+    plot = pg.PlotWidget()
+    qtbot.addWidget(plot)
+    for _round in range(3):
+        items = [pg.PlotDataItem(np.arange(5), np.arange(5) * i) for i in range(400)]
+        for item in items:
+            plot.addItem(item)
+        for item in items:
+            plot.removeItem(item)
+        bars = [pg.BarGraphItem(x=[i], height=[1], width=0.5) for i in range(200)]
+        for b in bars:
+            plot.addItem(b)
+        plot.clear()
+    assert plot.getPlotItem().listDataItems() == []
+
+
+def test_screenshot_command_writes_a_real_picture(tmp_path):
+    import subprocess
+    import sys
+
+    out = tmp_path / "shot.png"
+    result = subprocess.run([sys.executable, "-m", "mnist_desktop", "gui", "--source", "sample",
+                             "--screenshot", str(out)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1400, 900)
+    # not blank: many distinct grey levels across the grid area
+    values = {image.pixelColor(x, y).red() for x in range(300, 1000, 7) for y in range(100, 800, 7)}
+    assert len(values) > 50
