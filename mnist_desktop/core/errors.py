@@ -18,3 +18,23 @@ class IdxFormatError(MnistDesktopError, ValueError):
 
 class DatasetError(MnistDesktopError, ValueError):
     """A dataset folder or file set is incomplete or inconsistent."""
+
+
+class DownloadError(MnistDesktopError):
+    """A file could not be fetched and verified from any mirror, or not stored.
+
+    ``attempts`` lists ``(url, reason)`` for every mirror tried, in order, so a
+    caller can show them one per line; ``str()`` already contains them.
+    """
+
+    def __init__(self, message: str, attempts: tuple[tuple[str, str], ...] = ()) -> None:
+        super().__init__(message)
+        self.attempts = tuple(attempts)
+
+
+class DownloadCancelled(MnistDesktopError):
+    """The caller asked a download to stop; nothing partial was left behind.
+
+    Not a failure: the GUI should quietly go back to idle, the CLI exits 1
+    with "download cancelled".
+    """

@@ -1,0 +1,58 @@
+"""``mnist-desktop download``: fetch and verify a dataset into the data folder."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..core.catalog import CATALOG, SPLITS
+from ..core.download import DEFAULT_TIMEOUT, dataset_dir, download
+from ._progress import ProgressBar, format_bytes
+
+__all__ = ["register", "run"]
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "download", help="download a dataset from its mirrors and verify every file's SHA-256",
+        description="Download MNIST, Fashion-MNIST or Kuzushiji-MNIST into <data-dir>/<dataset>/. "
+                    "Mirrors are tried in order; a file is kept only when its size and SHA-256 match "
+                    "the official ones. Files already present and verified are not downloaded again.")
+    p.add_argument("--dataset", default="mnist", choices=tuple(CATALOG), help="which dataset (default: mnist)")
+    p.add_argument("--split", default="all", choices=(*SPLITS, "all"), help="which split (default: all)")
+    p.add_argument("--data-dir", metavar="D",
+                   help="data folder (default: $MNIST_DESKTOP_DATA or the user data folder, "
+                        "e.g. ~/.local/share/mnist-desktop)")
+    p.add_argument("--mirror", action="append", metavar="URL",
+                   help="base URL to fetch from instead of the built-in mirrors; repeat for several, "
+                        "tried in the order given")
+    p.add_argument("--force", action="store_true", help="download again even files already present and verified")
+    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                   help=f"give up on a silent mirror after this many seconds (default: {DEFAULT_TIMEOUT:g})")
+    p.set_defaults(func=run, parser=p)
+
+
+def run(args: argparse.Namespace) -> int:
+    for url in args.mirror or ():
+        if not url.startswith(("http://", "https://")):
+            args.parser.error(f"--mirror {url!r}: expected an http:// or https:// URL")
+    if args.timeout <= 0:
+        args.parser.error("--timeout must be positive")
+    bar = ProgressBar(f"download {args.dataset} {args.split}")
+    try:
+        paths = download(args.dataset, args.split, args.data_dir, mirrors=args.mirror, force=args.force,
+                         progress=bar.update, notify=lambda line: _tell(bar, line), timeout=args.timeout)
+    finally:  # errors (DownloadError, Ctrl-C) are told by cli.main in one "error:" line
+
+        bar.close()
+    total = sum(p.stat().st_size for p in paths)
+    folder = dataset_dir(args.dataset, args.data_dir)
+    print(f"{len(paths)} file{'s' if len(paths) != 1 else ''} ({format_bytes(total)}) verified in {folder}")
+    print(f"next: mnist-desktop info --source {folder}")
+    return 0
+
+
+def _tell(bar: ProgressBar, line: str) -> None:
+    """Print a status line on stderr without breaking a live progress bar."""
+    prefix = "\r\x1b[K" if bar.tty else ""
+    bar.stream.write(f"{prefix}{line}\n")
+    bar.stream.flush()
