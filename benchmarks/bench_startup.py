@@ -1,0 +1,62 @@
+"""Start-up: launch to the first complete render of the sample, against a minimal window.
+
+Target (issue 5): at most 1.5x a minimal pyqtgraph window that shows one mosaic
+of the same data. Both are whole processes (interpreter start included), run
+alternately; the app quits right after it has painted the loaded sample
+(MNIST_DESKTOP_STARTUP_PROBE=1).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+MINIMAL = r"""
+import sys
+import pyqtgraph as pg
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from mnist_desktop import read_idx
+from mnist_desktop.core.mosaic import make_mosaic
+from mnist_desktop.core.paths import sample_dir
+app = QApplication([])
+pg.setConfigOptions(imageAxisOrder="row-major")
+w = pg.GraphicsLayoutWidget()
+box = w.addViewBox(lockAspect=True, invertY=True)
+item = pg.ImageItem()
+box.addItem(item)
+w.resize(1400, 900)
+w.show()
+images = read_idx(sample_dir() / "t10k-images-idx3-ubyte.gz")
+item.setImage(make_mosaic(images[:1024], 32), levels=(0, 255))
+QTimer.singleShot(0, app.quit)
+app.exec()
+"""
+
+
+def run(cmd: list[str]) -> float:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", MNIST_DESKTOP_STARTUP_PROBE="1")
+    t0 = time.perf_counter()
+    subprocess.run(cmd, check=True, env=env, capture_output=True)
+    return time.perf_counter() - t0
+
+
+def main(repeat: int = 7) -> None:
+    minimal = [sys.executable, "-c", MINIMAL]
+    app = [sys.executable, "-m", "mnist_desktop", "gui", "--source", "sample"]
+    run(minimal), run(app)  # warm the file cache
+    t_min, t_app = [], []
+    for _ in range(repeat):
+        t_min.append(run(minimal))
+        t_app.append(run(app))
+    m, a = statistics.median(t_min), statistics.median(t_app)
+    print(f"minimal pyqtgraph window with one mosaic: {m * 1e3:7.0f} ms (median of {repeat})")
+    print(f"mnist-desktop to first render of sample:  {a * 1e3:7.0f} ms")
+    print(f"RESULT startup_ratio={a / m:.2f}")
+
+
+if __name__ == "__main__":
+    main()
