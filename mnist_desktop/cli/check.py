@@ -1,0 +1,79 @@
+"""``mnist-desktop check``: the suspicious samples of a dataset, ranked."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+
+from ..core.dataset import load_dataset
+from ..core.quality import REASONS, QualityReport, analyze
+from ._progress import ProgressBar
+from ._source import add_source_argument
+
+__all__ = ["register", "run", "report_json", "format_table"]
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "check", help="find suspicious samples: likely mislabelled, duplicated, blank or odd images",
+        description="Rank the samples of a dataset by suspicion, with the reason for each flag: "
+                    "likely mislabelled (with a suggested label), exact or near duplicates (within a "
+                    "split and across train/test), blank images, outliers. Without --top, lists the "
+                    "flagged samples.")
+    add_source_argument(p)
+    p.add_argument("--top", type=_non_negative, metavar="N",
+                   help="list the first N of the ranking (flagged or not) instead of the flagged ones")
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    p.set_defaults(func=run, parser=p)
+
+
+def _non_negative(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more, got {value}")
+    return value
+
+
+def run(args: argparse.Namespace) -> int:
+    dataset = load_dataset(args.source)
+    bar = ProgressBar(f"check {dataset.key}", unit="steps")
+    try:
+        report = analyze(dataset, progress=bar.update)
+    finally:
+        bar.close()
+    if args.json:
+        print(json.dumps(report_json(report, dataset.source, args.top), indent=1))
+    else:
+        print(format_table(report, args.top))
+    return 0
+
+
+def report_json(report: QualityReport, source: str, top: int | None) -> dict:
+    """The ``--json`` output: counts per reason and the ranked rows."""
+    counts = {name: int(report.has_reason(name).sum()) for name in REASONS}
+    return {"source": source, "total": len(report), "flagged": report.n_flagged, "reason_counts": counts,
+            "params": dataclasses.asdict(report.params), "samples": report.rows(top)}
+
+
+def format_table(report: QualityReport, top: int | None) -> str:
+    """Text table: rank, split, index, label, suggestion, score, reasons."""
+    rows = report.rows(top)
+    what = f"top {len(rows)}" if top is not None else f"{len(rows)} flagged"
+    lines = [f"{len(report):,} samples checked, {report.n_flagged:,} flagged; showing {what}", "",
+             f"{'rank':>5}  {'split':<5}  {'index':>6}  {'label':>5}  {'suggest':>7}  {'conf':>5}  "
+             f"{'score':>6}  reasons"]
+    for r in rows:
+        sug = "" if r["suggested"] is None else str(r["suggested"])
+        conf = "" if r["suggested"] is None else f"{r['confidence']:.2f}"
+        why = ", ".join(r["reasons"]) or "-"
+        if r["duplicate_of"]:
+            d = r["duplicate_of"]
+            why += f" (of {d['split']} #{d['index']}, label {d['label']})"
+        lines.append(f"{r['rank']:>5}  {r['split']:<5}  {r['index']:>6}  {r['label']:>5}  {sug:>7}  {conf:>5}  "
+                     f"{r['score']:>6.4f}  {why}")
+    return "\n".join(lines)
+
