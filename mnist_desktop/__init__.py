@@ -11,6 +11,10 @@ __version__ = "0.1.0"
 from .core.dataset import Dataset, Split, load_dataset, load_files
 from .core.errors import DatasetError, IdxFormatError, MnistDesktopError
 from .core.idx import read_idx, write_idx
+from .core.augment import AugParams, augment_images
+from .core.normalize import NormParams, normalize
+from .core.recipe import Recipe, apply_recipe, process_indices, process_rows
+from .core.export import export
 
 __all__ = [
     "__version__",
@@ -23,4 +27,6 @@ __all__ = [
     "load_files",
     "read_idx",
     "write_idx",
+    "AugParams", "augment_images", "NormParams", "normalize", "Recipe", "apply_recipe", "process_indices",
+    "process_rows", "export",
 ]

@@ -20,7 +20,7 @@ from .. import __version__
 from ..core.errors import MnistDesktopError
 
 #: Subcommand modules, in the order ``--help`` lists them.
-SUBCOMMANDS = ("gui", "download", "info", "check")
+SUBCOMMANDS = ("gui", "download", "info", "check", "export")
 
 
 def build_parser() -> argparse.ArgumentParser:

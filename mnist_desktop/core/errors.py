@@ -38,3 +38,22 @@ class DownloadCancelled(MnistDesktopError):
     Not a failure: the GUI should quietly go back to idle, the CLI exits 1
     with "download cancelled".
     """
+
+
+class RecipeError(MnistDesktopError, ValueError):
+    """A recipe (file, JSON or parameters) has an unknown field or a bad value.
+
+    The message names the field, e.g. ``recipe.json: augment.rotation must be
+    a number between 0 and 180, got "abc"``.
+    """
+
+
+class ExportError(MnistDesktopError):
+    """An export cannot be written (target exists, bad layout, bad format)."""
+
+
+class Cancelled(MnistDesktopError):
+    """A long operation was cancelled through its cancel flag.
+
+    Whatever it was writing has been removed; the previous output is intact.
+    """

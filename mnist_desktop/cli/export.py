@@ -1,0 +1,125 @@
+"""``mnist-desktop export``: normalize, augment and write a dataset for training code."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from ..core.export import FORMATS, check_target, export
+from ..core.errors import RecipeError
+from ..core.recipe import Recipe
+from ._progress import ProgressBar
+from ._source import add_source_argument
+
+_AUG_FLAGS = ("rotation", "translate", "scale", "shear", "elastic_alpha", "elastic_sigma", "noise",
+              "copies", "keep_original")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "export", help="normalize, augment and export to npz, npy, idx, csv or png",
+        description="Process a dataset with a recipe (normalization + seeded augmentation) and write it "
+                    "in a format training code reads, with a manifest.json beside it. Flags override "
+                    "the values of --recipe. npz writes one file (Keras layout x_train, y_train, x_test, "
+                    "y_test); the other formats write a folder.")
+    add_source_argument(p)
+    p.add_argument("--out", required=True, metavar="PATH", help="output file (npz) or folder (other formats)")
+    p.add_argument("--format", required=True, choices=FORMATS, dest="fmt",
+                   help="npz | npy | idx | idx.gz (gzip-compressed idx) | csv | png")
+    p.add_argument("--recipe", metavar="R.json", help="start from this recipe file")
+    g = p.add_argument_group("normalization")
+    g.add_argument("--normalize", choices=("none", "scale", "minmax", "zscore"),
+                   help="none keeps uint8; scale = x/255; minmax (over the dataset; a recipe can set "
+                        "\"scope\": \"image\"); zscore (default: scale)")
+    g.add_argument("--mean", type=float, metavar="M", help="zscore mean on the 0..1 scale (default: from the data)")
+    g.add_argument("--std", type=float, metavar="S", help="zscore std on the 0..1 scale (default: from the data)")
+    a = p.add_argument_group("augmentation")
+    a.add_argument("--rotation", type=float, metavar="DEG", help="random rotation within +-DEG degrees")
+    a.add_argument("--translate", type=float, metavar="FRAC", help="random shift within +-FRAC of the size")
+    a.add_argument("--scale", type=_scale_range, metavar="LO,HI", help="random zoom between LO and HI")
+    a.add_argument("--shear", type=float, metavar="DEG", help="random shear within +-DEG degrees")
+    a.add_argument("--elastic-alpha", type=float, metavar="A", help="elastic distortion strength (e.g. 34; 0 = off)")
+    a.add_argument("--elastic-sigma", type=float, metavar="S", help="elastic smoothness in pixels (e.g. 4)")
+    a.add_argument("--noise", type=float, metavar="STD", help="Gaussian noise std on the 0..1 scale")
+    a.add_argument("--copies", type=int, metavar="K", help="augmented copies per image (default 1)")
+    a.add_argument("--keep-original", action=argparse.BooleanOptionalAction, default=None,
+                   help="also export each original image, before its copies")
+    a.add_argument("--seed", type=int, metavar="N", help="random seed (default 0)")
+    p.add_argument("--split", choices=("train", "test", "all"), help="which splits to export (default all)")
+    p.add_argument("--exclude-flagged", action="store_true",
+                   help="drop the samples the data-quality check flags (see `mnist-desktop check`)")
+    p.add_argument("--top", type=int, metavar="N", help="with --exclude-flagged: drop only the N most suspicious")
+    p.add_argument("--save-recipe", metavar="R.json", help="also save the effective recipe to this file")
+    p.add_argument("--force", action="store_true", help="replace an existing export at --out")
+    p.set_defaults(func=run, parser=p)
+
+
+def _scale_range(text: str) -> tuple[float, float]:
+    try:
+        lo, hi = (float(v) for v in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected LO,HI such as 0.9,1.1, got {text!r}") from None
+    return lo, hi
+
+
+def build_recipe(args: argparse.Namespace) -> Recipe:
+    """The recipe file (or the defaults) with every given flag applied on top, validated."""
+    base = Recipe.load(args.recipe) if args.recipe else Recipe()
+    norm = {k: v for k, v in (("method", args.normalize), ("mean", args.mean), ("std", args.std)) if v is not None}
+    aug = {k: getattr(args, k) for k in _AUG_FLAGS if getattr(args, k) is not None}
+    top = {k: getattr(args, k) for k in ("seed", "split") if getattr(args, k) is not None}
+    recipe = replace(base, normalize=replace(base.normalize, **norm), augment=replace(base.augment, **aug), **top)
+    problems = recipe.problems()
+    if problems:
+        # Name the flag when a flag set the value, else the recipe file's field.
+        field, _, rest = problems[0].partition(" ")
+        name = field.split(".")[-1]
+        given = {"normalize." + k for k in norm} | {"augment." + k for k in aug} | set(top)
+        flag = "--" + ("normalize" if name == "method" else name.replace("_", "-"))
+        raise RecipeError(f"{flag} {rest}" if field in given or not args.recipe else f"{args.recipe}: {problems[0]}")
+    return recipe
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..core.dataset import load_dataset
+
+    if args.top is not None and not args.exclude_flagged:
+        args.parser.error("--top needs --exclude-flagged")
+    recipe = build_recipe(args)
+    check_target(Path(args.out), args.fmt, overwrite=args.force)
+    dataset = load_dataset(args.source)
+    if args.exclude_flagged:
+        recipe = _exclude_flagged(recipe, dataset, args.top)
+    if args.save_recipe:
+        recipe.save(args.save_recipe)
+    bar = ProgressBar("export", unit="images")
+    try:
+        result = export(dataset, recipe, args.out, args.fmt, overwrite=args.force, progress=bar.update)
+    finally:
+        bar.close()
+    per_split = ", ".join(f"{name} {c['rows']:,}" for name, c in result.counts.items())
+    print(f"wrote {result.rows:,} images ({per_split}) as {args.fmt} to {result.path}")
+    print(f"manifest: {result.manifest_path}")
+    return 0
+
+
+def _exclude_flagged(recipe: Recipe, dataset, top: int | None) -> Recipe:
+    from ..core.errors import MnistDesktopError
+
+    try:
+        from ..core.quality import flagged_indices
+    except ImportError:
+        raise MnistDesktopError("--exclude-flagged needs the data-quality checks (mnist_desktop.core.quality), "
+                                "which this installation does not have yet") from None
+    flagged = flagged_indices(dataset, top=top)
+    for split, idx in flagged.items():
+        merged = set(recipe.excluded_indices(split).tolist()) | {int(i) for i in idx}
+        recipe = recipe.with_excluded(split, sorted(merged))
+    n = sum(len(v) for v in flagged.values())
+    print(f"excluding {n:,} flagged samples", file=sys.stderr)
+    return recipe
+
+
+__all__ = ["register", "run", "build_recipe"]
