@@ -10,16 +10,9 @@ import sys
 import time
 from typing import TextIO
 
+from ..core.units import format_bytes
+
 __all__ = ["ProgressBar", "format_bytes"]
-
-
-def format_bytes(n: float) -> str:
-    """1,648,877 -> '1.6 MB' (decimal units, as download sizes are quoted)."""
-    for unit in ("B", "kB", "MB", "GB"):
-        if abs(n) < 1000 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1000
-    return f"{n:.1f} GB"
 
 
 class ProgressBar:

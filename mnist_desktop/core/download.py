@@ -22,9 +22,12 @@ lines, hashing as the bytes arrive.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
+import socket
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Protocol, Union
@@ -198,6 +201,8 @@ def _fetch_one(session: requests.Session, remote: RemoteFile, target: Path, base
         try:
             _stream_to(session, url, remote, target, done, total, report, is_cancelled, timeout)
         except _MirrorFailed as exc:
+            if is_cancelled():  # the read failed because cancel shut the connection
+                raise DownloadCancelled(f"download of {remote.name} cancelled; nothing partial was kept") from None
             attempts.append((url, str(exc)))
             report(done, total)
             say(f"{url}: {exc}" + ("; trying the next mirror" if base != bases[-1] else ""))
@@ -221,7 +226,7 @@ def _stream_to(session: requests.Session, url: str, remote: RemoteFile, target: 
         response = session.get(url, stream=True, timeout=(timeout, timeout))
     except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
         raise _MirrorFailed(_network_reason(exc, timeout)) from None
-    with response:
+    with response, _abort_read_on_cancel(response, is_cancelled):
         _check_response(response, remote)
         received = [0]
         chunks = _read_chunks(response, remote, received, timeout)
@@ -251,6 +256,40 @@ def _write_verified(target: Path, first: bytes, chunks: Iterator[bytes], receive
             _check_complete(received[0], digest.hexdigest(), remote)
     except OSError as exc:
         raise DownloadError(f"cannot write {target}: {exc.strerror or exc}") from None
+
+
+@contextlib.contextmanager
+def _abort_read_on_cancel(response: requests.Response, is_cancelled: Callable[[], bool]):
+    """Shut the socket down as soon as cancel is set, so a read blocked on a silent
+    server returns at once instead of after ``timeout`` (a GUI's Cancel and window
+    close must not hang). The read then fails, and the caller sees the cancel."""
+    finished = threading.Event()
+
+    def watch() -> None:
+        while not finished.wait(0.05):
+            if is_cancelled():
+                sock = _socket_of(response)
+                if sock is not None:
+                    with contextlib.suppress(OSError):
+                        sock.shutdown(socket.SHUT_RDWR)
+                return
+
+    watcher = threading.Thread(target=watch, name="download-cancel-watch", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        finished.set()
+        watcher.join()
+
+
+def _socket_of(response: requests.Response) -> socket.socket | None:
+    """The socket a streamed response reads from (urllib3 1.x and 2.x keep it in different places)."""
+    sock = getattr(getattr(response.raw, "_connection", None), "sock", None)
+    if sock is None:
+        fp = getattr(getattr(response.raw, "_fp", None), "fp", None)
+        sock = getattr(getattr(fp, "raw", None), "_sock", None)
+    return sock if isinstance(sock, socket.socket) else None
 
 
 def _check_response(response: requests.Response, remote: RemoteFile) -> None:

@@ -32,6 +32,8 @@ def create_actions(w: QMainWindow) -> dict[str, QAction]:
                           "Open an images file and its labels file", QStyle.StandardPixmap.SP_FileIcon),
         "sample": act("Open the embedded &sample", lambda: w.open_source("sample"), None,
                       "The MNIST test set shipped with the app (10,000 images)"),
+        "download": act("&Download dataset…", w.open_download_dialog, "Ctrl+D",
+                        "Download and verify MNIST, Fashion-MNIST or KMNIST", QStyle.StandardPixmap.SP_ArrowDown),
         "quit": act("&Quit", w.close, QKeySequence.StandardKey.Quit, "Quit mnist-desktop"),
         "zoom_in": act("Zoom &in", lambda: w.grid.zoom(1.25), QKeySequence.StandardKey.ZoomIn, "Zoom in (+)"),
         "zoom_out": act("Zoom &out", lambda: w.grid.zoom(0.8), QKeySequence.StandardKey.ZoomOut, "Zoom out (−)"),
@@ -47,7 +49,7 @@ def create_actions(w: QMainWindow) -> dict[str, QAction]:
 def create_menus(w, actions: dict[str, QAction]) -> None:
     bar = w.menuBar()
     file_menu = bar.addMenu("&File")
-    for name in ("open_folder", "open_files", "sample"):
+    for name in ("open_folder", "open_files", "sample", "download"):
         file_menu.addAction(actions[name])
     w.file_menu = file_menu
     w.file_menu_end = file_menu.addSeparator()
@@ -83,7 +85,7 @@ def create_tool_bar(w, actions: dict[str, QAction]) -> None:
     tb.setObjectName("toolbar_main")
     tb.setMovable(False)
     tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-    for name in ("open_folder", "open_files"):
+    for name in ("open_folder", "open_files", "download"):
         tb.addAction(actions[name])
     w.main_tool_bar = tb
     w.tool_bar_end = tb.addSeparator()

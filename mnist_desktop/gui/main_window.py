@@ -60,6 +60,7 @@ class MainWindow(QMainWindow):
         self.last_error = ""
         self._class_sums: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._jobs: set[Job] = set()
+        self.download_dialog = None
         self.page_size = int(self.settings.value("view/page_size", 1024))
         self.columns = int(self.settings.value("view/columns", 24))
 
@@ -272,6 +273,20 @@ class MainWindow(QMainWindow):
             return
         self.open_source(None, files=(str(images[0]), str(labels[0])))
 
+    def open_download_dialog(self):
+        """Show the download dialog (one per window); a finished download is opened at once."""
+        from .download_dialog import DownloadDialog
+
+        if self.download_dialog is None:
+            self.download_dialog = DownloadDialog(self)
+            self.download_dialog.downloaded.connect(self._on_download_dialog_downloaded)
+        self.download_dialog.show()
+        self.download_dialog.raise_()
+        return self.download_dialog
+
+    def _on_download_dialog_downloaded(self, folder: str) -> None:
+        self.open_source(folder)
+
     def show_error(self, title: str, message: str) -> None:
         """Tell the user without blocking the event loop (and remember it for tests)."""
         self.last_error = message
@@ -320,6 +335,8 @@ class MainWindow(QMainWindow):
         """Cancel running work and wait for it, so no thread outlives the window."""
         for job in list(self._jobs):
             job.cancel()
+        if self.download_dialog is not None:
+            self.download_dialog.cancel_and_wait()
         wait_for_workers()
         self.write_settings()
         super().closeEvent(event)

@@ -412,3 +412,24 @@ def test_sample_files_are_the_official_test_files(sample_files):
         data = sample_files[f.name]
         assert len(data) == f.size and hashlib.sha256(data).hexdigest() == f.sha256
         assert gzip.decompress(data)[:2] == b"\x00\x00"
+
+
+def test_cancel_while_the_server_is_silent_returns_at_once(server, tmp_path):
+    """A read blocked on a stalled server must not hold Cancel (or a closing window) for `timeout`."""
+    cancel = threading.Event()
+    result = {}
+
+    def run():
+        try:
+            download("mnist", "test", tmp_path, mirrors=[server.url("drip")], cancel=cancel, timeout=30)
+        except Exception as exc:  # noqa: BLE001 - handed to the test thread
+            result["exc"] = exc
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    assert server.drip_started.wait(10)
+    cancel.set()
+    worker.join(timeout=3)  # far less than the 30 s read timeout
+    assert not worker.is_alive()
+    assert isinstance(result.get("exc"), DownloadCancelled)
+    assert leftovers(tmp_path / "mnist") == []
