@@ -23,14 +23,19 @@ from ..core.errors import MnistDesktopError
 SUBCOMMANDS = ("gui", "download", "info", "check", "export")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; with ``only``, just that subcommand is imported and registered.
+
+    Running one subcommand then imports nothing of the others (``gui`` starts
+    without loading requests, the quality or export code).
+    """
     parser = argparse.ArgumentParser(
         prog="mnist-desktop",
         description="Download, verify, inspect, clean, augment and export MNIST-style datasets. "
                     "Without a subcommand, opens the desktop app.")
     parser.add_argument("--version", action="version", version=f"mnist-desktop {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in SUBCOMMANDS:
+    for name in (only,) if only else SUBCOMMANDS:
         importlib.import_module(f"{__name__}.{name}").register(sub)
     return parser
 
@@ -38,8 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
-    args = parser.parse_args(args_list or ["gui"])
+    args_list = args_list or ["gui"]
+    parser = build_parser(only=args_list[0] if args_list[0] in SUBCOMMANDS else None)
+    args = parser.parse_args(args_list)
     try:
         return int(args.func(args) or 0)
     except MnistDesktopError as exc:
