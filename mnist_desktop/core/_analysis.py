@@ -40,8 +40,9 @@ BIT = {name: 1 << b for b, name in enumerate(REASONS)}
 #: leaking between train and test, a plain copy, a near copy.
 S_CONFLICT, S_BLANK, S_DUP_CROSS, S_DUP, S_NEAR_CROSS, S_NEAR = 0.99, 0.97, 0.95, 0.9, 0.8, 0.7
 
-#: Images per deskew / PCA block (4096 x 784 float32 = 12.8 MB).
-IMAGE_BLOCK = 4096
+#: Images per deskew / PCA block: the deskew's padded temporaries take
+#: ~50 kB per image, so 1024 images keep them near 50 MB.
+IMAGE_BLOCK = 1024
 
 
 @dataclass(frozen=True)
@@ -219,7 +220,10 @@ def _duplicates(flat, labels, codes, keep_priority, nn, nd, params, reasons, s_f
         reasons[idx[copy]] |= BIT["duplicate"] | np.where(cross, BIT["cross-split"], 0)
         s_fact[idx[copy]] = np.maximum(s_fact[idx[copy]], np.where(cross, S_DUP_CROSS, S_DUP))
 
-    norms = np.sqrt(np.einsum("ij,ij->i", flat, flat, dtype=np.float64)) / 255.0
+    norms = np.empty(n)
+    for s in range(0, n, IMAGE_BLOCK):  # in blocks: a float copy of all images would double the peak
+        x = flat[s:s + IMAGE_BLOCK].astype(np.float32) * np.float32(1 / 255)
+        norms[s:s + IMAGE_BLOCK] = np.sqrt(np.einsum("ij,ij->i", x, x))
     pairs = near_pairs(flat, nn, nd, norms, params.near_duplicate)
     if len(pairs):
         same_group = (gid[pairs[:, 0]] >= 0) & (gid[pairs[:, 0]] == gid[pairs[:, 1]])

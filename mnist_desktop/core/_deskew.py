@@ -50,29 +50,30 @@ def deskew(images: np.ndarray) -> np.ndarray:
     total = prof_r.sum(1)
     empty = total <= 1e-6
     safe = np.where(empty, 1.0, total)
-    mr = np.where(empty, h / 2, prof_r @ rows / safe)
-    mc = np.where(empty, w / 2, prof_c @ cols / safe)
+    mr = np.where(empty, h / 2, prof_r @ rows / safe).astype(np.float32)
+    mc = np.where(empty, w / 2, prof_c @ cols / safe).astype(np.float32)
     dr = rows[None, :] - mr[:, None]
     dc = cols[None, :] - mc[:, None]
     var_r = (prof_r * dr * dr).sum(1) / safe
     cov = np.einsum("nij,ni,nj->n", f, dr, dc) / safe
     alpha = np.clip(np.where(var_r > 1e-3, cov / np.maximum(var_r, 1e-3), 0.0), -MAX_SHEAR, MAX_SHEAR)
 
-    # Zero padding large enough for any centre of mass and the largest shear.
+    # Zero padding large enough for any centre of mass and the largest shear;
+    # kept in the input dtype (uint8: 4x smaller). Indexing with broadcast
+    # (n, 1, 1) / (1, h, 1) index arrays never materialises full-size indices.
     pad = max(h, w)
-    padded = np.zeros((n, h + 2 * pad, w + 2 * pad), np.float32)
-    padded[:, pad:pad + h, pad:pad + w] = f
+    padded = np.zeros((n, h + 2 * pad, w + 2 * pad), images.dtype)
+    padded[:, pad:pad + h, pad:pad + w] = images
+    scale = np.float32(1 / 255) if images.dtype == np.uint8 else np.float32(1)
+    img = np.arange(n)[:, None]
     src_r = rows[None, :] - h / 2 + mr[:, None] + pad                       # (n, h)
     r0 = np.floor(src_r).astype(np.intp)
-    fr = (src_r - r0).astype(np.float32)[:, :, None]
-    top = np.take_along_axis(padded, r0[:, :, None], axis=1)
-    bottom = np.take_along_axis(padded, r0[:, :, None] + 1, axis=1)
-    vert = top * (1 - fr) + bottom * fr                                      # (n, h, w + 2 pad)
+    fr = ((src_r - r0) * scale).astype(np.float32)[:, :, None]
+    vert = padded[img, r0] * (scale - fr) + padded[img, r0 + 1] * fr        # (n, h, w + 2 pad)
     shift = alpha[:, None] * (rows[None, :] - h / 2) + mc[:, None] - w / 2 + pad  # (n, h)
-    src_c = cols[None, None, :] + shift[:, :, None]                          # (n, h, w)
+    src_c = cols[None, None, :] + shift[:, :, None].astype(np.float32)      # (n, h, w)
     c0 = np.floor(src_c).astype(np.intp)
     fc = (src_c - c0).astype(np.float32)
-    left = np.take_along_axis(vert, c0, axis=2)
-    right = np.take_along_axis(vert, c0 + 1, axis=2)
-    out = left * (1 - fc) + right * fc
+    img3, row3 = img[:, :, None], np.arange(h)[None, :, None]
+    out = vert[img3, row3, c0] * (1 - fc) + vert[img3, row3, c0 + 1] * fc
     return out.reshape(n, h * w)

@@ -48,11 +48,11 @@ def keep_order(priority: np.ndarray) -> np.ndarray:
 
 
 def near_pairs(flat: np.ndarray, neighbours: np.ndarray, distances: np.ndarray,
-               pca_norm: np.ndarray, threshold: float, chunk: int = 1 << 16) -> np.ndarray:
+               norm: np.ndarray, threshold: float, chunk: int = 4096) -> np.ndarray:
     """(p, 2) int64 pairs ``i < j`` that are near duplicates (not exact ones).
 
     A pair is a candidate when j is among i's k nearest neighbours and their
-    PCA distance is below ``2 * threshold`` times i's norm (PCA distances are
+    PCA distance is below ``2 * threshold`` times i's pixel norm ``norm[i]`` (PCA distances are
     deskewed, so this is a loose pre-filter). It is confirmed when the pixel
     distance divided by the root mean square of the two images' norms is
     below ``threshold``: scale-free, so faint and bold digits are judged
@@ -62,7 +62,7 @@ def near_pairs(flat: np.ndarray, neighbours: np.ndarray, distances: np.ndarray,
     n, k = neighbours.shape
     i = np.repeat(np.arange(n, dtype=np.int64), k)
     j = neighbours.ravel()
-    keep = distances.ravel() < 2 * threshold * np.maximum(pca_norm[i], 1e-6)
+    keep = distances.ravel() < 2 * threshold * np.maximum(norm[i], 1e-6)
     keep &= i != j
     i, j = np.minimum(i[keep], j[keep]), np.maximum(i[keep], j[keep])
     if len(i) == 0:

@@ -81,14 +81,15 @@ def knn_blocks(z: np.ndarray, k: int) -> Iterator[tuple[int, int, np.ndarray, np
     n = len(z)
     k = min(k, n - 1)
     sq = np.einsum("ij,ij->i", z, z)
-    zm2 = -2 * z
+    # [z, 1] @ [-2z, |z|^2]^T = |b|^2 - 2ab in one product: no extra pass over the block.
+    left = np.hstack([z, np.ones((n, 1), np.float32)])
+    right = np.hstack([-2 * z, sq[:, None]]).T.copy()
     block = row_block(n)
     stride = 16 if n // 16 > k + 1 else 1
     for start in range(0, n, block):
         stop = min(n, start + block)
         rows = stop - start
-        d = z[start:stop] @ zm2.T
-        d += sq[None, :]            # |b|^2 - 2ab: ranks like the distance for a fixed row
+        d = left[start:stop] @ right  # |b|^2 - 2ab: ranks like the distance for a fixed row
         d[np.arange(rows), np.arange(start, stop)] = np.inf
         if k <= 0:
             yield start, stop, np.empty((rows, 0), np.int64), np.empty((rows, 0), np.float32)
