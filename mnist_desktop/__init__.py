@@ -15,6 +15,7 @@ from .core.augment import AugParams, augment_images
 from .core.normalize import NormParams, normalize
 from .core.recipe import Recipe, apply_recipe, process_indices, process_rows
 from .core.export import export
+from .core.quality import QualityReport, analyze, flagged_indices
 
 __all__ = [
     "__version__",
@@ -29,4 +30,5 @@ __all__ = [
     "write_idx",
     "AugParams", "augment_images", "NormParams", "normalize", "Recipe", "apply_recipe", "process_indices",
     "process_rows", "export",
+    "QualityReport", "analyze", "flagged_indices",
 ]
