@@ -34,6 +34,12 @@ def run_app(source: str | None = None, recipe: str | None = None, screenshot: st
     window = MainWindow(settings)
     if screenshot:
         window.resize(1400, 900)
+    if recipe:
+        if not window.processing.load_recipe(recipe):
+            print(f"error: {window.last_error}", file=sys.stderr)
+            return 1
+        window.processing.actions["show_processed"].setChecked(True)
+        window.docks["augment"].raise_()
     window.show()
     job = window.open_source(source or best_source())
     if os.environ.get("MNIST_DESKTOP_STARTUP_PROBE"):  # benchmarks/bench_startup.py
@@ -51,6 +57,9 @@ def run_app(source: str | None = None, recipe: str | None = None, screenshot: st
         print(f"error: {outcome[0] if outcome else 'loading timed out'}", file=sys.stderr)
         window.close()
         return 1
+    preview = window.processing.preview
+    while preview.busy:  # let the processed page arrive before the picture is taken
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
     app.processEvents()
     out = Path(screenshot)
     ok = window.grab().save(str(out))

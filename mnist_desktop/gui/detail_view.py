@@ -31,13 +31,19 @@ class DetailView(QWidget):
         self.title.setWordWrap(True)
         self.pixel = QLabel("Move the mouse over the image to read pixel values")
         self.pixel.setStyleSheet("color: palette(mid);")
+        self.pixel.setWordWrap(True)
         self.canvas = pg.GraphicsLayoutWidget()
         self.canvas.setBackground(QColor(12, 12, 14))
         self.box = self.canvas.addViewBox(row=0, col=0, lockAspect=True, invertY=True, enableMouse=False)
         self.box.setDefaultPadding(0.02)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.box.addItem(self.image)
-        self.hist = self.canvas.addPlot(row=1, col=0)
+        self.rows_box = self.canvas.addViewBox(row=1, col=0, lockAspect=True, invertY=True, enableMouse=False)
+        self.rows_box.setDefaultPadding(0.02)
+        self.rows_image = pg.ImageItem(axisOrder="row-major")
+        self.rows_box.addItem(self.rows_image)
+        self.rows_box.hide()
+        self.hist = self.canvas.addPlot(row=2, col=0)
         self.hist.setMouseEnabled(False, False)
         self.hist.hideButtons()
         self.hist.setMenuEnabled(False)
@@ -46,11 +52,16 @@ class DetailView(QWidget):
         self.hist_curve = self.hist.plot(stepMode="center", fillLevel=0, brush=(88, 166, 255, 120),
                                          pen=pg.mkPen(88, 166, 255))
         self.canvas.ci.layout.setRowStretchFactor(0, 3)
-        self.canvas.ci.layout.setRowStretchFactor(1, 2)
+        self.canvas.ci.layout.setRowStretchFactor(1, 0)
+        self.canvas.ci.layout.setRowStretchFactor(2, 2)
+        self.rows_title = QLabel("")
+        self.rows_title.setWordWrap(True)
+        self.rows_title.setStyleSheet("color: palette(mid);")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.title)
         layout.addWidget(self.canvas, 1)
+        layout.addWidget(self.rows_title)
         layout.addWidget(self.pixel)
         self._data: np.ndarray | None = None
         self.canvas.scene().sigMouseMoved.connect(self._on_canvas_mouse_moved)
@@ -76,6 +87,21 @@ class DetailView(QWidget):
         self.hist_curve.setData(edges, counts)
         zeros = int((image == 0).sum())
         self.hist.setTitle(f"{zeros} of {image.size} pixels are 0", size="9pt")
+
+    def show_rows(self, rows: np.ndarray | None, description: str = "") -> None:
+        """Show the processed output rows of the selected image (what the export writes) in a strip."""
+        if rows is None or not len(rows):
+            self.rows_box.hide()
+            self.canvas.ci.layout.setRowStretchFactor(1, 0)
+            self.rows_title.setText("")
+            return
+        from ..core.mosaic import make_mosaic
+
+        self.rows_image.setImage(make_mosaic(rows, min(len(rows), 8), gap=2, fill=40), levels=(0, 255))
+        self.rows_box.show()
+        self.canvas.ci.layout.setRowStretchFactor(1, 2 if len(rows) > 4 else 1)
+        self.rows_box.autoRange(padding=0.02)
+        self.rows_title.setText(description)
 
     def _on_canvas_mouse_moved(self, scene_pos) -> None:
         if self._data is None or not self.box.sceneBoundingRect().contains(scene_pos):

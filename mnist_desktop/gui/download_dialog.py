@@ -74,7 +74,7 @@ class DownloadDialog(QDialog):
 
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
-        self.progress.setTextVisible(False)
+        self.progress.setFormat("%p%")
         self.rate_label = QLabel("Ready.")
         self.log = QPlainTextEdit()
         self.log.setReadOnly(True)

@@ -22,6 +22,7 @@ from .detail_view import DetailView
 from .grid_page import GridPage
 from .panels.filter_panel import FilterPanel
 from .panels.stats_panel import StatsPanel
+from .processing import ProcessingController
 from .status import StatusBar
 from .workers import Job, wait_for_workers
 
@@ -75,13 +76,16 @@ class MainWindow(QMainWindow):
             "detail": self._add_dock("Detail", self.detail, Qt.DockWidgetArea.RightDockWidgetArea),
             "stats": self._add_dock("Statistics", self.stats, Qt.DockWidgetArea.RightDockWidgetArea),
         }
+        self.processing = ProcessingController(self)
         self.actions = create_actions(self)
         create_menus(self, self.actions)
         create_tool_bar(self, self.actions)
+        self.processing.add_to_menus()
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
         self._connect()
         self._read_settings()
+        self.processing.model.restore()
 
     def _add_dock(self, title: str, widget, area) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -152,7 +156,8 @@ class MainWindow(QMainWindow):
             return
         indices = b.page_indices()
         ds = self.dataset
-        self.grid.set_page(ds.images[indices], ds.labels[indices], columns=self.columns)
+        if not (self.processing.showing_processed and self.processing.show_cached()):
+            self.grid.set_page(ds.images[indices], ds.labels[indices], columns=self.columns)
         self.page.set_page_info(b.page, b.page_count, len(b.visible), len(ds))
         self._show_selection()
         self._update_stats()
@@ -171,6 +176,7 @@ class MainWindow(QMainWindow):
         self.detail.show_image(ds.images[b.selected], index=b.selected, split=split, split_index=split_index,
                                label=label, class_name=ds.class_names[label])
         self.status.set_selection(f"#{b.selected:,} ({split} #{split_index:,}), label {ds.class_names[label]}")
+        self.processing.request_preview()
 
     def _update_stats(self) -> None:
         b, ds = self.browser, self.dataset
@@ -337,6 +343,7 @@ class MainWindow(QMainWindow):
             job.cancel()
         if self.download_dialog is not None:
             self.download_dialog.cancel_and_wait()
+        self.processing.shutdown()
         wait_for_workers()
         self.write_settings()
         super().closeEvent(event)
