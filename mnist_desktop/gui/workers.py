@@ -70,6 +70,6 @@ class Job(QObject):
         self.finished.emit()
 
 
-def wait_for_workers(msecs: int = 10000) -> bool:
+def wait_for_workers(msecs: int = 60000) -> bool:
     """Block until every pooled worker has ended (used when the window closes)."""
     return QThreadPool.globalInstance().waitForDone(msecs)
