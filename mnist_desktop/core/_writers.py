@@ -115,11 +115,13 @@ def write_csv(folder: Path, splits: list[SplitData]) -> Hashes:
         with open(folder / f"{s.name}.csv", "w", encoding="ascii", newline="") as f:
             f.write(csv_header(s.image_shape) + "\n")
             row = 0
-            for c in s.chunks():
-                flat = c.reshape(len(c), -1).tolist()
-                labels = s.labels[row:row + len(c)].tolist()
-                f.write("".join(fmt % (lab, *px) for lab, px in zip(labels, flat)))
-                row += len(c)
+            for chunk in s.chunks():
+                for k in range(0, len(chunk), 128):  # Python floats take ~8x the array: small pieces
+                    c = chunk[k:k + 128]
+                    flat = c.reshape(len(c), -1).tolist()
+                    labels = s.labels[row:row + len(c)].tolist()
+                    f.write("".join(fmt % (lab, *px) for lab, px in zip(labels, flat)))
+                    row += len(c)
     return {}
 
 

@@ -16,8 +16,8 @@ zscore
     0.1307 / 0.3081) or computed from the training split.
 
 Every method works on uint8 (0..255) or float (0..1, e.g. augmented) input
-with the same float32 operations, so an original image and its float copy
-normalize to the same bits. Output is float32 written in place into a
+with float32 operations that give an original image and its float copy the
+same bits. Output is float32 written in place into a
 preallocated array, in cache-sized chunks, without float64 temporaries.
 """
 
@@ -87,16 +87,18 @@ class NormParams:
     def fit(self, images: np.ndarray) -> NormParams:
         """Fill the statistics left as None from ``images`` (uint8 0..255 or float 0..1).
 
-        uint8 statistics come from a 256-bin histogram: exact, one pass.
+        uint8 statistics come from a 256-bin histogram built in chunks: exact,
+        one pass, and no int64 copy of the images (``np.bincount`` converts
+        its input to intp, 8 bytes a pixel).
         """
         if self.is_resolved:
             return self
-        st = pixel_stats(images)
+        st = _uint8_stats(images) if images.dtype == np.uint8 else pixel_stats(images)
         k = 255.0 if images.dtype == np.uint8 else 1.0
         if self.method == "zscore":
             std = st["std"] / k
-            return replace(self, mean=self.mean if self.mean is not None else round(st["mean"] / k, 8),
-                           std=self.std if self.std is not None else (round(std, 8) if std > 0 else 1.0))
+            return replace(self, mean=self.mean if self.mean is not None else st["mean"] / k,
+                           std=self.std if self.std is not None else (std if std > 0 else 1.0))
         return replace(self, low=self.low if self.low is not None else st["min"] / k,
                        high=self.high if self.high is not None else st["max"] / k)
 
@@ -111,6 +113,21 @@ class NormParams:
         if problems:
             raise RecipeError(f"{where}.{problems[0]}")
         return params
+
+
+def _uint8_stats(images: np.ndarray, chunk: int = 1 << 20) -> dict[str, float]:
+    flat = images.reshape(-1)
+    if flat.size == 0:
+        return {"min": 0.0, "max": 0.0, "mean": 0.0, "std": 0.0}
+    hist = np.zeros(256, np.int64)
+    for start in range(0, flat.size, chunk):
+        hist += np.bincount(flat[start:start + chunk], minlength=256)
+    values = np.arange(256, dtype=np.float64)
+    h = hist.astype(np.float64)
+    mean = float(h @ values / h.sum())
+    std = float((h @ (values - mean) ** 2 / h.sum()) ** 0.5)
+    nz = np.flatnonzero(hist)
+    return {"min": float(nz[0]), "max": float(nz[-1]), "mean": mean, "std": std}
 
 
 def output_dtype(params: NormParams) -> np.dtype:
@@ -161,24 +178,36 @@ def _normalize_chunk(x: np.ndarray, p: NormParams, out: np.ndarray) -> None:
             np.clip(t, 0, 255, out=t)
             out[...] = t
         return
+    if p.method == "scale":
+        if x.dtype == np.uint8:
+            np.divide(x, 255, out=out, dtype=np.float32)
+        else:
+            out[...] = x
+        return
+    # The other methods work on v = pixel on the 0..255 scale: float32(x) for
+    # uint8, t * 255 for float input. For every uint8 value u,
+    # float32(float32(u / 255) * 255) == u exactly, so an original and its
+    # float copy give the same bits; uint8 input needs just two passes.
     if x.dtype == np.uint8:
-        np.divide(x, 255, out=out, dtype=np.float32)
+        v = x
     else:
-        out[...] = x
-    if p.method == "zscore":
-        out -= np.float32(p.mean)
-        out /= np.float32(p.std)
-    elif p.method == "minmax" and p.scope == "dataset":
-        out -= np.float32(p.low)
-        out /= np.float32(p.high - p.low or 1.0)
-    elif p.method == "minmax":
-        axes = tuple(range(1, out.ndim))
-        low = out.min(axis=axes, keepdims=True)
-        span = out.max(axis=axes, keepdims=True)
+        v = np.multiply(x, np.float32(255), out=out, dtype=np.float32)
+    if p.method == "minmax" and p.scope == "image":
+        flat = v.reshape(len(v), -1)
+        keep = (len(v),) + (1,) * (v.ndim - 1)
+        low = flat.min(axis=1).astype(np.float32).reshape(keep)
+        span = flat.max(axis=1).astype(np.float32).reshape(keep)
         span -= low
         span[span == 0] = 1
-        out -= low
+        np.subtract(v, low, out=out, dtype=np.float32)
         out /= span
+        return
+    if p.method == "zscore":
+        shift, div = 255 * p.mean, 255 * p.std
+    else:  # minmax over the dataset
+        shift, div = 255 * p.low, 255 * (p.high - p.low) or 1.0
+    np.subtract(v, np.float32(shift), out=out, dtype=np.float32)
+    out /= np.float32(div)
 
 
 def to_uint8(x: np.ndarray, params: NormParams) -> np.ndarray:
