@@ -76,6 +76,8 @@ class QualityReport:
         are exactly ``order[:n_flagged]``), among them certain problems
         (label conflicts, blanks, duplicates) before probable ones
         (mislabelled, outlier); then by decreasing score; ties by index.
+    features
+        (N, 50) float32 deskewed PCA coordinates, kept for :meth:`neighbours`.
     """
 
     split: np.ndarray
