@@ -76,8 +76,15 @@ class GridView(pg.GraphicsView):
         self.strip_height = self._strips.shape[1]
 
     def set_page(self, images: np.ndarray, labels: np.ndarray, flagged: np.ndarray | None = None,
-                 *, columns: int | None = None) -> None:
-        """Show ``images`` (n, h, w) uint8 with their labels, ``columns`` per row."""
+                 *, columns: int | None = None, dimmed: np.ndarray | None = None) -> None:
+        """Show ``images`` (n, h, w) uint8 with their labels, ``columns`` per row.
+
+        ``flagged`` tiles get a red outline; ``dimmed`` ones (excluded from the
+        export) are drawn at a quarter of their brightness.
+        """
+        if dimmed is not None and dimmed.any():
+            images = images.copy()
+            images[dimmed] //= 4
         if columns:
             self.columns = columns
         self._count = len(images)

@@ -23,6 +23,7 @@ from .grid_page import GridPage
 from .panels.filter_panel import FilterPanel
 from .panels.stats_panel import StatsPanel
 from .processing import ProcessingController
+from .review import SORT_KEY, ReviewController
 from .status import StatusBar
 from .workers import Job, wait_for_workers
 
@@ -81,6 +82,7 @@ class MainWindow(QMainWindow):
         create_menus(self, self.actions)
         create_tool_bar(self, self.actions)
         self.processing.add_to_menus()
+        self.review = ReviewController(self)
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
         self._connect()
@@ -103,6 +105,7 @@ class MainWindow(QMainWindow):
         self.grid.key_move.connect(self._on_grid_key_move)
         self.page.page_requested.connect(self._on_page_page_requested)
         self.filter_panel.filter_changed.connect(self._on_filter_changed)
+        self.filter_panel.sort_changed.connect(self._on_filter_sort_changed)
         self.detail.pixel_hovered.connect(self._on_detail_pixel_hovered)
 
     # ------------------------------------------------------------------ loading
@@ -140,6 +143,7 @@ class MainWindow(QMainWindow):
             sums = {n: class_sums(s.images, s.labels, len(ds.class_names)) for n, s in ds.splits.items()}
         self._class_sums = sums
         self.browser = Browser(ds, page_size=self.page_size, columns=self.columns)
+        self.review.reset()
         self.setWindowTitle(f"mnist-desktop – {ds.title}")
         self.grid.set_classes(len(ds.class_names), ds.images.shape[1:3])
         self.filter_panel.set_choices(list(ds.splits), ds.class_names)
@@ -157,10 +161,25 @@ class MainWindow(QMainWindow):
         indices = b.page_indices()
         ds = self.dataset
         if not (self.processing.showing_processed and self.processing.show_cached()):
-            self.grid.set_page(ds.images[indices], ds.labels[indices], columns=self.columns)
+            self.grid.set_page(ds.images[indices], ds.labels[indices], columns=self.columns,
+                               **self.page_marks(indices))
         self.page.set_page_info(b.page, b.page_count, len(b.visible), len(ds))
         self._show_selection()
         self._update_stats()
+
+    def page_marks(self, indices: np.ndarray) -> dict:
+        """Flag outlines and dimming (excluded samples) for the tiles of ``indices``."""
+        return {"flagged": self.review.flagged_mask(indices), "dimmed": self.review.excluded_mask()[indices]}
+
+    def select_global(self, index: int) -> None:
+        """Select image ``index``, showing everything again if the filter hides it."""
+        if self.browser is None:
+            return
+        if not self.browser.select(index):
+            self.filter_panel.set_choices(list(self.dataset.splits), self.dataset.class_names)
+            self.browser.set_filter(splits=self.dataset.splits, labels=range(len(self.dataset.class_names)))
+            self.browser.select(index)
+        self.refresh()
 
     def _show_selection(self) -> None:
         b, ds = self.browser, self.dataset
@@ -214,6 +233,12 @@ class MainWindow(QMainWindow):
     def _on_filter_changed(self, splits: set, labels: set) -> None:
         if self.browser is not None:
             self.browser.set_filter(splits=splits, labels=labels)
+            self.refresh()
+
+    def _on_filter_sort_changed(self, key: str) -> None:
+        if self.browser is not None:
+            scores = self.review.rank_score if key == SORT_KEY else None
+            self.browser.set_sort(scores)
             self.refresh()
 
     def _on_grid_tile_hovered(self, position: int, x: int, y: int) -> None:
@@ -344,6 +369,7 @@ class MainWindow(QMainWindow):
         if self.download_dialog is not None:
             self.download_dialog.cancel_and_wait()
         self.processing.shutdown()
+        self.review.cancel()
         wait_for_workers()
         self.write_settings()
         super().closeEvent(event)

@@ -60,7 +60,9 @@ class PreviewController(QObject):
         self.enabled = True
 
     def request(self, dataset: Dataset, indices: np.ndarray, selected: int | None, recipe: Recipe) -> None:
-        """Ask for a preview; the newest request wins."""
+        """Ask for a preview; the newest request wins (ignored once the window is closing)."""
+        if not self.enabled:
+            return
         if dataset is not self._dataset:
             self._dataset = dataset
             self._resolved = {}
@@ -75,6 +77,8 @@ class PreviewController(QObject):
         return self._timer.isActive() or self._pending is not None or (self._job is not None and self._job.running)
 
     def _on_timer_timeout(self) -> None:
+        if not self.enabled:
+            return
         if self._job is not None and self._job.running or self._pending is None:
             return
         dataset, indices, selected, recipe = self._pending
@@ -91,5 +95,7 @@ class PreviewController(QObject):
             self._timer.start(0)
 
     def cancel(self) -> None:
+        """Drop waiting requests and accept no new ones (the window is closing)."""
+        self.enabled = False
         self._timer.stop()
         self._pending = None

@@ -108,7 +108,7 @@ class ProcessingController(QObject):
         ds = w.dataset
         indices = result["indices"]
         if self.showing_processed:
-            w.grid.set_page(result["display"], ds.labels[indices], columns=w.columns)
+            w.grid.set_page(result["display"], ds.labels[indices], columns=w.columns, **w.page_marks(indices))
             w.grid.set_selected(w.browser.position(w.browser.selected) - w.browser.page * w.browser.page_size
                                 if w.browser.selected is not None else None)
         self.normalize_panel.show_histograms(ds.images[indices], result["values"])

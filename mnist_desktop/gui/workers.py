@@ -46,14 +46,19 @@ class Job(QObject):
         if cancel:
             kwargs["cancel"] = self.cancel_event
         self.running = False
+        self._fn = fn
         # signals are connected before start(), as superqt asks
         self._worker = create_worker(fn, *args, _start_thread=False, _ignore_errors=True, **kwargs)
         self._worker.returned.connect(self.succeeded.emit)
         self._worker.errored.connect(self.failed.emit)
         self._worker.finished.connect(self._on_worker_finished)
 
+    #: Names of the functions of jobs started and not yet finished (for leak reports).
+    active: dict[int, str] = {}
+
     def start(self) -> None:
         self.running = True
+        Job.active[id(self)] = getattr(self._fn, "__qualname__", repr(self._fn))
         self._worker.start()
 
     def cancel(self) -> None:
@@ -67,6 +72,7 @@ class Job(QObject):
 
     def _on_worker_finished(self) -> None:
         self.running = False
+        Job.active.pop(id(self), None)
         self.finished.emit()
 
 

@@ -31,7 +31,10 @@ def make_window(qtbot, settings):
     for w in windows:
         w.close()
     pool = QThreadPool.globalInstance()
-    assert pool.activeThreadCount() == 0, "a test left a worker thread running after its window closed"
+    from mnist_desktop.gui.workers import Job
+
+    assert pool.activeThreadCount() == 0, (
+        f"a test left a worker thread running after its window closed: {sorted(Job.active.values())}")
 
 
 @pytest.fixture
