@@ -1,0 +1,82 @@
+"""The Suspicious panel: rank, review, exclude, and the export honours the exclusions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from mnist_desktop import write_idx
+from mnist_desktop.core.export import export
+from mnist_desktop.core.recipe import Recipe
+
+
+@pytest.fixture
+def planted(tmp_path, sample_dataset):
+    """2,000 real test digits with three relabelled 0s, a blank image and an exact duplicate."""
+    x = sample_dataset.images[:2000].copy()
+    y = sample_dataset.labels[:2000].copy()
+    zeros = np.flatnonzero(y == 0)[:3]
+    y[zeros] = 7
+    x[1500] = 0
+    x[1600] = x[1601]
+    folder = tmp_path / "planted"
+    folder.mkdir()
+    write_idx(folder / "t10k-images-idx3-ubyte.gz", x)
+    write_idx(folder / "t10k-labels-idx1-ubyte.gz", y)
+    return folder, set(zeros.tolist()), {1500, 1600, 1601}
+
+
+def test_review_finds_planted_problems_and_exclusions_reach_the_export(make_window, qtbot, planted, tmp_path):
+    folder, relabelled, odd = planted
+    window = make_window()
+    with qtbot.waitSignal(window.dataset_loaded, timeout=20000):
+        window.open_source(str(folder))
+    review = window.review
+    panel = review.panel
+    qtbot.mouseClick(panel.run_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: review.report is not None, timeout=120000)
+    report = review.report
+    top = set(report.ranked(30).tolist())
+    assert relabelled <= top
+    assert 1500 in top and (1600 in top or 1601 in top)
+    assert panel.table.rowCount() == report.n_flagged
+    assert "flagged" in panel.summary.text()
+
+    # choose the first relabelled zero in the list: it is selected and shown with neighbours
+    target = sorted(relabelled)[0]
+    rank = int(np.flatnonzero(report.ranked() == target)[0])
+    panel.select_rank(rank)
+    assert window.browser.selected == target
+    assert f"#{target:,}" in window.detail.title.text()
+    assert "suggested 0" in panel.neighbours_title.text()
+    assert panel.neighbours_image.image is not None
+
+    # sort the grid by suspicion: the most suspicious sample comes first
+    combo = window.filter_panel.sort_combo
+    combo.setCurrentIndex(combo.findData("suspicion"))
+    assert window.browser.visible[0] == report.order[0]
+
+    # exclude the three relabelled samples; the recipe, the list and the grid follow
+    for r in sorted(int(np.flatnonzero(report.ranked() == i)[0]) for i in relabelled):
+        panel.table.selectRow(r)
+        qtbot.mouseClick(panel.exclude_button, Qt.MouseButton.LeftButton)
+    recipe = window.processing.model.recipe
+    assert recipe.excluded_indices("test").tolist() == sorted(relabelled)
+    assert panel.table.item(rank, 6).text() == "excluded"
+
+    # exclusions survive a recipe save/load and are honoured by the export
+    path = tmp_path / "r.json"
+    assert window.processing.save_recipe(str(path))
+    loaded = Recipe.load(path)
+    assert loaded.excluded_indices("test").tolist() == sorted(relabelled)
+    result = export(window.dataset, loaded, tmp_path / "out.npz", "npz")
+    with np.load(result.path) as data:
+        assert len(data["y_test"]) == 2000 - 3
+        kept = np.setdiff1d(np.arange(2000), sorted(relabelled))
+        np.testing.assert_array_equal(data["y_test"], window.dataset.labels[kept])
+
+    # restore one
+    panel.table.selectRow(rank)
+    qtbot.mouseClick(panel.restore_button, Qt.MouseButton.LeftButton)
+    assert target not in window.processing.model.recipe.excluded_indices("test").tolist()
