@@ -21,11 +21,14 @@ def run_app(source: str | None = None, recipe: str | None = None, screenshot: st
     from PySide6.QtWidgets import QApplication
 
     from ..core.dataset import best_source
+    from .icons import app_icon
     from .main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("mnist-desktop")
     app.setOrganizationName("mnist-desktop")
+    app.setDesktopFileName("mnist-desktop")  # resources/mnist-desktop.desktop (Wayland app id)
+    app.setWindowIcon(app_icon())  # every window, and the About box
     if screenshot:  # a fresh default layout, not the user's remembered one
         scratch = tempfile.TemporaryDirectory()
         settings = QSettings(str(Path(scratch.name) / "settings.ini"), QSettings.Format.IniFormat)
