@@ -112,8 +112,10 @@ class ProcessingController(QObject):
             w.grid.set_selected(w.browser.position(w.browser.selected) - w.browser.page * w.browser.page_size
                                 if w.browser.selected is not None else None)
         self.normalize_panel.show_histograms(ds.images[indices], result["values"])
-        if result["selected"] == w.browser.selected and result["rows"] is not None:
-            aug = self.model.recipe.augment
+        aug = self.model.recipe.augment
+        if aug.is_identity and aug.copies == 1 and not aug.keep_original:
+            w.detail.show_rows(None)  # one row, equal to the original: nothing more to show
+        elif result["selected"] == w.browser.selected and result["rows"] is not None:
             parts = (["original"] if aug.keep_original else []) + [f"copy {i}" for i in range(aug.copies)]
             shown = "the grid shows " + ("copy 0" if preview_copy(self.model.recipe) == 0 else "the original")
             w.detail.show_rows(result["rows"], f"Exported rows of this image: {', '.join(parts[:16])}"

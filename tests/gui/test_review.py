@@ -63,7 +63,7 @@ def test_review_finds_planted_problems_and_exclusions_reach_the_export(make_wind
         qtbot.mouseClick(panel.exclude_button, Qt.MouseButton.LeftButton)
     recipe = window.processing.model.recipe
     assert recipe.excluded_indices("test").tolist() == sorted(relabelled)
-    assert panel.table.item(rank, 6).text() == "excluded"
+    assert panel.table.item(rank, 6).text() == "✕"
 
     # exclusions survive a recipe save/load and are honoured by the export
     path = tmp_path / "r.json"

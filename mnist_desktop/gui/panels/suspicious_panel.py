@@ -12,7 +12,10 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
 from ...core.glyphs import label_strips
 from ...core.mosaic import labeled_mosaic
 
-COLUMNS = ("#", "Image", "Label", "Suggested", "Score", "Reasons", "Excluded")
+COLUMNS = ("#", "Image", "Label", "Suggests", "Score", "Why", "Out")
+#: short words for the reasons, so the list fits a side panel (full names in the tooltip)
+SHORT = {"mislabelled": "label?", "label-conflict": "conflict", "duplicate": "dup", "near-duplicate": "near dup",
+         "cross-split": "train/test", "blank": "blank", "outlier": "odd"}
 
 
 class SuspiciousPanel(QWidget):
@@ -55,7 +58,7 @@ class SuspiciousPanel(QWidget):
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(True)
         self.neighbours_title = QLabel("")
         self.neighbours_title.setWordWrap(True)
         self.neighbours = pg.GraphicsLayoutWidget()
@@ -111,12 +114,17 @@ class SuspiciousPanel(QWidget):
         for r, i in enumerate(self._rows):
             i = int(i)
             sug = int(report.suggested[i])
-            cells = (str(r + 1), f"{report.split[i]} #{int(report.index[i]):,}",
-                     class_names[int(report.label[i])],
-                     f"{class_names[sug]} ({report.confidence[i]:.0%})" if sug >= 0 else "",
-                     f"{report.score[i]:.3f}", ", ".join(report.reasons_of(i)), "")
+            where = f"#{int(report.index[i]):,}" if len(report.split_names) == 1 else \
+                f"{report.split[i]} #{int(report.index[i]):,}"
+            reasons = report.reasons_of(i)
+            cells = (str(r + 1), where, class_names[int(report.label[i])],
+                     f"{class_names[sug]} {report.confidence[i]:.0%}" if sug >= 0 else "",
+                     f"{report.score[i]:.2f}", ", ".join(SHORT.get(x, x) for x in reasons), "")
+            tip = (f"{report.split[i]} #{int(report.index[i]):,}: {', '.join(reasons)}"
+                   + (f"; suggested label {class_names[sug]} ({report.confidence[i]:.0%})" if sug >= 0 else ""))
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
+                item.setToolTip(tip)
                 if c in (0, 4):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(r, c, item)
@@ -130,7 +138,7 @@ class SuspiciousPanel(QWidget):
         for r, i in enumerate(self._rows):
             item = self.table.item(r, 6)
             if item is not None:
-                item.setText("excluded" if excluded[int(i)] else "")
+                item.setText("✕" if excluded[int(i)] else "")
 
     def selected_samples(self) -> np.ndarray:
         rows = sorted({ix.row() for ix in self.table.selectionModel().selectedRows()})
