@@ -87,13 +87,12 @@ class NormParams:
     def fit(self, images: np.ndarray) -> NormParams:
         """Fill the statistics left as None from ``images`` (uint8 0..255 or float 0..1).
 
-        uint8 statistics come from a 256-bin histogram built in chunks: exact,
-        one pass, and no int64 copy of the images (``np.bincount`` converts
-        its input to intp, 8 bytes a pixel).
+        uint8 statistics come from :func:`~.stats.pixel_stats`' chunked
+        256-bin histogram: exact, one pass, no copy of the images.
         """
         if self.is_resolved:
             return self
-        st = _uint8_stats(images) if images.dtype == np.uint8 else pixel_stats(images)
+        st = pixel_stats(images)
         k = 255.0 if images.dtype == np.uint8 else 1.0
         if self.method == "zscore":
             std = st["std"] / k
@@ -113,21 +112,6 @@ class NormParams:
         if problems:
             raise RecipeError(f"{where}.{problems[0]}")
         return params
-
-
-def _uint8_stats(images: np.ndarray, chunk: int = 1 << 20) -> dict[str, float]:
-    flat = images.reshape(-1)
-    if flat.size == 0:
-        return {"min": 0.0, "max": 0.0, "mean": 0.0, "std": 0.0}
-    hist = np.zeros(256, np.int64)
-    for start in range(0, flat.size, chunk):
-        hist += np.bincount(flat[start:start + chunk], minlength=256)
-    values = np.arange(256, dtype=np.float64)
-    h = hist.astype(np.float64)
-    mean = float(h @ values / h.sum())
-    std = float((h @ (values - mean) ** 2 / h.sum()) ** 0.5)
-    nz = np.flatnonzero(hist)
-    return {"min": float(nz[0]), "max": float(nz[-1]), "mean": mean, "std": std}
 
 
 def output_dtype(params: NormParams) -> np.dtype:

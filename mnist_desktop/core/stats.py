@@ -7,16 +7,21 @@ import numpy as np
 __all__ = ["pixel_stats", "label_counts"]
 
 
-def pixel_stats(images: np.ndarray) -> dict[str, float]:
+def pixel_stats(images: np.ndarray, chunk: int = 1 << 20) -> dict[str, float]:
     """Min, max, mean and standard deviation of all pixels.
 
-    uint8 data goes through a 256-bin histogram: exact, one pass, no
-    temporary the size of the data (np.std would allocate 8 bytes a pixel).
+    uint8 data goes through a 256-bin histogram built in chunks: exact, one
+    pass, and no temporary the size of the data (np.std would allocate 8
+    bytes a pixel, and np.bincount converts its whole input to intp).
     """
     if images.size == 0:
         return {"min": 0.0, "max": 0.0, "mean": 0.0, "std": 0.0}
     if images.dtype == np.uint8:
-        hist = np.bincount(images.reshape(-1), minlength=256).astype(np.float64)
+        flat = images.reshape(-1)
+        counts = np.zeros(256, np.int64)
+        for start in range(0, flat.size, chunk):
+            counts += np.bincount(flat[start:start + chunk], minlength=256)
+        hist = counts.astype(np.float64)
         values = np.arange(256, dtype=np.float64)
         n = hist.sum()
         mean = float(hist @ values / n)

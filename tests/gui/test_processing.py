@@ -171,3 +171,16 @@ def test_closing_the_window_mid_export_is_clean(make_window, qtbot, tmp_path):
     qtbot.waitUntil(lambda: dialog.progress.value() > 0, timeout=30000)
     window.close()  # cancels and waits; the fixture checks that no worker is left
     assert sorted(f.name for f in folder.iterdir()) == []
+
+
+def test_last_recipe_is_restored_at_start(make_window, settings, qtbot):
+    w = make_window(settings)
+    w.processing.augment_panel.groups["affine"].setChecked(True)
+    w.processing.augment_panel.sliders["rotation"].setValue(22.0)
+    w.processing.augment_panel.copies.setValue(3)
+    edited = w.processing.model.recipe
+    w.close()
+    w2 = make_window(settings)
+    assert w2.processing.model.recipe == edited
+    assert w2.processing.augment_panel.sliders["rotation"].value() == 22.0
+    assert w2.processing.augment_panel.copies.value() == 3
