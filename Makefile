@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: run test system-deps install bench clean
+.PHONY: run test system-deps install bench clean package package-onefile smoke
 
 run: install
 	$(BIN)/mnist-desktop gui --source sample
@@ -27,6 +27,18 @@ $(STAMP): pyproject.toml
 
 bench: install
 	for b in benchmarks/bench_*.py; do QT_QPA_PLATFORM=offscreen $(BIN)/python $$b || exit 1; done
+
+# Standalone executable (PyInstaller, see packaging/): dist/mnist-desktop/mnist-desktop,
+# or one file dist/onefile/mnist-desktop; `make smoke` runs it headless and checks it.
+package: install
+	bash packaging/build.sh
+
+package-onefile: install
+	bash packaging/build.sh --onefile
+
+smoke:
+	bash packaging/smoke_test.sh
+	@if [ -x dist/onefile/mnist-desktop ]; then bash packaging/smoke_test.sh dist/onefile/mnist-desktop; fi
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache

@@ -24,6 +24,7 @@ for arg in "$@"; do
     *) echo "error: unknown option $arg (use --onefile)" >&2; exit 2 ;;
   esac
 done
+sh packaging/install-build-deps.sh "$PY"   # binutils, libpython (Debian/Ubuntu; when missing)
 if ! "$PY" -c "import PyInstaller" 2>/dev/null; then
   echo "installing PyInstaller (the 'package' extra)"
   "$PY" -m pip install --quiet -e '.[package]'

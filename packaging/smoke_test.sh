@@ -30,8 +30,8 @@ run() {
 }
 fail() { echo "smoke: FAIL: $*" >&2; exit 1; }
 step() { printf 'smoke: %-44s' "$1"; }
-t0() { start=$(date +%s.%N); }
-ok() { printf 'ok (%.2fs)\n' "$(echo "$(date +%s.%N) - $start" | bc 2>/dev/null || echo 0)"; }
+t0() { start=$(date +%s%N); }
+ok() { ms=$(( ($(date +%s%N) - start) / 1000000 )); printf 'ok (%d.%02ds)\n' $((ms / 1000)) $((ms % 1000 / 10)); }
 
 step "--version prints $VERSION"; t0
 out=$(run --version) || fail "--version exited $?"
