@@ -12,11 +12,8 @@ elastic >= 8x scipy.
 
 from __future__ import annotations
 
-import statistics
-import time
-
 import numpy as np
-from _common import tiled_sample
+from _common import median_time, tiled_sample
 
 from mnist_desktop.core.augment import AugParams, augment_batch
 
@@ -28,13 +25,7 @@ ELASTIC = AugParams(elastic_alpha=34, elastic_sigma=4)
 
 def rate(fn, n: int, repeat: int = 3) -> float:
     """Median images/s of fn() over ``repeat`` runs (after one warm-up)."""
-    fn()
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return n / statistics.median(times)
+    return n / median_time(fn, repeat=repeat)
 
 
 def torch_affine(x: np.ndarray):

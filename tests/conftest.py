@@ -31,3 +31,11 @@ def sample_dataset():
 def _isolated_data_dir(tmp_path_factory, monkeypatch):
     """Each test gets its own empty data folder, never the user's."""
     monkeypatch.setenv("MNIST_DESKTOP_DATA", str(tmp_path_factory.mktemp("data")))
+
+
+@pytest.fixture(autouse=True)
+def _no_proxy(monkeypatch):
+    """A proxy from the environment must not intercept requests to 127.0.0.1 (here or in children)."""
+    for var in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")

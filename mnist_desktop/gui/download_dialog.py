@@ -11,19 +11,19 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout,
-                               QLabel, QLineEdit, QPlainTextEdit, QProgressBar, QRadioButton, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+                               QPlainTextEdit, QRadioButton, QVBoxLayout, QWidget)
 
 from ..core.catalog import CATALOG
 from ..core.download import dataset_dir, download
 from ..core.errors import DownloadCancelled
 from ..core.paths import default_data_dir
 from ..core.units import format_bytes
-from .workers import Job, wait_for_workers
+from .job_dialog import JobDialog
+from .workers import Job
 
 
-class DownloadDialog(QDialog):
+class DownloadDialog(JobDialog):
     """Fetch and verify a dataset into the data folder.
 
     Signals
@@ -39,12 +39,9 @@ class DownloadDialog(QDialog):
     note = Signal(str)
 
     def __init__(self, parent: QWidget | None = None, data_dir: str | Path | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Download a dataset")
+        super().__init__("Download a dataset", "Download", "Cancel download", parent)
         self.setMinimumWidth(560)
         self.data_dir = Path(data_dir) if data_dir else default_data_dir()
-        self.job: Job | None = None
-        self.outcome = ""  # "done", "cancelled" or the error message (read by tests)
 
         self.dataset_combo = QComboBox()
         for key, info in CATALOG.items():
@@ -72,21 +69,11 @@ class DownloadDialog(QDialog):
         form.addRow("Mirrors", self.mirror_edit)
         form.addRow("Saved in", self.folder_label)
 
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 1000)
-        self.progress.setFormat("%p%")
         self.rate_label = QLabel("Ready.")
         self.log = QPlainTextEdit()
         self.log.setReadOnly(True)
         self.log.setMinimumHeight(120)
-        self.buttons = QDialogButtonBox()
-        self.start_button = self.buttons.addButton("Download", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.cancel_button = self.buttons.addButton("Cancel download", QDialogButtonBox.ButtonRole.RejectRole)
-        self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        self.cancel_button.setEnabled(False)
-        self.start_button.clicked.connect(self.start)
-        self.cancel_button.clicked.connect(self.cancel)
-        self.close_button.clicked.connect(self.close)
+        self.inputs = [self.dataset_combo, self.mirror_edit, *self.split_buttons.values()]
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -118,38 +105,25 @@ class DownloadDialog(QDialog):
 
     def start(self) -> None:
         """Start the download in a worker; the dialog stays responsive."""
-        if self.job is not None and self.job.running:
+        if self.running:
             return
         mirrors = self.mirror_edit.text().split() or None
-        self.outcome = ""
         self.log.clear()
         self._t0 = time.monotonic()
-        self.job = Job(download, self.dataset_key, self.split, self.data_dir, mirrors=mirrors,
-                       notify=self.note.emit)
-        self.job.progress.connect(self._on_job_progress)
-        self.job.succeeded.connect(self._on_job_succeeded)
-        self.job.failed.connect(self._on_job_failed)
-        self.job.finished.connect(self._on_job_finished)
-        self._set_running(True)
+        job = Job(download, self.dataset_key, self.split, self.data_dir, mirrors=mirrors, notify=self.note.emit)
+        job.progress.connect(self._on_job_progress)
+        job.succeeded.connect(self._on_job_succeeded)
+        job.failed.connect(self._on_job_failed)
         self.rate_label.setText("Connecting…")
-        self.job.start()
+        self.run_job(job)
 
     def cancel(self) -> None:
         """Stop the running download; nothing partial is kept."""
-        if self.job is not None and self.job.running:
+        if self.running:
             self.rate_label.setText("Cancelling…")
-            self.job.cancel()
-
-    def _set_running(self, running: bool) -> None:
-        self.start_button.setEnabled(not running)
-        self.cancel_button.setEnabled(running)
-        self.dataset_combo.setEnabled(not running)
-        self.mirror_edit.setEnabled(not running)
-        for b in self.split_buttons.values():
-            b.setEnabled(not running)
+        super().cancel()
 
     def _on_job_progress(self, done: int, total: int) -> None:
-        self.progress.setValue(int(1000 * done / total) if total else 0)
         elapsed = max(time.monotonic() - self._t0, 1e-6)
         rate = done / elapsed
         left = (total - done) / rate if rate > 0 else 0
@@ -171,16 +145,3 @@ class DownloadDialog(QDialog):
         self.outcome = str(exc)
         self.rate_label.setText("The download failed; see the details below.")
         self.log.appendPlainText(str(exc))
-
-    def _on_job_finished(self) -> None:
-        self._set_running(False)
-
-    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
-        """Closing cancels a running download and waits for the worker to stop."""
-        self.cancel_and_wait()
-        super().closeEvent(event)
-
-    def cancel_and_wait(self, msecs: int = 30000) -> None:
-        if self.job is not None and self.job.running:
-            self.job.cancel()
-            wait_for_workers(msecs)

@@ -12,16 +12,16 @@ from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
-                               QHBoxLayout, QLabel, QLineEdit, QMessageBox, QProgressBar, QPushButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
+                               QLabel, QLineEdit, QMessageBox, QPushButton, QVBoxLayout, QWidget)
 
 from ..core.dataset import Dataset
 from ..core.errors import Cancelled, ExportError
 from ..core.export import FORMATS, check_target, export
 from ..core.recipe import Recipe
 from ..core.units import format_bytes
-from .workers import Job, wait_for_workers
+from .job_dialog import JobDialog
+from .workers import Job
 
 FORMAT_TITLES = {"npz": "npz (Keras: x_train, y_train, x_test, y_test)", "npy": "npy (one file per array)",
                  "idx": "IDX (like the MNIST files)", "idx.gz": "IDX, gzip-compressed",
@@ -33,7 +33,7 @@ def recipe_path_for(out: Path) -> Path:
     return out.with_name(out.name + ".recipe.json")
 
 
-class ExportDialog(QDialog):
+class ExportDialog(JobDialog):
     """Export the current dataset with the current recipe.
 
     Signals
@@ -46,13 +46,10 @@ class ExportDialog(QDialog):
 
     def __init__(self, dataset: Dataset, recipe: Recipe, parent: QWidget | None = None,
                  start_folder: str = "") -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Export the processed dataset")
+        super().__init__("Export the processed dataset", "Export", "Cancel export", parent)
         self.setMinimumWidth(600)
         self.dataset = dataset
         self.recipe = recipe
-        self.job: Job | None = None
-        self.outcome = ""  # "done", "cancelled" or an error message (read by tests)
         self.result = None
 
         self.format = QComboBox()
@@ -87,21 +84,11 @@ class ExportDialog(QDialog):
         form.addRow("", self.drop_excluded)
         form.addRow("Recipe", what)
 
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 1000)
-        self.progress.setFormat("%p%")
         self.summary = QLabel("Ready.")
         self.summary.setWordWrap(True)
-        self.buttons = QDialogButtonBox()
         self.copy_button = self.buttons.addButton("Copy CLI command", QDialogButtonBox.ButtonRole.ActionRole)
-        self.start_button = self.buttons.addButton("Export", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.cancel_button = self.buttons.addButton("Cancel export", QDialogButtonBox.ButtonRole.RejectRole)
-        self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        self.cancel_button.setEnabled(False)
         self.copy_button.clicked.connect(self.copy_command)
-        self.start_button.clicked.connect(self.start)
-        self.cancel_button.clicked.connect(self.cancel)
-        self.close_button.clicked.connect(self.close)
+        self.inputs = [self.format, self.path, self.split, self.drop_excluded]
         self.format.currentIndexChanged.connect(self._on_format_changed)
 
         layout = QVBoxLayout(self)
@@ -165,7 +152,7 @@ class ExportDialog(QDialog):
         return answer == QMessageBox.StandardButton.Yes
 
     def start(self) -> None:
-        if self.job is not None and self.job.running:
+        if self.running:
             return
         out = Path(self.path.text()).expanduser()
         overwrite = False
@@ -178,32 +165,24 @@ class ExportDialog(QDialog):
             if not self.ask_overwrite(out):
                 return
             overwrite = True
-        self.outcome = ""
-        recipe = self.export_recipe()
-        self.job = Job(export, self.dataset, recipe, out, self.fmt, overwrite=overwrite)
-        self.job.progress.connect(self._on_job_progress)
-        self.job.succeeded.connect(self._on_job_succeeded)
-        self.job.failed.connect(self._on_job_failed)
-        self.job.finished.connect(lambda: self._set_running(False))
-        self._set_running(True)
+        job = Job(export, self.dataset, self.export_recipe(), out, self.fmt, overwrite=overwrite)
+        job.progress.connect(self._on_job_progress)
+        job.succeeded.connect(self._on_job_succeeded)
+        job.failed.connect(self._on_job_failed)
         self.summary.setText(f"Exporting to {out}…")
-        self.job.start()
+        self.run_job(job)
 
     def cancel(self) -> None:
-        if self.job is not None and self.job.running:
+        if self.running:
             self.summary.setText("Cancelling…")
-            self.job.cancel()
+        super().cancel()
 
-    def _set_running(self, running: bool) -> None:
-        self.start_button.setEnabled(not running)
-        self.cancel_button.setEnabled(running)
-        for w in (self.format, self.path, self.split, self.drop_excluded):
-            w.setEnabled(not running)
+    def set_running(self, running: bool) -> None:
+        super().set_running(running)
         if not running:
             self.drop_excluded.setEnabled(bool(self.recipe.excluded))
 
     def _on_job_progress(self, done: int, total: int) -> None:
-        self.progress.setValue(int(1000 * done / total) if total else 0)
         self.summary.setText(f"{done:,} of {total:,} images written…")
 
     def _on_job_succeeded(self, result) -> None:
@@ -227,12 +206,3 @@ class ExportDialog(QDialog):
     def _show_failure(self, message: str) -> None:
         self.outcome = message
         self.summary.setText(f"<span style='color:#d33'>Export failed: {message}</span>")
-
-    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
-        self.cancel_and_wait()
-        super().closeEvent(event)
-
-    def cancel_and_wait(self, msecs: int = 30000) -> None:
-        if self.job is not None and self.job.running:
-            self.job.cancel()
-            wait_for_workers(msecs)

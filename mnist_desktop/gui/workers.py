@@ -59,7 +59,10 @@ class Job(QObject):
     def start(self) -> None:
         self.running = True
         Job.active[id(self)] = getattr(self._fn, "__qualname__", repr(self._fn))
-        self._worker.start()
+        # Straight into the pool: superqt's worker.start() defers the start by a
+        # timer tick when an event loop runs, and a worker that starts after the
+        # window's closeEvent has waited for the pool would outlive the window.
+        QThreadPool.globalInstance().start(self._worker)
 
     def cancel(self) -> None:
         """Ask the function to stop at its next check; returns at once."""

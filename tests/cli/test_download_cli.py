@@ -26,14 +26,6 @@ TEST_FILES = MNIST.files_for("test")
 REPO = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch):
-    """A proxy from the environment must not intercept requests to 127.0.0.1 (here or in children)."""
-    for var in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-
-
 @pytest.fixture
 def server(sample_dir):
     srv = MirrorServer({f.name: (sample_dir / f.name).read_bytes() for f in TEST_FILES}).start()

@@ -46,14 +46,6 @@ EXPECTED_REASON = {
 assert set(EXPECTED_REASON) == set(FAULTS)
 
 
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch):
-    """A proxy from the environment must not intercept requests to 127.0.0.1."""
-    for var in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-
-
 @pytest.fixture(scope="session")
 def tiny_train(tmp_path_factory, sample_dataset) -> dict[str, bytes]:
     """Small train files (first 300 test images, as gzip IDX) the test catalog describes."""

@@ -14,13 +14,6 @@ from mnist_desktop.core.paths import default_data_dir
 TEST_FILES = MNIST.files_for("test")
 
 
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch):
-    for var in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-
-
 @pytest.fixture
 def server(sample_dir):
     srv = MirrorServer({f.name: (sample_dir / f.name).read_bytes() for f in TEST_FILES}).start()
@@ -80,6 +73,7 @@ def test_closing_the_window_mid_download_is_clean(make_window, qtbot, server):
     window = make_window()
     dialog = start_download(window, qtbot, server.url("drip"))
     assert server.drip_started.wait(20)
+    assert dialog.running
     window.close()  # cancels and waits; the fixture then checks that no worker is left
     assert QThreadPool.globalInstance().activeThreadCount() == 0
     assert files_in(default_data_dir() / "mnist") == []
