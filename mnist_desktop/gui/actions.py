@@ -9,6 +9,10 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox, QStyle
 from .. import __version__
 
 
+PAGE_SIZES = (256, 512, 1024, 2048)
+COLUMN_CHOICES = (16, 24, 32, 48, 64)
+
+
 def create_actions(w: QMainWindow) -> dict[str, QAction]:
     """The window's actions, keyed by name; their slots live on the window."""
     style = w.style()
@@ -59,8 +63,8 @@ def create_menus(w, actions: dict[str, QAction]) -> None:
     for name in ("zoom_in", "zoom_out", "fit"):
         view.addAction(actions[name])
     view.addSeparator()
-    _choice_menu(w, view.addMenu("Tiles per &row"), (16, 24, 32, 48, 64), w.columns, w.set_columns)
-    _choice_menu(w, view.addMenu("Tiles per &page"), (256, 512, 1024, 2048), w.page_size, w.set_page_size)
+    _choice_menu(w, view.addMenu("Tiles per &row"), COLUMN_CHOICES, w.columns, w.set_columns)
+    _choice_menu(w, view.addMenu("Tiles per &page"), PAGE_SIZES, w.page_size, w.set_page_size)
     view.addSeparator()
     panels = view.addMenu("Pa&nels")
     for dock in w.docks.values():

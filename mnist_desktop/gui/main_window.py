@@ -27,15 +27,16 @@ from .review import SORT_KEY, ReviewController
 from .status import StatusBar
 from .workers import Job, wait_for_workers
 
-PAGE_SIZES = (256, 512, 1024, 2048)
-COLUMN_CHOICES = (16, 24, 32, 48, 64)
+
+def sums_per_split(ds: Dataset) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per-class pixel sums and counts of each split (the statistics panel's means)."""
+    return {name: class_sums(s.images, s.labels, len(ds.class_names)) for name, s in ds.splits.items()}
 
 
 def load_for_view(source, *, progress=None, files: tuple[str, str] | None = None):
     """Load a dataset and the per-class sums the statistics panel needs (runs in a worker)."""
     ds = load_files(*files) if files else load_dataset(source, progress=progress)
-    n = len(ds.class_names)
-    return ds, {name: class_sums(s.images, s.labels, n) for name, s in ds.splits.items()}
+    return ds, sums_per_split(ds)
 
 
 class MainWindow(QMainWindow):
@@ -139,9 +140,7 @@ class MainWindow(QMainWindow):
     def set_dataset(self, ds: Dataset, sums: dict | None = None) -> None:
         """Show ``ds`` (everything visible, first image selected)."""
         self.dataset = ds
-        if sums is None:
-            sums = {n: class_sums(s.images, s.labels, len(ds.class_names)) for n, s in ds.splits.items()}
-        self._class_sums = sums
+        self._class_sums = sums if sums is not None else sums_per_split(ds)
         self.browser = Browser(ds, page_size=self.page_size, columns=self.columns)
         self.review.reset()
         self.setWindowTitle(f"mnist-desktop – {ds.title}")
