@@ -16,7 +16,9 @@ loop per image.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
@@ -30,6 +32,8 @@ __all__ = ["AugParams", "augment_batch", "augment_images", "CHUNK"]
 
 #: Images per inner chunk: ~10 float32 temporaries of CHUNK x 784 stay in L2/L3.
 CHUNK = 256
+#: Threads for large batches (numpy releases the GIL in the kernels).
+THREADS = max(1, min(4, os.cpu_count() or 1))
 MAX_COPIES = 1000
 
 
@@ -160,10 +164,23 @@ def augment_batch(images: np.ndarray, params: AugParams, *, seed: int = 0, split
     cop = np.broadcast_to(np.asarray(copies), (n,))
     if out is None:
         out = np.empty((n, h, w), np.float32)
-    ws = _warp.Workspace()
-    for start in range(0, n, CHUNK):
-        sl = slice(start, min(start + CHUNK, n))
-        _augment_chunk(images[sl], params, seed, split, idx[sl], cop[sl], out[sl], ws)
+
+    def run(lo: int, hi: int) -> None:
+        ws = _warp.Workspace()  # one per thread
+        for start in range(lo, hi, CHUNK):
+            sl = slice(start, min(start + CHUNK, hi))
+            _augment_chunk(images[sl], params, seed, split, idx[sl], cop[sl], out[sl], ws)
+
+    # numpy releases the GIL in the heavy kernels, so contiguous halves on two
+    # threads run nearly twice as fast; each image still depends only on its key.
+    threads = min(THREADS, n // (2 * CHUNK)) if not params.is_identity else 1
+    if threads <= 1:
+        run(0, n)
+        return out
+    bounds = [(n * t // threads) // CHUNK * CHUNK for t in range(threads)] + [n]
+    with ThreadPoolExecutor(threads) as pool:
+        for f in [pool.submit(run, bounds[t], bounds[t + 1]) for t in range(threads)]:
+            f.result()
     return out
 
 

@@ -141,3 +141,16 @@ def test_bad_parameters_are_named():
     assert AugParams(copies=0).problems() == ["copies is 0 and keep_original is false: no image would be output"]
     assert AugParams(noise="x").problems() == [
         'noise must be a number between 0 and 1 (standard deviation on the 0..1 scale), got "x"']
+
+
+def test_thread_count_does_not_change_a_single_pixel(sample_dataset, monkeypatch):
+    """Large batches run on several threads; every image still depends only on its key."""
+    import mnist_desktop.core.augment as aug_mod
+
+    x = sample_dataset.images[:3000]
+    params = aug_mod.AugParams(rotation=20, translate=0.1, scale=(0.9, 1.1), elastic_alpha=34, noise=0.05)
+    results = []
+    for threads in (1, 3):
+        monkeypatch.setattr(aug_mod, "THREADS", threads)
+        results.append(aug_mod.augment_batch(x, params, seed=7, split="test", indices=np.arange(3000)))
+    np.testing.assert_array_equal(results[0], results[1])
