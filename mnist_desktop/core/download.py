@@ -22,12 +22,9 @@ lines, hashing as the bytes arrive.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import re
-import socket
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Protocol, Union
@@ -36,6 +33,8 @@ import requests
 import urllib3
 
 from .. import __version__
+from ._fetch import (CHUNK_SIZE, MirrorFailed, abort_read_on_cancel, check_complete, check_response, check_start,
+                     network_reason, next_chunk, read_chunks)
 from .atomic import atomic_write
 from .catalog import DatasetInfo, RemoteFile, get_dataset
 from .errors import DownloadCancelled, DownloadError
@@ -46,10 +45,7 @@ __all__ = ["download", "dataset_dir", "missing_files", "DownloadError", "Downloa
 
 #: Seconds to wait for a connection and for each read of the body.
 DEFAULT_TIMEOUT = 30.0
-#: Bytes read (and hashed, written, reported) per step; cancel is checked between steps.
-CHUNK_SIZE = 64 * 1024
 
-_GZIP_MAGIC = b"\x1f\x8b"
 _USER_AGENT = f"mnist-desktop/{__version__} python-requests/{requests.__version__}"
 
 
@@ -60,10 +56,6 @@ class _IsSet(Protocol):
 Progress = Callable[[int, int], None]
 Notify = Callable[[str], None]
 Cancel = Union[_IsSet, Callable[[], bool], None]
-
-
-class _MirrorFailed(Exception):
-    """One mirror did not deliver the right bytes; try the next one."""
 
 
 def dataset_dir(dataset: str | DatasetInfo = "mnist", data_dir: str | os.PathLike[str] | None = None) -> Path:
@@ -200,7 +192,7 @@ def _fetch_one(session: requests.Session, remote: RemoteFile, target: Path, base
         url = base + remote.name
         try:
             _stream_to(session, url, remote, target, done, total, report, is_cancelled, timeout)
-        except _MirrorFailed as exc:
+        except MirrorFailed as exc:
             if is_cancelled():  # the read failed because cancel shut the connection
                 raise DownloadCancelled(f"download of {remote.name} cancelled; nothing partial was kept") from None
             attempts.append((url, str(exc)))
@@ -219,20 +211,20 @@ def _stream_to(session: requests.Session, url: str, remote: RemoteFile, target: 
                total: int, report: Progress, is_cancelled: Callable[[], bool], timeout: float) -> None:
     """Fetch ``url`` into ``target`` if it delivers exactly ``remote``'s bytes.
 
-    Raises _MirrorFailed for anything the mirror did wrong, DownloadError for
+    Raises MirrorFailed for anything the mirror did wrong, DownloadError for
     local write problems and DownloadCancelled on cancel.
     """
     try:
         response = session.get(url, stream=True, timeout=(timeout, timeout))
     except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
-        raise _MirrorFailed(_network_reason(exc, timeout)) from None
-    with response, _abort_read_on_cancel(response, is_cancelled):
-        _check_response(response, remote)
+        raise MirrorFailed(network_reason(exc, timeout)) from None
+    with response, abort_read_on_cancel(response, is_cancelled):
+        check_response(response, remote)
         received = [0]
-        chunks = _read_chunks(response, remote, received, timeout)
+        chunks = read_chunks(response, remote, received, timeout)
         try:
-            first = _next_chunk(chunks)
-            _check_start(first, remote)
+            first = next_chunk(chunks)
+            check_start(first, remote)
             _write_verified(target, first, chunks, received, remote, done, total, report, is_cancelled)
         finally:
             chunks.close()
@@ -252,149 +244,10 @@ def _write_verified(target: Path, first: bytes, chunks: Iterator[bytes], receive
                 report(done + received[0], total)
                 if received[0] < remote.size and is_cancelled():  # a complete file is still verified
                     raise DownloadCancelled(f"download of {remote.name} cancelled; nothing partial was kept")
-                chunk = _next_chunk(chunks)
-            _check_complete(received[0], digest.hexdigest(), remote)
+                chunk = next_chunk(chunks)
+            check_complete(received[0], digest.hexdigest(), remote)
     except OSError as exc:
         raise DownloadError(f"cannot write {target}: {exc.strerror or exc}") from None
-
-
-@contextlib.contextmanager
-def _abort_read_on_cancel(response: requests.Response, is_cancelled: Callable[[], bool]):
-    """Shut the socket down as soon as cancel is set, so a read blocked on a silent
-    server returns at once instead of after ``timeout`` (a GUI's Cancel and window
-    close must not hang). The read then fails, and the caller sees the cancel."""
-    finished = threading.Event()
-
-    def watch() -> None:
-        while not finished.wait(0.05):
-            if is_cancelled():
-                sock = _socket_of(response)
-                if sock is not None:
-                    with contextlib.suppress(OSError):
-                        sock.shutdown(socket.SHUT_RDWR)
-                return
-
-    watcher = threading.Thread(target=watch, name="download-cancel-watch", daemon=True)
-    watcher.start()
-    try:
-        yield
-    finally:
-        finished.set()
-        watcher.join()
-
-
-def _socket_of(response: requests.Response) -> socket.socket | None:
-    """The socket a streamed response reads from (urllib3 1.x and 2.x keep it in different places)."""
-    sock = getattr(getattr(response.raw, "_connection", None), "sock", None)
-    if sock is None:
-        fp = getattr(getattr(response.raw, "_fp", None), "fp", None)
-        sock = getattr(getattr(fp, "raw", None), "_sock", None)
-    return sock if isinstance(sock, socket.socket) else None
-
-
-def _check_response(response: requests.Response, remote: RemoteFile) -> None:
-    """Reject a response by its status line and headers, before reading the body."""
-    code = response.status_code
-    if not 200 <= code < 300:
-        hint = " (the server asks for a password)" if code == 401 else ""
-        raise _MirrorFailed(f"HTTP {code} {response.reason or ''}".rstrip() + hint)
-    ctype = response.headers.get("Content-Type", "").lower()
-    if "text/html" in ctype:
-        raise _MirrorFailed(f"served an HTML page (Content-Type {ctype}) instead of {remote.name}")
-    length = response.headers.get("Content-Length")
-    if length is not None and length.isdigit() and int(length) != remote.size:
-        raise _MirrorFailed(f"wrong size: the server announces {int(length):,} bytes, "
-                            f"{remote.name} has {remote.size:,}")
-
-
-def _check_start(first: bytes, remote: RemoteFile) -> None:
-    """Reject a body by its first bytes: empty, an HTML page, or not gzip."""
-    if not first:
-        raise _MirrorFailed("empty response")
-    if remote.name.endswith(".gz") and not first.startswith(_GZIP_MAGIC):
-        head = first[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-        if head.startswith((b"<!doctype", b"<html", b"<?xml", b"<head", b"<body", b"<")):
-            raise _MirrorFailed(f"served an HTML page instead of the gzip file {remote.name}")
-        raise _MirrorFailed(f"not a gzip file (starts with {first[:8]!r}), expected {remote.name}")
-
-
-def _check_complete(received: int, sha256: str, remote: RemoteFile) -> None:
-    if received != remote.size:
-        raise _MirrorFailed(f"wrong size: received {received:,} bytes, {remote.name} has {remote.size:,}")
-    if sha256 != remote.sha256:
-        raise _MirrorFailed(f"SHA-256 mismatch: got {sha256}, expected {remote.sha256} "
-                            "(wrong or corrupt file under the right name)")
-
-
-def _read_chunks(response: requests.Response, remote: RemoteFile, received: list[int],
-                 timeout: float) -> Iterator[bytes]:
-    """The raw body (no transfer decoding) in chunks; network errors become _MirrorFailed.
-
-    ``received[0]`` counts the bytes so far. Reading stops with a failure as
-    soon as the body exceeds the expected size, so a huge wrong file is not
-    downloaded in full.
-    """
-    try:
-        for chunk in response.raw.stream(CHUNK_SIZE, decode_content=False):
-            received[0] += len(chunk)
-            if received[0] > remote.size:
-                raise _MirrorFailed(f"wrong size: more than the {remote.size:,} bytes of {remote.name}")
-            yield chunk
-    except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
-        if _is_timeout(exc):
-            raise _MirrorFailed(f"no data for {timeout:g} s after {received[0]:,} of "
-                                f"{remote.size:,} bytes (timed out)") from None
-        detail = _short(exc)
-        detail = "" if "IncompleteRead" in detail or "Connection broken" in detail else f": {detail}"
-        raise _MirrorFailed(f"connection closed after {received[0]:,} of {remote.size:,} bytes "
-                            f"(body cut short{detail})") from None
-
-
-def _next_chunk(chunks: Iterator[bytes]) -> bytes:
-    return next(chunks, b"")
-
-
-def _network_reason(exc: BaseException, timeout: float) -> str:
-    if _is_timeout(exc):
-        return f"no answer within {timeout:g} s (timed out)"
-    if isinstance(exc, requests.exceptions.SSLError):
-        return f"TLS/SSL error ({_short(exc)})"
-    if isinstance(exc, requests.exceptions.TooManyRedirects):
-        return "too many redirects"
-    if isinstance(exc, requests.ConnectionError):
-        return f"could not connect ({_short(exc)})"
-    return _short(exc)
-
-
-def _is_timeout(exc: BaseException) -> bool:
-    timeouts = (requests.Timeout, urllib3.exceptions.TimeoutError)
-    seen: BaseException | None = exc
-    for _ in range(6):
-        if seen is None or isinstance(seen, urllib3.exceptions.NewConnectionError):
-            return False  # urllib3 files "connection refused" under ConnectTimeoutError
-        if isinstance(seen, timeouts):
-            return True
-        seen = getattr(seen, "reason", None) or (seen.args[0] if seen.args and isinstance(
-            seen.args[0], BaseException) else None)
-    return False
-
-
-def _short(exc: BaseException) -> str:
-    """The innermost useful words of a requests/urllib3 error, without object reprs."""
-    inner: BaseException = exc
-    for _ in range(6):
-        nxt = getattr(inner, "reason", None)
-        if not isinstance(nxt, BaseException) and inner.args and isinstance(inner.args[0], BaseException):
-            nxt = inner.args[0]
-        if not isinstance(nxt, BaseException):
-            break
-        inner = nxt
-    text = str(inner) or type(inner).__name__
-    text = re.sub(r"<[^>]* object at 0x[0-9a-fA-F]+>:?\s*", "", text)
-    match = re.search(r"\[Errno -?\d+\]\s*([^)'\"]+)", text)
-    if match:
-        text = match.group(1)
-    return text.strip().rstrip(".") or type(inner).__name__
 
 
 def _normalise_mirrors(mirrors: list[str] | tuple[str, ...]) -> list[str]:
