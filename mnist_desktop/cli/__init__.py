@@ -17,7 +17,7 @@ import sys
 from collections.abc import Sequence
 
 from .. import __version__
-from ..core.errors import MnistDesktopError
+from ..core.errors import MnistDesktopError, describe_os_error
 
 #: Subcommand modules, in the order ``--help`` lists them.
 SUBCOMMANDS = ("gui", "download", "info", "check", "export")
@@ -61,9 +61,3 @@ def fail(message: str) -> int:
     """Print one ``error:`` line on stderr and return exit code 1."""
     print(f"error: {message}", file=sys.stderr)
     return 1
-
-
-def describe_os_error(exc: OSError) -> str:
-    """'<file>: <what is wrong>' for an OSError, without a traceback."""
-    what = exc.strerror or str(exc)
-    return f"{exc.filename}: {what}" if exc.filename else what

@@ -57,3 +57,9 @@ class Cancelled(MnistDesktopError):
 
     Whatever it was writing has been removed; the previous output is intact.
     """
+
+
+def describe_os_error(exc: OSError) -> str:
+    """'<file>: <what is wrong>' for an OSError, the way the user should read it."""
+    what = exc.strerror or str(exc)
+    return f"{exc.filename}: {what}" if exc.filename else what

@@ -40,6 +40,7 @@ def run_app(source: str | None = None, recipe: str | None = None, screenshot: st
     if recipe:
         if not window.processing.load_recipe(recipe):
             print(f"error: {window.last_error}", file=sys.stderr)
+            _dispose(app, window)
             return 1
         window.processing.actions["show_processed"].setChecked(True)
         window.docks["augment"].raise_()
@@ -58,7 +59,7 @@ def run_app(source: str | None = None, recipe: str | None = None, screenshot: st
         loop.exec()
     if outcome != ["ok"]:
         print(f"error: {outcome[0] if outcome else 'loading timed out'}", file=sys.stderr)
-        window.close()
+        _dispose(app, window)
         return 1
     preview = window.processing.preview
     while preview.busy:  # let the processed page arrive before the picture is taken
@@ -66,8 +67,20 @@ def run_app(source: str | None = None, recipe: str | None = None, screenshot: st
     app.processEvents()
     out = Path(screenshot)
     ok = window.grab().save(str(out))
-    window.close()
+    _dispose(app, window)
     if not ok:
         print(f"error: {out}: could not write the screenshot", file=sys.stderr)
         return 1
     return 0
+
+
+def _dispose(app, window) -> None:
+    """Close and delete the window (and any dialog it opened) before Python exits.
+
+    Left to interpreter shutdown, Qt objects can be destroyed in the wrong order
+    (a crash after an error message box had been opened, for example).
+    """
+    window.close()
+    window.deleteLater()
+    app.processEvents()
+    app.sendPostedEvents(None, 0)  # 0 = QEvent.DeferredDelete

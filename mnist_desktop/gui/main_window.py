@@ -148,6 +148,7 @@ class MainWindow(QMainWindow):
         self.filter_panel.set_choices(list(ds.splits), ds.class_names)
         self.status.set_dataset(ds)
         self.refresh()
+        self.grid.setFocus()  # arrow keys move through the images at once
         self.dataset_loaded.emit(ds)
 
     # ------------------------------------------------------------------ showing

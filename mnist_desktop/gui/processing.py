@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QStyle
 
-from ..core.errors import MnistDesktopError
+from ..core.errors import MnistDesktopError, describe_os_error
 from ..core.preview import preview_copy
 from .panels.augment_panel import AugmentPanel
 from .panels.normalize_panel import NormalizePanel
@@ -140,8 +140,11 @@ class ProcessingController(QObject):
     def save_recipe(self, path: str) -> bool:
         try:
             self.model.save(path)
-        except (MnistDesktopError, OSError) as exc:
+        except MnistDesktopError as exc:
             self.window.show_error("Could not save the recipe", str(exc))
+            return False
+        except OSError as exc:
+            self.window.show_error("Could not save the recipe", describe_os_error(exc))
             return False
         self.window.settings.setValue("files/last_recipe_dir", str(Path(path).parent))
         self.window.status.showMessage(f"Recipe saved to {path}", 5000)
@@ -150,8 +153,11 @@ class ProcessingController(QObject):
     def load_recipe(self, path: str) -> bool:
         try:
             self.model.load(path)
-        except (MnistDesktopError, OSError) as exc:
+        except MnistDesktopError as exc:
             self.window.show_error("Could not load the recipe", str(exc))
+            return False
+        except OSError as exc:
+            self.window.show_error("Could not load the recipe", describe_os_error(exc))
             return False
         self.window.settings.setValue("files/last_recipe_dir", str(Path(path).parent))
         self.window.status.showMessage(f"Recipe loaded from {path}", 5000)

@@ -149,3 +149,17 @@ def test_screenshot_command_writes_a_real_picture(tmp_path):
     # not blank: many distinct grey levels across the grid area
     values = {image.pixelColor(x, y).red() for x in range(300, 1000, 7) for y in range(100, 800, 7)}
     assert len(values) > 50
+
+
+def test_screenshot_with_bad_source_or_recipe_fails_cleanly(tmp_path):
+    import subprocess
+    import sys
+
+    for args, expected in (
+            (["--source", str(tmp_path / "none")], f"error: {tmp_path / 'none'}: no such folder"),
+            (["--recipe", str(tmp_path / "r.json")], f"error: {tmp_path / 'r.json'}: No such file or directory")):
+        result = subprocess.run([sys.executable, "-m", "mnist_desktop", "gui", *args, "--screenshot",
+                                 str(tmp_path / "x.png")], capture_output=True, text=True, timeout=120)
+        assert result.returncode == 1, result.stderr  # not a crash (-11)
+        assert expected in result.stderr and "Traceback" not in result.stderr
+        assert not (tmp_path / "x.png").exists()
