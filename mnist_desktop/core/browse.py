@@ -102,6 +102,17 @@ class Browser:
         """Display position of global ``index``, or -1 when filtered out."""
         return int(self._position[index])
 
+    @property
+    def selected_on_page(self) -> int | None:
+        """Position of the selected image on the current page (None if none is selected)."""
+        if self.selected is None:
+            return None
+        return self.position(self.selected) - self.page * self.page_size
+
+    def select_on_page(self, position: int) -> None:
+        """Select the tile at ``position`` of the current page."""
+        self.select_position(self.page * self.page_size + position)
+
     def go_to_page(self, page: int) -> None:
         """Show ``page`` (clamped); the selection moves to its first tile."""
         self.page = min(max(page, 0), self.page_count - 1)

@@ -188,8 +188,7 @@ class MainWindow(QMainWindow):
             self.detail.show_image(None)
             self.status.set_selection(None)
             return
-        position = b.position(b.selected) - b.page * b.page_size
-        self.grid.set_selected(position)
+        self.grid.set_selected(b.selected_on_page)
         split, split_index = b.split_of(b.selected)
         label = int(ds.labels[b.selected])
         self.detail.show_image(ds.images[b.selected], index=b.selected, split=split, split_index=split_index,
@@ -219,7 +218,7 @@ class MainWindow(QMainWindow):
     def _on_grid_tile_clicked(self, position: int) -> None:
         b = self.browser
         if b is not None:
-            self._select_and_follow(lambda: b.select_position(b.page * b.page_size + position))
+            self._select_and_follow(lambda: b.select_on_page(position))
 
     def _on_grid_key_move(self, key: str) -> None:
         if self.browser is not None:

@@ -109,8 +109,7 @@ class ProcessingController(QObject):
         indices = result["indices"]
         if self.showing_processed:
             w.grid.set_page(result["display"], ds.labels[indices], columns=w.columns, **w.page_marks(indices))
-            w.grid.set_selected(w.browser.position(w.browser.selected) - w.browser.page * w.browser.page_size
-                                if w.browser.selected is not None else None)
+            w.grid.set_selected(w.browser.selected_on_page)
         self.normalize_panel.show_histograms(ds.images[indices], result["values"])
         aug = self.model.recipe.augment
         if aug.is_identity and aug.copies == 1 and not aug.keep_original:

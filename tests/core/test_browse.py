@@ -63,6 +63,8 @@ def test_moves_clamp_and_follow_pages(two_splits):
     assert b.selected == 899
     b.go_to_page(3)
     assert b.selected == 300
+    b.select_on_page(42)
+    assert b.selected == 342 and b.selected_on_page == 42
     assert not b.select(5000)
 
 
