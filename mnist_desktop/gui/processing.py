@@ -137,29 +137,23 @@ class ProcessingController(QObject):
             self.load_recipe(path)
 
     def save_recipe(self, path: str) -> bool:
-        try:
-            self.model.save(path)
-        except MnistDesktopError as exc:
-            self.window.show_error("Could not save the recipe", str(exc))
-            return False
-        except OSError as exc:
-            self.window.show_error("Could not save the recipe", describe_os_error(exc))
-            return False
-        self.window.settings.setValue("files/last_recipe_dir", str(Path(path).parent))
-        self.window.status.showMessage(f"Recipe saved to {path}", 5000)
-        return True
+        return self._recipe_file(self.model.save, path, "save", "saved to")
 
     def load_recipe(self, path: str) -> bool:
+        return self._recipe_file(self.model.load, path, "load", "loaded from")
+
+    def _recipe_file(self, action, path: str, verb: str, done: str) -> bool:
+        """Run a recipe save or load; tell the user what went wrong instead of raising."""
         try:
-            self.model.load(path)
+            action(path)
         except MnistDesktopError as exc:
-            self.window.show_error("Could not load the recipe", str(exc))
+            self.window.show_error(f"Could not {verb} the recipe", str(exc))
             return False
         except OSError as exc:
-            self.window.show_error("Could not load the recipe", describe_os_error(exc))
+            self.window.show_error(f"Could not {verb} the recipe", describe_os_error(exc))
             return False
         self.window.settings.setValue("files/last_recipe_dir", str(Path(path).parent))
-        self.window.status.showMessage(f"Recipe loaded from {path}", 5000)
+        self.window.status.showMessage(f"Recipe {done} {path}", 5000)
         return True
 
     def _last_dir(self) -> Path:
