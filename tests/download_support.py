@@ -6,7 +6,7 @@ import socket
 from pathlib import Path
 
 from mnist_desktop.core.catalog import MNIST
-from mnist_desktop.core.dataset import sha256_file
+from mnist_desktop.core.hashing import sha256_file
 
 TEST_FILES = MNIST.files_for("test")
 TEST_TOTAL = sum(f.size for f in TEST_FILES)

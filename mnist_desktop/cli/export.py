@@ -74,7 +74,7 @@ def build_recipe(args: argparse.Namespace) -> Recipe:
     problems = recipe.problems()
     if problems:
         # Name the flag when a flag set the value, else the recipe file's field.
-        field, _, rest = problems[0].partition(" ")
+        field, rest = problems[0].field, problems[0].message
         name = field.split(".")[-1]
         given = {"normalize." + k for k in norm} | {"augment." + k for k in aug} | set(top)
         flag = "--" + ("normalize" if name == "method" else name.replace("_", "-"))

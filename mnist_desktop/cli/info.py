@@ -8,7 +8,8 @@ import os
 from pathlib import Path
 
 
-from ..core.dataset import Dataset, load_dataset, sha256_file
+from ..core.dataset import Dataset, load_dataset
+from ..core.hashing import sha256_file
 from ..core.idx import read_idx
 from ..core.stats import label_counts, pixel_stats
 from ._source import add_source_argument

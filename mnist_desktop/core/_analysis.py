@@ -10,26 +10,19 @@ the features (N x 50 float32), one block of distances (64 MB).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol, Union
 
 import numpy as np
 
 from ._deskew import deskew
 from ._duplicates import exact_groups, keep_order, near_pairs
 from ._knn import fit_pca, knn_blocks, row_block
+from .progress import Cancel, Progress, Steps
 from ._models import gaussian_cv, knn_vote, softmax_rows, temperature
 
-__all__ = ["QualityParams", "run_analysis", "Progress", "Cancel", "REASONS", "BIT"]
+__all__ = ["QualityParams", "run_analysis", "REASONS", "BIT"]
 
 
-class _IsSet(Protocol):
-    def is_set(self) -> bool: ...
-
-
-Progress = Callable[[int, int], None]
-Cancel = Union[_IsSet, Callable[[], bool], None]
 
 #: Reason names, in bit order of the ``reasons`` mask.
 REASONS = ("mislabelled", "label-conflict", "duplicate", "near-duplicate", "cross-split", "blank", "outlier")
@@ -83,35 +76,9 @@ class QualityParams:
     outlier_z: float = 6.0
 
 
-class _Ticker:
-    """Counts steps, reports them, and raises when cancel is set."""
-
-    def __init__(self, total: int, progress: Progress | None, cancel: Cancel, exc: type[Exception]) -> None:
-        self.total, self.done, self.progress, self.exc = total, 0, progress, exc
-        if cancel is None:
-            self.cancelled = lambda: False
-        elif hasattr(cancel, "is_set"):
-            self.cancelled = cancel.is_set
-        elif callable(cancel):
-            self.cancelled = lambda: bool(cancel())
-        else:
-            raise TypeError("cancel must be a threading.Event, an object with is_set(), or a callable")
-        self.check()
-
-    def check(self) -> None:
-        if self.cancelled():
-            raise self.exc("quality analysis cancelled")
-
-    def __call__(self) -> None:
-        self.done += 1
-        if self.progress:
-            self.progress(self.done, self.total)
-        self.check()
-
-
 def run_analysis(images: np.ndarray, labels: np.ndarray, n_classes: int, codes: np.ndarray,
                  keep_priority: np.ndarray, params: QualityParams, progress: Progress | None,
-                 cancel: Cancel, exc: type[Exception]) -> dict[str, np.ndarray]:
+                 cancel: Cancel) -> dict[str, np.ndarray]:
     """All per-sample arrays of a QualityReport except the split bookkeeping."""
     n = len(labels)
     flat = images.reshape(n, -1)
@@ -119,7 +86,8 @@ def run_analysis(images: np.ndarray, labels: np.ndarray, n_classes: int, codes: 
     k = max(0, min(params.k, n - 1))
     n_blocks = math.ceil(n / IMAGE_BLOCK)
     folds = max(1, min(params.folds, n))
-    tick = _Ticker(3 * n_blocks + math.ceil(n / row_block(n)) + folds + 1, progress, cancel, exc)
+    tick = Steps([n_blocks, n_blocks, n_blocks, math.ceil(n / row_block(n)), folds, 1], progress, cancel,
+                 "quality analysis cancelled")
     labels = labels.astype(np.intp)
 
     straight = np.empty((n, dim), np.uint8)  # deskewed, quantised: 4x smaller than float32

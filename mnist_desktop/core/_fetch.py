@@ -18,10 +18,10 @@ import requests
 import urllib3
 
 from .catalog import RemoteFile
+from .hashing import is_gzip, markup_kind
 
 #: Bytes read (and hashed, written, reported) per step; cancel is checked between steps.
 CHUNK_SIZE = 64 * 1024
-_GZIP_MAGIC = b"\x1f\x8b"
 
 
 class MirrorFailed(Exception):
@@ -81,10 +81,11 @@ def check_start(first: bytes, remote: RemoteFile) -> None:
     """Reject a body by its first bytes: empty, an HTML page, or not gzip."""
     if not first:
         raise MirrorFailed("empty response")
-    if remote.name.endswith(".gz") and not first.startswith(_GZIP_MAGIC):
-        head = first[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-        if head.startswith((b"<!doctype", b"<html", b"<?xml", b"<head", b"<body", b"<")):
-            raise MirrorFailed(f"served an HTML page instead of the gzip file {remote.name}")
+    if remote.name.endswith(".gz") and not is_gzip(first):
+        kind = markup_kind(first)
+        if kind:
+            page = "an HTML page" if kind == "html" else "an XML document"
+            raise MirrorFailed(f"served {page} instead of the gzip file {remote.name}")
         raise MirrorFailed(f"not a gzip file (starts with {first[:8]!r}), expected {remote.name}")
 
 

@@ -25,8 +25,8 @@ from typing import Any
 import numpy as np
 
 from . import _random, _warp
-from ._params import check_bool, check_int, check_number, read_fields, shown
-from .errors import RecipeError
+from .validation import check_bool, check_int, check_number, read_fields, shown
+from .errors import Problem, RecipeError
 
 __all__ = ["AugParams", "augment_batch", "augment_images", "CHUNK"]
 
@@ -88,8 +88,8 @@ class AugParams:
         """Output rows per source image: the original (if kept) plus the copies."""
         return int(self.keep_original) + self.copies
 
-    def problems(self) -> list[str]:
-        """Human-readable reasons why these parameters are invalid (empty if valid)."""
+    def problems(self) -> list[Problem]:
+        """Every invalid value as a (field, message) problem (empty if valid)."""
         out = [
             check_number("rotation", self.rotation, 0, 180, unit=" (degrees)"),
             check_number("translate", self.translate, 0, 1, unit=" (fraction of the image size)"),
@@ -102,7 +102,7 @@ class AugParams:
             check_bool("keep_original", self.keep_original),
         ]
         if not any(out[-2:]) and self.copies == 0 and not self.keep_original:
-            out.append("copies is 0 and keep_original is false: no image would be output")
+            out.append(Problem("copies", "is 0 and the original is not kept: the export would have no images"))
         return [p for p in out if p]
 
     def to_dict(self) -> dict[str, Any]:
@@ -123,12 +123,12 @@ class AugParams:
         return params
 
 
-def _check_scale(scale: Any) -> str | None:
+def _check_scale(scale: Any) -> Problem | None:
     ok = (isinstance(scale, (tuple, list)) and len(scale) == 2
           and all(check_number("", v, 0.1, 10) is None for v in scale) and scale[0] <= scale[1])
     if ok:
         return None
-    return f"scale must be two numbers [low, high] with 0.1 <= low <= high <= 10, got {shown(scale)}"
+    return Problem("scale", f"must be two numbers [low, high] with 0.1 <= low <= high <= 10, got {shown(scale)}")
 
 
 def augment_batch(images: np.ndarray, params: AugParams, *, seed: int = 0, split: str | None = None,
@@ -248,5 +248,5 @@ def augment_images(images: np.ndarray, *, rotation: float = 0, translate: float 
                        elastic_alpha=elastic_alpha, elastic_sigma=elastic_sigma, noise=noise)
     problems = params.problems()
     if problems:
-        raise RecipeError(problems[0])
+        raise RecipeError(str(problems[0]))
     return augment_batch(images, params, seed=seed, split=split, indices=indices, copies=copy)

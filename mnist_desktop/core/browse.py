@@ -34,8 +34,6 @@ class Browser:
         self.dataset = dataset
         self.page_size = page_size
         self.columns = columns
-        self._split_codes = np.repeat(np.arange(len(dataset.splits), dtype=np.uint8),
-                                      [len(s) for s in dataset.splits.values()])
         self.splits: frozenset[str] = frozenset(dataset.splits)
         self.labels: frozenset[int] = frozenset(range(len(dataset.class_names)))
         self.scores: np.ndarray | None = None
@@ -69,8 +67,8 @@ class Browser:
         self._refresh()
 
     def _refresh(self) -> None:
-        names = list(self.dataset.splits)
-        split_ok = np.isin(self._split_codes, [names.index(s) for s in self.splits if s in names])
+        names = self.dataset.split_names
+        split_ok = np.isin(self.dataset.split_codes, [names.index(s) for s in self.splits if s in names])
         label_ok = np.isin(self.dataset.labels, sorted(self.labels))
         keep = np.flatnonzero(split_ok & label_ok)
         if self.scores is not None:
@@ -159,9 +157,7 @@ class Browser:
 
     def split_of(self, index: int) -> tuple[str, int]:
         """(split name, index within that split) of global ``index``."""
-        names = list(self.dataset.splits)
-        name = names[int(self._split_codes[index])]
-        return name, index - self.dataset.offsets[name]
+        return self.dataset.locate(index)
 
     def counts_by_label(self) -> np.ndarray:
         """How many visible images each class has (for the statistics panel)."""

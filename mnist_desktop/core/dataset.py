@@ -7,9 +7,8 @@ checks that they belong together.
 
 from __future__ import annotations
 
-import hashlib
 import os
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -19,11 +18,11 @@ import numpy as np
 from .catalog import CATALOG, FILE_ROLES, SPLITS, DatasetInfo, identify_by_sha256
 from .errors import DatasetError
 from .idx import read_idx
+from .hashing import sha256_file
 from .paths import default_data_dir, sample_dir
+from .progress import Progress
 
-__all__ = ["Split", "Dataset", "load_dataset", "load_files", "find_split_files", "best_source", "sha256_file"]
-
-Progress = Callable[[int, int], None]
+__all__ = ["Split", "Dataset", "load_dataset", "load_files", "find_split_files", "best_source"]
 
 
 @dataclass(frozen=True)
@@ -71,6 +70,56 @@ class Dataset:
             pos += len(split)
         return out
 
+    # ------------------------------------------------------------------ index space
+    # A *global* index is a position in the concatenated arrays (splits in
+    # order, train before test); a *local* one is (split, index in split).
+    # Every conversion between the two goes through these methods.
+
+    def split_range(self, name: str) -> range:
+        """Global indices of split ``name``."""
+        start = self.offsets[name]
+        return range(start, start + len(self.splits[name]))
+
+    @cached_property
+    def split_codes(self) -> np.ndarray:
+        """(N,) uint8: position in :attr:`split_names` of each global index's split."""
+        return np.repeat(np.arange(len(self.splits), dtype=np.uint8), [len(s) for s in self.splits.values()])
+
+    def locate(self, index: int) -> tuple[str, int]:
+        """(split name, index within that split) of global ``index``."""
+        if not 0 <= index < len(self):
+            raise IndexError(f"image {index} is not in the dataset ({len(self):,} images)")
+        name = self.split_names[int(self.split_codes[index])]
+        return name, int(index) - self.offsets[name]
+
+    def locate_many(self, indices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(split codes, indices within their split) of many global indices."""
+        idx = np.asarray(indices, dtype=np.int64)
+        codes = self.split_codes[idx]
+        starts = np.array([self.offsets[s] for s in self.split_names], np.int64)
+        return codes, idx - starts[codes]
+
+    def to_global(self, split: str, indices):
+        """Global index (or array of them) of ``indices`` within ``split``."""
+        if split not in self.splits:
+            raise KeyError(f"the dataset has no {split} split; it has {', '.join(self.split_names)}")
+        if np.isscalar(indices):
+            return self.offsets[split] + int(indices)
+        return self.offsets[split] + np.asarray(indices, dtype=np.int64)
+
+    def by_split(self, indices: np.ndarray) -> dict[str, np.ndarray]:
+        """{split: indices within it} of global ``indices``, order kept, every split a key."""
+        codes, local = self.locate_many(indices)
+        return {name: local[codes == c] for c, name in enumerate(self.split_names)}
+
+    def mask_of(self, per_split: Mapping[str, np.ndarray]) -> np.ndarray:
+        """(N,) bool mask of the global indices named as {split: indices within it}."""
+        mask = np.zeros(len(self), bool)
+        for name, local in per_split.items():
+            if name in self.splits and len(local):
+                mask[self.to_global(name, local)] = True
+        return mask
+
     @cached_property
     def images(self) -> np.ndarray:
         """All images, splits concatenated in order (a view when there is one split)."""
@@ -81,15 +130,6 @@ class Dataset:
     def labels(self) -> np.ndarray:
         arrays = [s.labels for s in self.splits.values()]
         return arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
-
-
-def sha256_file(path: str | os.PathLike[str], chunk: int = 1 << 20) -> str:
-    """Hex SHA-256 of a file, read in chunks."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while block := f.read(chunk):
-            h.update(block)
-    return h.hexdigest()
 
 
 def find_split_files(folder: str | os.PathLike[str]) -> dict[str, tuple[Path | None, Path | None]]:

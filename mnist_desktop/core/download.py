@@ -22,12 +22,10 @@ lines, hashing as the bytes arrive.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Protocol, Union
 
 import requests
 import urllib3
@@ -37,10 +35,12 @@ from ._fetch import (CHUNK_SIZE, MirrorFailed, abort_read_on_cancel, check_compl
                      network_reason, next_chunk, read_chunks)
 from .atomic import atomic_write
 from .catalog import DatasetInfo, RemoteFile, get_dataset
-from .errors import DownloadCancelled, DownloadError
+from .errors import Cancelled, DownloadError
+from .hashing import new_sha256, sha256_file
 from .paths import default_data_dir
+from .progress import Cancel, Progress, cancel_check
 
-__all__ = ["download", "dataset_dir", "missing_files", "DownloadError", "DownloadCancelled",
+__all__ = ["download", "dataset_dir", "missing_files", "DownloadError", "Cancelled",
            "DEFAULT_TIMEOUT", "CHUNK_SIZE"]
 
 #: Seconds to wait for a connection and for each read of the body.
@@ -49,13 +49,7 @@ DEFAULT_TIMEOUT = 30.0
 _USER_AGENT = f"mnist-desktop/{__version__} python-requests/{requests.__version__}"
 
 
-class _IsSet(Protocol):
-    def is_set(self) -> bool: ...
-
-
-Progress = Callable[[int, int], None]
 Notify = Callable[[str], None]
-Cancel = Union[_IsSet, Callable[[], bool], None]
 
 
 def dataset_dir(dataset: str | DatasetInfo = "mnist", data_dir: str | os.PathLike[str] | None = None) -> Path:
@@ -135,7 +129,7 @@ def download(dataset: str | DatasetInfo = "mnist", split: str = "all",
 
     Raises
     ------
-    DownloadCancelled
+    Cancelled
         ``cancel`` was set. No partial or temporary file is left; files fully
         verified before the cancel stay.
     DownloadError
@@ -151,7 +145,7 @@ def download(dataset: str | DatasetInfo = "mnist", split: str = "all",
     files = info.files_for(split)
     bases = _normalise_mirrors(mirrors if mirrors is not None else info.mirrors)
     say = notify or (lambda _msg: None)
-    is_cancelled = _cancel_check(cancel)
+    is_cancelled = cancel_check(cancel)
     folder = dataset_dir(info, data_dir)
     _make_folder(folder)
 
@@ -188,13 +182,13 @@ def _fetch_one(session: requests.Session, remote: RemoteFile, target: Path, base
     attempts: list[tuple[str, str]] = []
     for base in bases:
         if is_cancelled():
-            raise DownloadCancelled(f"download cancelled before {remote.name}")
+            raise Cancelled(f"download cancelled before {remote.name}")
         url = base + remote.name
         try:
             _stream_to(session, url, remote, target, done, total, report, is_cancelled, timeout)
         except MirrorFailed as exc:
             if is_cancelled():  # the read failed because cancel shut the connection
-                raise DownloadCancelled(f"download of {remote.name} cancelled; nothing partial was kept") from None
+                raise Cancelled(f"download of {remote.name} cancelled; nothing partial was kept") from None
             attempts.append((url, str(exc)))
             report(done, total)
             say(f"{url}: {exc}" + ("; trying the next mirror" if base != bases[-1] else ""))
@@ -212,7 +206,7 @@ def _stream_to(session: requests.Session, url: str, remote: RemoteFile, target: 
     """Fetch ``url`` into ``target`` if it delivers exactly ``remote``'s bytes.
 
     Raises MirrorFailed for anything the mirror did wrong, DownloadError for
-    local write problems and DownloadCancelled on cancel.
+    local write problems and Cancelled on cancel.
     """
     try:
         response = session.get(url, stream=True, timeout=(timeout, timeout))
@@ -234,7 +228,7 @@ def _write_verified(target: Path, first: bytes, chunks: Iterator[bytes], receive
                     remote: RemoteFile, done: int, total: int, report: Progress,
                     is_cancelled: Callable[[], bool]) -> None:
     """Write and hash the body into a temp file; rename it to ``target`` only if it verifies."""
-    digest = hashlib.sha256()
+    digest = new_sha256()
     try:
         with atomic_write(target) as out:
             chunk = first
@@ -243,7 +237,7 @@ def _write_verified(target: Path, first: bytes, chunks: Iterator[bytes], receive
                 out.write(chunk)
                 report(done + received[0], total)
                 if received[0] < remote.size and is_cancelled():  # a complete file is still verified
-                    raise DownloadCancelled(f"download of {remote.name} cancelled; nothing partial was kept")
+                    raise Cancelled(f"download of {remote.name} cancelled; nothing partial was kept")
                 chunk = next_chunk(chunks)
             check_complete(received[0], digest.hexdigest(), remote)
     except OSError as exc:
@@ -254,21 +248,12 @@ def _normalise_mirrors(mirrors: list[str] | tuple[str, ...]) -> list[str]:
     bases = []
     for url in mirrors:
         if not re.match(r"^https?://[^/\s]+", url or ""):
-            raise ValueError(f"mirror {url!r} is not an http:// or https:// URL")
+            raise DownloadError(f"mirror {url!r} is not an http:// or https:// URL")
         bases.append(url if url.endswith("/") else url + "/")
     if not bases:
-        raise ValueError("no mirror to download from")
+        raise DownloadError("no mirror to download from")
     return bases
 
-
-def _cancel_check(cancel: Cancel) -> Callable[[], bool]:
-    if cancel is None:
-        return lambda: False
-    if hasattr(cancel, "is_set"):
-        return cancel.is_set  # type: ignore[union-attr]
-    if callable(cancel):
-        return lambda: bool(cancel())
-    raise TypeError("cancel must be a threading.Event, an object with is_set(), or a callable")
 
 
 def _is_verified(path: Path, remote: RemoteFile) -> bool:
@@ -276,13 +261,9 @@ def _is_verified(path: Path, remote: RemoteFile) -> bool:
     try:
         if path.stat().st_size != remote.size:
             return False
-        digest = hashlib.sha256()
-        with open(path, "rb") as f:
-            while block := f.read(1 << 20):
-                digest.update(block)
+        return sha256_file(path) == remote.sha256
     except OSError:
         return False
-    return digest.hexdigest() == remote.sha256
 
 
 def _make_folder(folder: Path) -> None:

@@ -7,6 +7,8 @@ URL and say what is wrong in plain words.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 
 class MnistDesktopError(Exception):
     """Base class for data, file and network problems the user can act on."""
@@ -32,14 +34,6 @@ class DownloadError(MnistDesktopError):
         self.attempts = tuple(attempts)
 
 
-class DownloadCancelled(MnistDesktopError):
-    """The caller asked a download to stop; nothing partial was left behind.
-
-    Not a failure: the GUI should quietly go back to idle, the CLI exits 1
-    with "download cancelled".
-    """
-
-
 class RecipeError(MnistDesktopError, ValueError):
     """A recipe (file, JSON or parameters) has an unknown field or a bad value.
 
@@ -49,14 +43,42 @@ class RecipeError(MnistDesktopError, ValueError):
 
 
 class ExportError(MnistDesktopError):
-    """An export cannot be written (target exists, bad layout, bad format)."""
+    """An export cannot be written (bad layout, bad format, unsafe target)."""
+
+
+class TargetExistsError(ExportError):
+    """The export target exists and overwriting was not asked for.
+
+    A caller that can ask the user (the export dialog) catches this type and
+    offers to replace; nothing parses the message.
+    """
 
 
 class Cancelled(MnistDesktopError):
-    """A long operation was cancelled through its cancel flag.
+    """A long operation (download, export, analysis, ...) was cancelled.
 
-    Whatever it was writing has been removed; the previous output is intact.
+    Not a failure: whatever it was writing has been removed and the previous
+    output is intact. The GUI goes back to idle; the CLI exits 1.
     """
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One invalid value: which field (``"augment.rotation"``) and what is wrong.
+
+    Validation returns these so a panel can mark the control of ``field``
+    without parsing sentences; ``str()`` gives the sentence for a person.
+    """
+
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field} {self.message}"
+
+    def within(self, section: str) -> Problem:
+        """The same problem with ``section.`` in front of the field name."""
+        return Problem(f"{section}.{self.field}", self.message)
 
 
 def describe_os_error(exc: OSError) -> str:

@@ -37,10 +37,12 @@ import numpy as np
 
 from . import _writers
 from .atomic import temp_path_for
-from .dataset import Dataset, sha256_file
-from .errors import ExportError
+from .dataset import Dataset
+from .hashing import sha256_file
+from .errors import ExportError, TargetExistsError
 from .normalize import output_dtype, to_uint8
-from .recipe import CHUNK, CancelFlag, Progress, Recipe, check_cancel, iter_chunks, output_rows
+from .progress import Cancel, Progress, raise_if_cancelled
+from .recipe import CHUNK, Recipe, iter_chunks, output_rows
 
 __all__ = ["FORMATS", "ExportResult", "export", "manifest_path", "check_target"]
 
@@ -86,11 +88,11 @@ def check_target(out: str | os.PathLike[str], fmt: str, *, overwrite: bool) -> N
         raise ExportError(f"{out} is a folder that is not an mnist-desktop export (no {MANIFEST}); "
                           "refusing to replace it: choose a new or empty folder")
     if not overwrite:
-        raise ExportError(f"{out} already exists; overwrite it explicitly (--force) to replace it")
+        raise TargetExistsError(f"{out} already exists; overwrite it explicitly (--force) to replace it")
 
 
 def export(dataset: Dataset, recipe: Recipe, out: str | os.PathLike[str], fmt: str = "npz", *,
-           overwrite: bool = False, progress: Progress | None = None, cancel: CancelFlag = None,
+           overwrite: bool = False, progress: Progress | None = None, cancel: Cancel = None,
            chunk_size: int = CHUNK) -> ExportResult:
     """Process ``dataset`` with ``recipe`` and write it to ``out`` in format ``fmt``.
 
@@ -142,7 +144,7 @@ def export(dataset: Dataset, recipe: Recipe, out: str | os.PathLike[str], fmt: s
     return ExportResult(out, manifest_path(out, fmt), fmt, counts, files)
 
 
-def _export_file(out: Path, recipe: Recipe, splits: list, counts: dict, dataset: Dataset, cancel: CancelFlag) -> list:
+def _export_file(out: Path, recipe: Recipe, splits: list, counts: dict, dataset: Dataset, cancel: Cancel) -> list:
     tmp = temp_path_for(out)
     man = manifest_path(out, "npz")
     tmp_man = temp_path_for(man)
@@ -151,7 +153,7 @@ def _export_file(out: Path, recipe: Recipe, splits: list, counts: dict, dataset:
             _writers.write_npz(f, splits)
             f.flush()
             os.fsync(f.fileno())
-        check_cancel(cancel)
+        raise_if_cancelled(cancel)
         files = [{"path": out.name, "bytes": tmp.stat().st_size, "sha256": sha256_file(tmp)}]
         tmp_man.write_bytes(_manifest_bytes(recipe, "npz", splits, counts, dataset, files))
         _umask_mode(tmp)
@@ -167,7 +169,7 @@ def _export_file(out: Path, recipe: Recipe, splits: list, counts: dict, dataset:
 
 
 def _export_folder(out: Path, fmt: str, recipe: Recipe, splits: list, counts: dict, dataset: Dataset,
-                   cancel: CancelFlag) -> list:
+                   cancel: Cancel) -> list:
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent))
     try:
         if fmt == "npy":
@@ -179,7 +181,7 @@ def _export_folder(out: Path, fmt: str, recipe: Recipe, splits: list, counts: di
         else:
             hashes = _writers.write_png(tmp, splits, to_uint8=lambda x: to_uint8(x, recipe.normalize),
                                         per_image=recipe.augment.per_image)
-        check_cancel(cancel)
+        raise_if_cancelled(cancel)
         files = []
         for p in sorted(q for q in tmp.rglob("*") if q.is_file()):
             rel = p.relative_to(tmp).as_posix()

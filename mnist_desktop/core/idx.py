@@ -25,6 +25,7 @@ import numpy as np
 
 from .atomic import atomic_write
 from .errors import IdxFormatError
+from .hashing import GZIP_MAGIC, markup_kind
 
 __all__ = ["IdxFormatError", "read_idx", "write_idx", "IDX_TYPES"]
 
@@ -40,7 +41,6 @@ IDX_TYPES: dict[int, np.dtype] = {
 _CODE_FOR_DTYPE = {dt.newbyteorder("="): code for code, dt in IDX_TYPES.items()}
 _TYPE_NAMES = "ubyte (0x08), int8 (0x09), int16 (0x0B), int32 (0x0C), float32 (0x0D), float64 (0x0E)"
 
-_GZIP_MAGIC = b"\x1f\x8b"
 # Deflate cannot expand data by more than about 1032:1, so a gzip file of
 # S bytes holds at most ~1032*S bytes; anything claiming more is rejected
 # before allocating.
@@ -80,7 +80,7 @@ def read_idx(source: Source, *, copy: bool = False) -> np.ndarray:
     name, f, size, path, owned = _open_source(source)
     try:
         start = f.read(2)
-        if start == _GZIP_MAGIC:
+        if start == GZIP_MAGIC:
             return _read_gzip(f, start, name, size)
         return _read_plain(f, start, name, size, path, copy)
     finally:
@@ -210,7 +210,7 @@ class _Inflater:
                     if not rest:
                         break
                     continue  # zero padding after the last member, as tape tools write
-                if rest[:2] != _GZIP_MAGIC:
+                if rest[:2] != GZIP_MAGIC:
                     raise IdxFormatError(f"{self._name}: unexpected non-gzip bytes after the end of the gzip data")
                 self._d = zlib.decompressobj(31)
                 src = rest
@@ -280,12 +280,11 @@ def _check_data_size(name: str, dims: list[int], dtype: np.dtype, need: int, hav
 
 
 def _not_idx_reason(head: bytes) -> str:
-    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if text.startswith((b"<!doctype html", b"<html", b"<head", b"<body")) or (
-            text.startswith(b"<") and (b"<html" in text or b"<title" in text)):
+    kind = markup_kind(head)
+    if kind == "html":
         return ("this is an HTML page, not an IDX file (a mirror or file host served a web page, "
                 "e.g. an error or login page, instead of the data)")
-    if text.startswith(b"<?xml") or text.startswith(b"<error"):
+    if kind == "xml":
         return "this is an XML document (probably an error message from a server), not an IDX file"
     shown = head[:8].hex(" ")
     return (f"not an IDX file: it must start with two zero bytes (the IDX magic number), "

@@ -28,8 +28,8 @@ from typing import Any
 
 import numpy as np
 
-from ._params import check_choice, check_number, read_fields
-from .errors import RecipeError
+from .validation import check_choice, check_number, read_fields
+from .errors import Problem, RecipeError
 from .stats import pixel_stats
 
 __all__ = ["NormParams", "METHODS", "normalize", "output_dtype", "to_uint8"]
@@ -63,8 +63,8 @@ class NormParams:
     low: float | None = None
     high: float | None = None
 
-    def problems(self) -> list[str]:
-        """Human-readable reasons why these parameters are invalid (empty if valid)."""
+    def problems(self) -> list[Problem]:
+        """Every invalid value as a (field, message) problem (empty if valid)."""
         out = [check_choice("method", self.method, METHODS), check_choice("scope", self.scope, SCOPES)]
         for name, lo, hi, lo_open in (("mean", -1e6, 1e6, False), ("std", 0, 1e6, True),
                                       ("low", 0, 1, False), ("high", 0, 1, False)):
@@ -72,7 +72,7 @@ class NormParams:
             if value is not None:
                 out.append(check_number(name, value, lo, hi, lo_open=lo_open, unit=" (0..1 pixel scale)"))
         if self.low is not None and self.high is not None and not any(out[-2:]) and self.low > self.high:
-            out.append(f"low ({self.low:g}) must not be greater than high ({self.high:g})")
+            out.append(Problem("low", f"({self.low:g}) must not be greater than high ({self.high:g})"))
         return [p for p in out if p]
 
     @property

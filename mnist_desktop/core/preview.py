@@ -32,12 +32,12 @@ def preview_page(dataset: Dataset, indices: np.ndarray, recipe: Recipe) -> tuple
     h, w = dataset.images.shape[1:3]
     values = None
     copy = preview_copy(recipe)
-    for name, split in dataset.splits.items():
-        start = dataset.offsets[name]
-        mask = (indices >= start) & (indices < start + len(split))
+    codes, local = dataset.locate_many(indices)
+    for c, name in enumerate(dataset.split_names):
+        mask = codes == c
         if not mask.any():
             continue
-        x, _ = process_rows(dataset, name, indices[mask] - start, copy, recipe)
+        x, _ = process_rows(dataset, name, local[mask], copy, recipe)
         if values is None:
             values = np.empty((len(indices), h, w), x.dtype)
         values[mask] = x
@@ -48,11 +48,8 @@ def preview_page(dataset: Dataset, indices: np.ndarray, recipe: Recipe) -> tuple
 
 def preview_rows_of(dataset: Dataset, index: int, recipe: Recipe, max_rows: int = 16) -> np.ndarray:
     """Display uint8 of the output rows of global ``index``: original (if kept), then copies."""
-    for name, split in dataset.splits.items():
-        start = dataset.offsets[name]
-        if start <= index < start + len(split):
-            aug = recipe.augment
-            copies = np.arange(-1 if aug.keep_original else 0, aug.copies)[:max_rows]
-            x, _ = process_rows(dataset, name, np.full(len(copies), index - start), copies, recipe)
-            return to_uint8(x, recipe.normalize)
-    raise IndexError(f"image {index} is not in the dataset ({len(dataset)} images)")
+    name, local = dataset.locate(index)
+    aug = recipe.augment
+    copies = np.arange(-1 if aug.keep_original else 0, aug.copies)[:max_rows]
+    x, _ = process_rows(dataset, name, np.full(len(copies), local), copies, recipe)
+    return to_uint8(x, recipe.normalize)

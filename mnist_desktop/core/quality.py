@@ -22,7 +22,7 @@ Progress and cancel: ``progress(done, total)`` is called after every step
 (a block of images or a fold; ``total`` is fixed from the start and ``done``
 ends equal to it). ``cancel`` is a ``threading.Event`` (anything with
 ``is_set()``) or a callable returning True to stop; it is checked between
-steps and stops the run with :class:`AnalysisCancelled`. Both are called
+steps and stops the run with :class:`~.errors.Cancelled`. Both are called
 from the thread that runs ``analyze``; a GUI worker relays them as signals.
 """
 
@@ -33,17 +33,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._analysis import REASONS, Cancel, Progress, QualityParams, run_analysis
+from ._analysis import REASONS, QualityParams, run_analysis
+from .progress import Cancel, Progress
 from ._knn import nearest
 from .dataset import Dataset
 from .errors import MnistDesktopError
 
-__all__ = ["REASONS", "QualityParams", "QualityReport", "AnalysisCancelled", "analyze",
+__all__ = ["REASONS", "QualityParams", "QualityReport", "analyze",
            "flagged_indices"]
-
-
-class AnalysisCancelled(MnistDesktopError):
-    """The caller asked the analysis to stop. Not a failure: nothing was changed."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -179,7 +176,7 @@ def analyze(dataset: Dataset, *, params: QualityParams | None = None, progress: 
 
     Raises
     ------
-    AnalysisCancelled
+    Cancelled
         ``cancel`` was set.
     MnistDesktopError
         The dataset is empty.
@@ -187,15 +184,15 @@ def analyze(dataset: Dataset, *, params: QualityParams | None = None, progress: 
     if len(dataset) == 0:
         raise MnistDesktopError(f"{dataset.source}: the dataset is empty; nothing to check")
     split_names = dataset.split_names
-    codes = _split_codes(dataset)
+    codes = dataset.split_codes.astype(np.intp)
     # The copy of a duplicate that is kept: the test one first, so that a
     # train/test leak removes the train copy and the test set stays comparable.
     keep_priority = (np.array(split_names) != "test")[codes].astype(np.int64)
     res = run_analysis(dataset.images, dataset.labels, len(dataset.class_names), codes, keep_priority,
-                       params or QualityParams(), progress, cancel, AnalysisCancelled)
-    starts = np.array([dataset.offsets[s] for s in split_names], np.int64)
+                       params or QualityParams(), progress, cancel)
+    _, local = dataset.locate_many(np.arange(len(dataset)))
     return QualityReport(
-        split=np.array(split_names)[codes], index=np.arange(len(dataset)) - starts[codes],
+        split=np.array(split_names)[codes], index=local,
         label=dataset.labels.copy(), split_names=split_names, class_names=dataset.class_names,
         params=params or QualityParams(), **res)
 
@@ -223,10 +220,3 @@ def flagged_indices(dataset: Dataset, top: int | None = None, *,
             _CACHE[id(dataset)] = (weakref.ref(dataset), report)
     return {k: v.astype(np.int64) for k, v in report.flagged_indices(top).items()}
 
-
-def _split_codes(dataset: Dataset) -> np.ndarray:
-    codes = np.empty(len(dataset), np.intp)
-    for c, name in enumerate(dataset.split_names):
-        start = dataset.offsets[name]
-        codes[start:start + len(dataset.splits[name])] = c
-    return codes

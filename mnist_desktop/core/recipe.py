@@ -33,23 +33,22 @@ from typing import Any, Union
 
 import numpy as np
 
-from ._params import check_choice, check_int, read_fields, shown
+from .validation import check_choice, check_int, read_fields, shown
 from .atomic import atomic_write
 from .augment import AugParams, augment_batch
 from .dataset import Dataset
-from .errors import Cancelled, RecipeError
+from .errors import Problem, Cancelled, RecipeError
+from .progress import Cancel, Progress, raise_if_cancelled
 from .normalize import NormParams, normalize, output_dtype
 
-__all__ = ["Recipe", "RECIPE_VERSION", "Progress", "CancelFlag", "output_rows", "process_rows",
-           "process_indices", "iter_chunks", "apply_recipe", "check_cancel"]
+__all__ = ["Recipe", "RECIPE_VERSION", "Progress", "Cancel", "output_rows", "process_rows",
+           "process_indices", "iter_chunks", "apply_recipe"]
 
 RECIPE_VERSION = 1
 SPLIT_CHOICES = ("all", "train", "test")
 #: Output rows per chunk of :func:`iter_chunks`: ~3 MB of float32, cheap to cancel between.
 CHUNK = 1024
 
-Progress = Callable[[int, int], None]
-CancelFlag = Union[threading.Event, Callable[[], bool], None]
 
 
 @dataclass(frozen=True)
@@ -104,16 +103,17 @@ class Recipe:
                               f"it has {', '.join(dataset.split_names)}")
         return (self.split,)
 
-    def problems(self) -> list[str]:
-        """Every invalid value, as "section.field must ..." sentences (empty if valid)."""
-        out = [f"normalize.{p}" for p in self.normalize.problems()]
-        out += [f"augment.{p}" for p in self.augment.problems()]
+    def problems(self) -> list[Problem]:
+        """Every invalid value as a problem whose field is "section.field" (empty if valid)."""
+        out = [p.within("normalize") for p in self.normalize.problems()]
+        out += [p.within("augment") for p in self.augment.problems()]
         out += [p for p in (check_int("seed", self.seed, 0, 2**63 - 1),
                             check_choice("split", self.split, SPLIT_CHOICES)) if p]
         ok = isinstance(self.excluded, tuple) and all(
             isinstance(v, tuple) and all(i >= 0 for i in v) for _, v in self.excluded)
         if not ok:
-            out.append(f"excluded must map split names to lists of sample indices >= 0, got {shown(self.excluded)}")
+            out.append(Problem("excluded", "must map split names to lists of sample indices >= 0, "
+                               f"got {shown(self.excluded)}"))
         return out
 
     def validate(self, where: str = "recipe") -> Recipe:
@@ -247,30 +247,22 @@ def process_indices(dataset: Dataset, split: str, indices: Any, recipe: Recipe,
     return process_rows(dataset, split, idx, copy, recipe)
 
 
-def check_cancel(cancel: CancelFlag) -> None:
-    """Raise :class:`Cancelled` if the flag (an Event or a callable) is set."""
-    if cancel is None:
-        return
-    if cancel.is_set() if hasattr(cancel, "is_set") else cancel():
-        raise Cancelled("cancelled")
-
-
 def iter_chunks(dataset: Dataset, recipe: Recipe, split: str, *, chunk_size: int = CHUNK,
-                cancel: CancelFlag = None) -> Iterator[tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+                cancel: Cancel = None) -> Iterator[tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
     """Stream a processed split: yields (first row, x, y, indices, copies) per chunk.
 
     The cancel flag is checked before every chunk. Pass a resolved recipe.
     """
     indices, copies = output_rows(recipe, split, len(dataset.splits[split]))
     for start in range(0, len(indices), chunk_size):
-        check_cancel(cancel)
+        raise_if_cancelled(cancel)
         sl = slice(start, start + chunk_size)
         x, y = process_rows(dataset, split, indices[sl], copies[sl], recipe)
         yield start, x, y, indices[sl], copies[sl]
 
 
 def apply_recipe(dataset: Dataset, recipe: Recipe, *, progress: Progress | None = None,
-                 cancel: CancelFlag = None, chunk_size: int = CHUNK) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+                 cancel: Cancel = None, chunk_size: int = CHUNK) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Process every split the recipe selects: {split: (x, y)}.
 
     Parameters

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFormLayout, QHBoxLayout
 
 from ..core.catalog import CATALOG
 from ..core.download import dataset_dir, download
-from ..core.errors import DownloadCancelled
+from ..core.errors import Cancelled
 from ..core.paths import default_data_dir
 from ..core.units import format_bytes
 from .job_dialog import JobDialog
@@ -138,7 +138,7 @@ class DownloadDialog(JobDialog):
                                                                                           self.data_dir)))
 
     def _on_job_failed(self, exc: BaseException) -> None:
-        if isinstance(exc, DownloadCancelled):
+        if isinstance(exc, Cancelled):
             self.outcome = "cancelled"
             self.rate_label.setText("Cancelled. Nothing partial was kept.")
             return

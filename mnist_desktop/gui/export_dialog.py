@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialogButtonBox, QFileDial
                                QLabel, QLineEdit, QMessageBox, QPushButton, QVBoxLayout, QWidget)
 
 from ..core.dataset import Dataset
-from ..core.errors import Cancelled, ExportError
+from ..core.errors import Cancelled, ExportError, TargetExistsError
 from ..core.export import FORMATS, check_target, export
 from ..core.recipe import Recipe
 from ..core.units import format_bytes
@@ -158,13 +158,13 @@ class ExportDialog(JobDialog):
         overwrite = False
         try:
             check_target(out, self.fmt, overwrite=False)
-        except ExportError as exc:
-            if not out.exists() or "already exists" not in str(exc):
-                self._show_failure(str(exc))
-                return
+        except TargetExistsError:
             if not self.ask_overwrite(out):
                 return
             overwrite = True
+        except ExportError as exc:
+            self._show_failure(str(exc))
+            return
         job = Job(export, self.dataset, self.export_recipe(), out, self.fmt, overwrite=overwrite)
         job.progress.connect(self._on_job_progress)
         job.succeeded.connect(self._on_job_succeeded)

@@ -67,7 +67,7 @@ class PreviewController(QObject):
             self._dataset = dataset
             self._resolved = {}
         if recipe.problems():
-            self.failed.emit("; ".join(recipe.problems()))
+            self.failed.emit("; ".join(map(str, recipe.problems())))
             return
         self._pending = (dataset, np.asarray(indices).copy(), selected, recipe)
         self._timer.start()

@@ -8,7 +8,8 @@ import time
 import numpy as np
 from PySide6.QtCore import QObject, Qt
 
-from ..core.quality import AnalysisCancelled, analyze
+from ..core.errors import Cancelled
+from ..core.quality import analyze
 from .panels.suspicious_panel import SuspiciousPanel
 from .workers import Job
 
@@ -78,7 +79,7 @@ class ReviewController(QObject):
         w.refresh()
 
     def _on_job_failed(self, exc: BaseException) -> None:
-        if isinstance(exc, AnalysisCancelled):
+        if isinstance(exc, Cancelled):
             self.panel.summary.setText("Cancelled.")
             return
         self.panel.summary.setText(f"Failed: {exc}")

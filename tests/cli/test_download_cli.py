@@ -20,7 +20,7 @@ import pytest
 from http_mirror import MirrorServer
 from mnist_desktop.cli import main
 from mnist_desktop.core.catalog import MNIST
-from mnist_desktop.core.dataset import sha256_file
+from mnist_desktop.core.hashing import sha256_file
 
 TEST_FILES = MNIST.files_for("test")
 REPO = Path(__file__).resolve().parents[2]

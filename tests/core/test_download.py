@@ -18,7 +18,8 @@ from download_support import TEST_FILES, TEST_TOTAL, assert_verified, leftovers,
 from http_mirror import FAULTS
 from mnist_desktop.core import download as download_mod
 from mnist_desktop.core.catalog import get_dataset
-from mnist_desktop.core.dataset import load_dataset, sha256_file
+from mnist_desktop.core.dataset import load_dataset
+from mnist_desktop.core.hashing import sha256_file
 from mnist_desktop.core.download import dataset_dir, download
 from mnist_desktop.core.errors import DownloadError, MnistDesktopError
 
@@ -171,7 +172,7 @@ def test_progress_goes_back_when_a_mirror_fails_mid_file(server, tmp_path):
 
 @pytest.mark.parametrize("mirror", ["ftp://example.org/mnist/", "example.org/mnist/", ""])
 def test_mirror_must_be_http(tmp_path, mirror):
-    with pytest.raises(ValueError, match="not an http"):
+    with pytest.raises(DownloadError, match="not an http"):
         download("mnist", "test", tmp_path, mirrors=[mirror])
 
 

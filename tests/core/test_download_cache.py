@@ -12,7 +12,7 @@ import pytest
 from download_support import TEST_FILES, TEST_TOTAL, assert_verified, leftovers
 from mnist_desktop.core import download as download_mod
 from mnist_desktop.core.download import download, missing_files
-from mnist_desktop.core.errors import DownloadCancelled, DownloadError
+from mnist_desktop.core.errors import Cancelled, DownloadError
 
 
 # --- cancel -------------------------------------------------------------------------------------
@@ -26,7 +26,7 @@ def test_cancel_mid_file_leaves_nothing(server, tmp_path):
         if done > 200_000:
             cancel.set()
 
-    with pytest.raises(DownloadCancelled, match="t10k-images-idx3-ubyte.gz cancelled"):
+    with pytest.raises(Cancelled, match="t10k-images-idx3-ubyte.gz cancelled"):
         download("mnist", "test", tmp_path, mirrors=[server.url("good")], progress=progress, cancel=cancel)
     assert 200_000 < seen[-1] < TEST_FILES[0].size  # stopped mid-file, within one chunk
     assert seen[-1] - 200_000 <= download_mod.CHUNK_SIZE
@@ -36,7 +36,7 @@ def test_cancel_mid_file_leaves_nothing(server, tmp_path):
 def test_cancel_with_a_callable_after_the_first_file(server, tmp_path):
     first = TEST_FILES[0]
     state = {"done": 0}
-    with pytest.raises(DownloadCancelled):
+    with pytest.raises(Cancelled):
         download("mnist", "test", tmp_path, mirrors=[server.url("good")],
                  progress=lambda d, t: state.update(done=d), cancel=lambda: state["done"] >= first.size)
     assert leftovers(tmp_path / "mnist") == [first.name]  # the verified file stays, nothing else
@@ -46,7 +46,7 @@ def test_cancel_with_a_callable_after_the_first_file(server, tmp_path):
 def test_cancel_before_start_sends_no_request(server, tmp_path):
     cancel = threading.Event()
     cancel.set()
-    with pytest.raises(DownloadCancelled):
+    with pytest.raises(Cancelled):
         download("mnist", "test", tmp_path, mirrors=[server.url("good")], cancel=cancel)
     assert sum(server.hits.values()) == 0
     assert leftovers(tmp_path / "mnist") == []
@@ -183,5 +183,5 @@ def test_cancel_while_the_server_is_silent_returns_at_once(server, tmp_path):
     cancel.set()
     worker.join(timeout=3)  # far less than the 30 s read timeout
     assert not worker.is_alive()
-    assert isinstance(result.get("exc"), DownloadCancelled)
+    assert isinstance(result.get("exc"), Cancelled)
     assert leftovers(tmp_path / "mnist") == []

@@ -18,7 +18,7 @@ from mnist_desktop.core.errors import Cancelled, ExportError
 from mnist_desktop.core.export import export
 from mnist_desktop.core.normalize import NormParams, to_uint8
 from mnist_desktop.core.recipe import Recipe, apply_recipe
-from mnist_desktop.core.dataset import sha256_file
+from mnist_desktop.core.hashing import sha256_file
 
 from small_data import small
 

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from mnist_desktop.core.dataset import Dataset, Split
-from mnist_desktop.core.quality import REASONS, AnalysisCancelled, QualityParams, analyze, flagged_indices
+from mnist_desktop.core.errors import Cancelled
+from mnist_desktop.core.quality import REASONS, QualityParams, analyze, flagged_indices
 from mnist_desktop.core._deskew import deskew
 from mnist_desktop.core._duplicates import exact_groups
 from mnist_desktop.core._knn import knn_blocks, nearest
@@ -170,9 +171,9 @@ def test_progress_reaches_total_and_cancel_stops(sample_dataset):
         if done == 2:
             stop.set()
 
-    with pytest.raises(AnalysisCancelled):
+    with pytest.raises(Cancelled):
         analyze(ds, progress=progress, cancel=stop)
-    with pytest.raises(AnalysisCancelled):
+    with pytest.raises(Cancelled):
         analyze(ds, cancel=lambda: True)
 
 

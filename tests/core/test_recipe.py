@@ -53,7 +53,7 @@ def test_bad_recipe_files_name_the_field(tmp_path, text, message):
 
 def test_problems_for_the_gui():
     bad = Recipe(augment=AugParams(rotation=400, copies=-1))
-    assert bad.problems() == ["augment.rotation must be a number between 0 and 180 (degrees), got 400",
+    assert list(map(str, bad.problems())) == ["augment.rotation must be a number between 0 and 180 (degrees), got 400",
                               "augment.copies must be a whole number between 0 and 1000, got -1"]
     assert RECIPE.problems() == []
 

@@ -63,7 +63,7 @@ def test_invalid_combination_shows_a_message_and_does_not_crash(window, qtbot):
     panel = window.processing.augment_panel
     panel.copies.setValue(0)
     panel.keep_original.setChecked(False)
-    assert "no image would be output" in panel.output_problem.text()
+    assert "would have no images" in panel.output_problem.text()
     qtbot.waitUntil(lambda: "Preview not updated" in window.status.currentMessage(), timeout=5000)
     panel.keep_original.setChecked(True)
     assert panel.output_problem.text() == ""

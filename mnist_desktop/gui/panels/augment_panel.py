@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGroupBox, QHBoxLayout, Q
 from superqt import QLabeledDoubleRangeSlider, QLabeledDoubleSlider
 
 from ...core.augment import AugParams
+from ...core.validation import is_number
 from ..recipe_model import RecipeModel
 
 #: field -> (label, minimum, maximum, default, decimals, tooltip)
@@ -147,9 +148,9 @@ class AugmentPanel(QWidget):
         values = {"rotation": a.rotation, "translate": a.translate, "shear": a.shear,
                   "elastic_alpha": a.elastic_alpha, "noise": a.noise}
         for name, value in values.items():
-            if value and _is_number(value):
+            if value and is_number(value):
                 self.sliders[name].setValue(float(value))
-        if _is_number(a.elastic_sigma):
+        if is_number(a.elastic_sigma):
             self.sliders["elastic_sigma"].setValue(float(a.elastic_sigma))
         if on["affine"] and len(a.scale) == 2:
             self.sliders["scale"].setValue(tuple(float(s) for s in a.scale))
@@ -162,18 +163,15 @@ class AugmentPanel(QWidget):
             w.blockSignals(False)
         self._show_problems(recipe.problems())
 
-    def _show_problems(self, problems: list[str]) -> None:
+    def _show_problems(self, problems: list) -> None:
         by_group = {g: [] for g in GROUPS}
         rest = []
         for p in problems:
-            field = p.removeprefix("augment.").split(" ", 1)[0]
+            field = p.field.removeprefix("augment.")
             group = next((g for g, names in GROUPS.items() if field in names), None)
-            (by_group[group] if group else rest).append(p.removeprefix("augment."))
+            (by_group[group] if group else rest).append(f"{field} {p.message}")
         for group, label in self.problems.items():
             label.setText("\n".join(by_group[group]))
             label.setVisible(bool(by_group[group]))
         self.output_problem.setText("\n".join(rest))
 
-
-def _is_number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)

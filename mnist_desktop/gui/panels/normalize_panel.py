@@ -91,7 +91,8 @@ class NormalizePanel(QWidget):
         self.std.setEnabled(given)
         for w in (self.method, self.mean, self.std):
             w.blockSignals(False)
-        problems = [q for q in recipe.problems() if q.startswith("normalize.")]
+        problems = [f"{q.field.removeprefix('normalize.')} {q.message}" for q in recipe.problems()
+                    if q.field.startswith("normalize.")]
         self.problem.setText("\n".join(problems))
 
     def show_histograms(self, original: np.ndarray, processed: np.ndarray) -> None:
