@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 from _common import median_time, tiled_sample
 
-from mnist_desktop.core.augment import AugParams, augment_batch
+from mnist_desktop.core.processing.augment import AugParams, augment_batch
 
 N = 60000
 SUBSET = 2000

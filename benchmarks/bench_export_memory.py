@@ -20,8 +20,8 @@ from pathlib import Path
 sys.path.insert(0, sys.argv[3])
 from _common import tiled_sample
 from mnist_desktop.core.dataset import Dataset, Split
-from mnist_desktop.core.export import export
-from mnist_desktop.core.recipe import Recipe
+from mnist_desktop.core.export.exporter import export
+from mnist_desktop.core.processing.recipe import Recipe
 
 def rss():
     with open("/proc/self/statm") as f:

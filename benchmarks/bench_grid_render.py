@@ -19,7 +19,7 @@ from PySide6.QtGui import QImage, QPainter  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from mnist_desktop import load_dataset  # noqa: E402
-from mnist_desktop.gui.grid_view import GridView  # noqa: E402
+from mnist_desktop.gui.grid.grid_view import GridView  # noqa: E402
 
 
 def paint(view) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from _common import interleaved, tiled_sample
 
-from mnist_desktop.core.normalize import NormParams, normalize
+from mnist_desktop.core.processing.normalize import NormParams, normalize
 
 GOAL = 1.3
 

@@ -30,9 +30,9 @@ import numpy as np
 from _common import tiled_sample  # noqa: F401  (also puts the repo on sys.path)
 
 from mnist_desktop import load_dataset
-from mnist_desktop.core._knn import knn_blocks
+from mnist_desktop.core.quality.neighbours import knn_blocks
 from mnist_desktop.core.dataset import Dataset, Split
-from mnist_desktop.core.quality import analyze
+from mnist_desktop.core.quality.report import analyze
 
 SHIFTS = [(0, 0), (0, 1), (1, 0), (0, -1), (-1, 0), (1, 1), (-1, -1)]
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 
 def measure(app, window, dialog_setup, run_in_ui: bool = False) -> tuple[float, float]:
-    from mnist_desktop.core.export import export
+    from mnist_desktop.core.export.exporter import export
 
     gaps: list[float] = []
     last = [time.perf_counter()]

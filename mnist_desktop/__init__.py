@@ -11,11 +11,11 @@ __version__ = "0.1.0"
 from .core.dataset import Dataset, Split, load_dataset, load_files
 from .core.errors import DatasetError, IdxFormatError, MnistDesktopError
 from .core.idx import read_idx, write_idx
-from .core.augment import AugParams, augment_images
-from .core.normalize import NormParams, normalize
-from .core.recipe import Recipe, apply_recipe, process_indices, process_rows
-from .core.export import export
-from .core.quality import QualityReport, analyze, flagged_indices
+from .core.processing.augment import AugParams, augment_images
+from .core.processing.normalize import NormParams, normalize
+from .core.processing.recipe import Recipe, apply_recipe, process_indices, process_rows
+from .core.export.exporter import export
+from .core.quality.report import QualityReport, analyze, flagged_indices
 
 __all__ = [
     "__version__",

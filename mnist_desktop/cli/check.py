@@ -7,7 +7,7 @@ import dataclasses
 import json
 
 from ..core.dataset import load_dataset
-from ..core.quality import REASONS, QualityReport, analyze
+from ..core.quality.report import REASONS, QualityReport, analyze
 from ._progress import ProgressBar
 from ._source import add_source_argument
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..core.catalog import CATALOG, SPLITS
-from ..core.download import DEFAULT_TIMEOUT, dataset_dir, download
+from ..core.download.downloader import DEFAULT_TIMEOUT, dataset_dir, download
 from ._progress import ProgressBar, format_bytes
 
 __all__ = ["register", "run"]

@@ -7,9 +7,9 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from ..core.export import FORMATS, check_target, export
+from ..core.export.exporter import FORMATS, check_target, export
 from ..core.errors import RecipeError
-from ..core.recipe import Recipe
+from ..core.processing.recipe import Recipe
 from ._progress import ProgressBar
 from ._source import add_source_argument
 
@@ -109,9 +109,9 @@ def _exclude_flagged(recipe: Recipe, dataset, top: int | None) -> Recipe:
     from ..core.errors import MnistDesktopError
 
     try:
-        from ..core.quality import flagged_indices
+        from ..core.quality.report import flagged_indices
     except ImportError:
-        raise MnistDesktopError("--exclude-flagged needs the data-quality checks (mnist_desktop.core.quality), "
+        raise MnistDesktopError("--exclude-flagged needs the data-quality checks (mnist_desktop.core.quality.report), "
                                 "which this installation does not have yet") from None
     flagged = flagged_indices(dataset, top=top)
     for split, idx in flagged.items():

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFormLayout, QHBoxLayout
                                QPlainTextEdit, QRadioButton, QVBoxLayout, QWidget)
 
 from ..core.catalog import CATALOG
-from ..core.download import dataset_dir, download
+from ..core.download.downloader import dataset_dir, download
 from ..core.errors import Cancelled
 from ..core.paths import default_data_dir
 from ..core.units import format_bytes

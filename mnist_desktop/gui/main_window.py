@@ -14,16 +14,16 @@ from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox
 
-from ..core.browse import Browser
+from ..core.view.browse import Browser
 from ..core.dataset import Dataset, load_dataset, load_files
 from ..core.stats import class_sums
 from .actions import create_actions, create_menus, create_tool_bar
-from .detail_view import DetailView
-from .grid_page import GridPage
-from .panels.filter_panel import FilterPanel
-from .panels.stats_panel import StatsPanel
-from .processing import ProcessingController
-from .review import SORT_KEY, ReviewController
+from .detail.detail_view import DetailView
+from .grid.page import GridPage
+from .grid.filter_panel import FilterPanel
+from .stats.stats_panel import StatsPanel
+from .recipe.controller import ProcessingController
+from .quality.controller import SORT_KEY, ReviewController
 from .status import StatusBar
 from .workers import Job, wait_for_workers
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from mnist_desktop.cli import main
-from mnist_desktop.core.recipe import Recipe
+from mnist_desktop.core.processing.recipe import Recipe
 
 
 def test_export_npz_on_the_sample(tmp_path, capsys):
@@ -72,7 +72,7 @@ def test_missing_split_and_missing_folder(tmp_path, capsys):
 
 
 def test_exclude_flagged_without_the_quality_module(tmp_path, capsys, monkeypatch):
-    monkeypatch.setitem(sys.modules, "mnist_desktop.core.quality", None)  # import fails
+    monkeypatch.setitem(sys.modules, "mnist_desktop.core.quality.report", None)  # import fails
     assert main(["export", "--out", str(tmp_path / "m.npz"), "--format", "npz", "--exclude-flagged"]) == 1
     assert "needs the data-quality checks" in capsys.readouterr().err
 
@@ -80,9 +80,9 @@ def test_exclude_flagged_without_the_quality_module(tmp_path, capsys, monkeypatc
 def test_exclude_flagged_with_a_quality_module(tmp_path, monkeypatch):
     import types
 
-    fake = types.ModuleType("mnist_desktop.core.quality")
+    fake = types.ModuleType("mnist_desktop.core.quality.report")
     fake.flagged_indices = lambda dataset, top=None: {"test": np.arange(top)}
-    monkeypatch.setitem(sys.modules, "mnist_desktop.core.quality", fake)
+    monkeypatch.setitem(sys.modules, "mnist_desktop.core.quality.report", fake)
     assert main(["export", "--out", str(tmp_path / "m.npz"), "--format", "npz", "--normalize", "none",
                  "--exclude-flagged", "--top", "3"]) == 0
     man = json.loads((tmp_path / "m.npz.manifest.json").read_text())

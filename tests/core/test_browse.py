@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from mnist_desktop import load_dataset, write_idx
-from mnist_desktop.core.browse import Browser
+from mnist_desktop.core.view.browse import Browser
 
 
 @pytest.fixture(scope="module")

@@ -10,8 +10,8 @@ import threading
 import pytest
 
 from download_support import TEST_FILES, TEST_TOTAL, assert_verified, leftovers
-from mnist_desktop.core import download as download_mod
-from mnist_desktop.core.download import download, missing_files
+from mnist_desktop.core.download import downloader as download_mod
+from mnist_desktop.core.download.downloader import download, missing_files
 from mnist_desktop.core.errors import Cancelled, DownloadError
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from mnist_desktop.core.errors import RecipeError
-from mnist_desktop.core.normalize import METHODS, NormParams, normalize, output_dtype, to_uint8
+from mnist_desktop.core.processing.normalize import METHODS, NormParams, normalize, output_dtype, to_uint8
 
 
 @pytest.fixture(scope="module")

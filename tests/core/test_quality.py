@@ -9,10 +9,10 @@ import pytest
 
 from mnist_desktop.core.dataset import Dataset, Split
 from mnist_desktop.core.errors import Cancelled
-from mnist_desktop.core.quality import REASONS, QualityParams, analyze, flagged_indices
-from mnist_desktop.core._deskew import deskew
-from mnist_desktop.core._duplicates import exact_groups
-from mnist_desktop.core._knn import knn_blocks, nearest
+from mnist_desktop.core.quality.report import REASONS, QualityParams, analyze, flagged_indices
+from mnist_desktop.core.quality.deskew import deskew
+from mnist_desktop.core.quality.duplicates import exact_groups
+from mnist_desktop.core.quality.neighbours import knn_blocks, nearest
 
 N_TRAIN, N_TEST = 2500, 1000
 FLIPS = [11, 222, 1333, 2044]          # train indices whose label is changed in place
@@ -137,7 +137,7 @@ def test_flagged_indices_contract(planted, report):
 
 
 def test_flagged_indices_computes_once_per_dataset(sample_dataset, monkeypatch):
-    import mnist_desktop.core.quality as quality
+    import mnist_desktop.core.quality.report as quality
 
     ds = make(sample_dataset.images[:500], sample_dataset.labels[:500],
               sample_dataset.images[500:700], sample_dataset.labels[500:700])

@@ -8,10 +8,10 @@ import threading
 import numpy as np
 import pytest
 
-from mnist_desktop.core.augment import AugParams
+from mnist_desktop.core.processing.augment import AugParams
 from mnist_desktop.core.errors import Cancelled, RecipeError
-from mnist_desktop.core.normalize import NormParams
-from mnist_desktop.core.recipe import Recipe, apply_recipe, output_rows, process_indices, process_rows
+from mnist_desktop.core.processing.normalize import NormParams
+from mnist_desktop.core.processing.recipe import Recipe, apply_recipe, output_rows, process_indices, process_rows
 from small_data import small
 
 RECIPE = Recipe(NormParams("zscore"), AugParams(rotation=12, elastic_alpha=20, noise=0.02, copies=2,

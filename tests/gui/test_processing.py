@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 
 from mnist_desktop import augment_images
 from mnist_desktop.cli import main as cli_main
-from mnist_desktop.core.recipe import Recipe
+from mnist_desktop.core.processing.recipe import Recipe
 
 
 def wait_for_preview(window, qtbot):

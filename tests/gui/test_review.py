@@ -7,8 +7,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from mnist_desktop import write_idx
-from mnist_desktop.core.export import export
-from mnist_desktop.core.recipe import Recipe
+from mnist_desktop.core.export.exporter import export
+from mnist_desktop.core.processing.recipe import Recipe
 
 
 @pytest.fixture

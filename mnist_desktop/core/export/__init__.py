@@ -1,0 +1,10 @@
+"""Export: stream processed rows into npz, npy, IDX, CSV or PNG, with a manifest.
+
+``exporter`` checks the target, streams the pipeline's chunks, swaps the
+result in atomically and writes the manifest; ``writers`` knows each format;
+``png`` encodes grayscale PNGs without a library.
+"""
+
+from .exporter import FORMATS, MANIFEST, ExportResult, check_target, export, manifest_path
+
+__all__ = ["FORMATS", "MANIFEST", "ExportResult", "check_target", "export", "manifest_path"]

@@ -1,0 +1,149 @@
+"""Streaming writers for each export format.
+
+Each writer takes the output folder (or file object) and, per split, the
+number of rows, the image shape and dtype, the labels, and an iterator of
+image chunks; nothing holds more than one chunk of images, so exporting
+60,000 float32 images needs a few MB beyond the dataset itself.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+
+from . import png as _png
+from ..catalog import FILE_ROLES
+
+__all__ = ["SplitData", "write_npz", "write_npy", "write_idx_files", "write_csv", "write_png"]
+
+
+@dataclass
+class SplitData:
+    """One split to write: labels up front, images as a stream of chunks."""
+
+    name: str
+    rows: int
+    image_shape: tuple[int, ...]
+    dtype: np.dtype
+    labels: np.ndarray
+    indices: np.ndarray  # source index of each row
+    copies: np.ndarray  # copy of each row (-1 = original)
+    chunks: Callable[[], Iterator[np.ndarray]]  # yields image chunks in row order
+
+
+#: Extra files written by a writer beside the streamed ones: relative path -> SHA-256.
+Hashes = dict[str, str]
+
+
+def _npy_header(f: BinaryIO, dtype: np.dtype, shape: tuple[int, ...]) -> None:
+    np.lib.format.write_array_header_1_0(
+        f, {"descr": np.lib.format.dtype_to_descr(np.dtype(dtype)), "fortran_order": False, "shape": shape})
+
+
+def _write_npy_stream(f: BinaryIO, dtype: np.dtype, shape: tuple[int, ...], chunks: Iterable[np.ndarray]) -> None:
+    _npy_header(f, dtype, shape)
+    for c in chunks:
+        f.write(np.ascontiguousarray(c, dtype=dtype).data)
+
+
+def write_npz(f: BinaryIO, splits: list[SplitData]) -> None:
+    """Keras layout ``x_train, y_train, x_test, y_test`` (only the splits given), uncompressed."""
+    with zipfile.ZipFile(f, "w", zipfile.ZIP_STORED, allowZip64=True) as zf:
+        for s in splits:
+            with zf.open(f"x_{s.name}.npy", "w", force_zip64=True) as e:
+                _write_npy_stream(e, s.dtype, (s.rows, *s.image_shape), s.chunks())
+            with zf.open(f"y_{s.name}.npy", "w", force_zip64=True) as e:
+                _write_npy_stream(e, s.labels.dtype, s.labels.shape, [s.labels])
+
+
+def write_npy(folder: Path, splits: list[SplitData]) -> Hashes:
+    """``x_<split>.npy`` and ``y_<split>.npy`` per split."""
+    for s in splits:
+        with open(folder / f"x_{s.name}.npy", "wb") as f:
+            _write_npy_stream(f, s.dtype, (s.rows, *s.image_shape), s.chunks())
+        with open(folder / f"y_{s.name}.npy", "wb") as f:
+            _write_npy_stream(f, s.labels.dtype, s.labels.shape, [s.labels])
+    return {}
+
+
+def _idx_header(dtype: np.dtype, shape: tuple[int, ...]) -> bytes:
+    code = {np.dtype(np.uint8): 0x08, np.dtype(np.float32): 0x0D}[np.dtype(dtype)]
+    return bytes([0, 0, code, len(shape)]) + np.asarray(shape, ">u4").tobytes()
+
+
+def write_idx_files(folder: Path, splits: list[SplitData], *, compress: bool) -> Hashes:
+    """Standard MNIST file names (``train-images-idx3-ubyte[.gz]``...); float32 as type 0x0D."""
+    suffix = ".gz" if compress else ""
+    for s in splits:
+        for kind, dtype, shape, chunks in (
+                ("images", s.dtype, (s.rows, *s.image_shape), s.chunks),
+                ("labels", s.labels.dtype, s.labels.shape, lambda s=s: iter([s.labels]))):
+            name = FILE_ROLES.get((s.name, kind), f"{s.name}-{kind}") + suffix
+            with open(folder / name, "wb") as raw:
+                f: BinaryIO = (gzip.GzipFile(filename=name[:-3], mode="wb", fileobj=raw, mtime=0, compresslevel=6)  # type: ignore[assignment]
+                               if compress else raw)
+                f.write(_idx_header(dtype, shape))
+                for c in chunks():
+                    f.write(np.ascontiguousarray(c, dtype=np.dtype(dtype).newbyteorder(">")).data)
+                if compress:
+                    f.close()
+    return {}
+
+
+def csv_header(image_shape: tuple[int, ...]) -> str:
+    """``label,1x1,1x2,...,28x28``: row x column, 1-based, row-major."""
+    h, w = image_shape
+    return "label," + ",".join(f"{r}x{c}" for r in range(1, h + 1) for c in range(1, w + 1))
+
+
+def write_csv(folder: Path, splits: list[SplitData]) -> Hashes:
+    """``<split>.csv`` with the Kaggle layout: a label column then one column per pixel.
+
+    Integers for uint8 data; ``%.9g`` for float32, which reads back to the
+    same float32 value.
+    """
+    for s in splits:
+        pixels = int(np.prod(s.image_shape))
+        fmt = ("%d," + ",".join(["%d" if s.dtype == np.uint8 else "%.9g"] * pixels) + "\n")
+        with open(folder / f"{s.name}.csv", "w", encoding="ascii", newline="") as f:
+            f.write(csv_header(s.image_shape) + "\n")
+            row = 0
+            for chunk in s.chunks():
+                for k in range(0, len(chunk), 128):  # Python floats take ~8x the array: small pieces
+                    c = chunk[k:k + 128]
+                    flat = c.reshape(len(c), -1).tolist()
+                    labels = s.labels[row:row + len(c)].tolist()
+                    f.write("".join(fmt % (lab, *px) for lab, px in zip(labels, flat)))
+                    row += len(c)
+    return {}
+
+
+def png_name(index: int, copy: int, per_image: int) -> str:
+    """``<index>.png`` for an original or the only copy; ``<index>_<copy>.png`` otherwise."""
+    return f"{index}.png" if per_image == 1 or copy < 0 else f"{index}_{copy}.png"
+
+
+def write_png(folder: Path, splits: list[SplitData], *, to_uint8: Callable[[np.ndarray], np.ndarray],
+              per_image: int) -> Hashes:
+    """ImageFolder layout ``<split>/<label>/<name>.png``, 8-bit grayscale."""
+    hashes: Hashes = {}
+    for s in splits:
+        for label in np.unique(s.labels):
+            (folder / s.name / str(int(label))).mkdir(parents=True, exist_ok=True)
+        row = 0
+        for c in s.chunks():
+            blobs = _png.encode_gray_batch(to_uint8(c))
+            for k, blob in enumerate(blobs):
+                r = row + k
+                rel = f"{s.name}/{int(s.labels[r])}/{png_name(int(s.indices[r]), int(s.copies[r]), per_image)}"
+                (folder / rel).write_bytes(blob)
+                hashes[rel] = hashlib.sha256(blob).hexdigest()
+            row += len(c)
+    return hashes

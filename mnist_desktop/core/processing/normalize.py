@@ -1,0 +1,212 @@
+"""Normalization: what the pixel values of an export mean.
+
+Methods
+-------
+none
+    uint8 0..255 kept (augmented images are rounded back to uint8).
+scale
+    x / 255, float32 in [0, 1].
+minmax
+    (t - low) / (high - low) with t = x / 255, where low/high are the pixel
+    minimum and maximum of the whole dataset (``scope="dataset"``) or of each
+    image (``scope="image"``). A constant image (high == low) becomes all zeros
+    instead of dividing by zero.
+zscore
+    (t - mean) / std with t = x / 255; mean and std are given (e.g. MNIST's
+    0.1307 / 0.3081) or computed from the training split.
+
+Every method works on uint8 (0..255) or float (0..1, e.g. augmented) input
+with float32 operations that give an original image and its float copy the
+same bits. Output is float32 written in place into a
+preallocated array, in cache-sized chunks, without float64 temporaries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any
+
+import numpy as np
+
+from ..validation import check_choice, check_number, read_fields
+from ..errors import Problem, RecipeError
+from ..stats import pixel_stats
+
+__all__ = ["NormParams", "METHODS", "normalize", "output_dtype", "to_uint8"]
+
+METHODS = ("none", "scale", "minmax", "zscore")
+SCOPES = ("dataset", "image")
+#: Images per chunk: the 3-pass methods keep a chunk in L2 between passes.
+CHUNK = 512
+
+
+@dataclass(frozen=True)
+class NormParams:
+    """How to normalize pixels.
+
+    Attributes
+    ----------
+    method
+        "none", "scale", "minmax" or "zscore".
+    scope
+        For minmax: "dataset" (one low/high for all) or "image" (per image).
+    mean, std
+        For zscore, on the 0..1 scale. None: computed from the data (see :meth:`fit`).
+    low, high
+        For minmax over the dataset, on the 0..1 scale. None: computed from the data.
+    """
+
+    method: str = "scale"
+    scope: str = "dataset"
+    mean: float | None = None
+    std: float | None = None
+    low: float | None = None
+    high: float | None = None
+
+    def problems(self) -> list[Problem]:
+        """Every invalid value as a (field, message) problem (empty if valid)."""
+        out = [check_choice("method", self.method, METHODS), check_choice("scope", self.scope, SCOPES)]
+        for name, lo, hi, lo_open in (("mean", -1e6, 1e6, False), ("std", 0, 1e6, True),
+                                      ("low", 0, 1, False), ("high", 0, 1, False)):
+            value = getattr(self, name)
+            if value is not None:
+                out.append(check_number(name, value, lo, hi, lo_open=lo_open, unit=" (0..1 pixel scale)"))
+        if self.low is not None and self.high is not None and not any(out[-2:]) and self.low > self.high:
+            out.append(Problem("low", f"({self.low:g}) must not be greater than high ({self.high:g})"))
+        return [p for p in out if p]
+
+    @property
+    def is_resolved(self) -> bool:
+        """True when no statistic is left to compute from data."""
+        if self.method == "zscore":
+            return self.mean is not None and self.std is not None
+        if self.method == "minmax" and self.scope == "dataset":
+            return self.low is not None and self.high is not None
+        return True
+
+    def fit(self, images: np.ndarray) -> NormParams:
+        """Fill the statistics left as None from ``images`` (uint8 0..255 or float 0..1).
+
+        uint8 statistics come from :func:`~.stats.pixel_stats`' chunked
+        256-bin histogram: exact, one pass, no copy of the images.
+        """
+        if self.is_resolved:
+            return self
+        st = pixel_stats(images)
+        k = 255.0 if images.dtype == np.uint8 else 1.0
+        if self.method == "zscore":
+            std = st["std"] / k
+            return replace(self, mean=self.mean if self.mean is not None else st["mean"] / k,
+                           std=self.std if self.std is not None else (std if std > 0 else 1.0))
+        return replace(self, low=self.low if self.low is not None else st["min"] / k,
+                       high=self.high if self.high is not None else st["max"] / k)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Any, where: str = "normalize") -> NormParams:
+        """Build from a JSON object; unknown fields or bad values raise RecipeError naming the field."""
+        params = cls(**read_fields(data, tuple(f.name for f in fields(cls)), where))
+        problems = params.problems()
+        if problems:
+            raise RecipeError(f"{where}.{problems[0]}")
+        return params
+
+
+def output_dtype(params: NormParams) -> np.dtype:
+    """uint8 for "none", float32 for every other method."""
+    return np.dtype(np.uint8 if params.method == "none" else np.float32)
+
+
+def normalize(images: np.ndarray, params: NormParams | str = "scale", *, out: np.ndarray | None = None) -> np.ndarray:
+    """Normalize a batch of images.
+
+    Parameters
+    ----------
+    images
+        (n, ...) uint8 on the 0..255 scale, or float on the 0..1 scale.
+    params
+        A :class:`NormParams` or a method name. Statistics left as None are
+        computed from ``images`` themselves (call :meth:`NormParams.fit` on
+        the training data first to use its statistics instead).
+    out
+        Preallocated output of the right shape and :func:`output_dtype`.
+
+    Returns
+    -------
+    numpy.ndarray
+        float32 (uint8 for "none"), the same shape as ``images``.
+    """
+    p = NormParams(method=params) if isinstance(params, str) else params
+    problems = p.problems()
+    if problems:
+        raise RecipeError(problems[0])
+    p = p.fit(images)
+    images = np.asarray(images)
+    if out is None:
+        out = np.empty(images.shape, output_dtype(p))
+    for start in range(0, len(images), CHUNK):
+        sl = slice(start, start + CHUNK)
+        _normalize_chunk(images[sl], p, out[sl])
+    return out
+
+
+def _normalize_chunk(x: np.ndarray, p: NormParams, out: np.ndarray) -> None:
+    if p.method == "none":
+        if x.dtype == np.uint8:
+            out[...] = x
+        else:
+            t = np.multiply(x, np.float32(255), dtype=np.float32)
+            np.rint(t, out=t)
+            np.clip(t, 0, 255, out=t)
+            out[...] = t
+        return
+    if p.method == "scale":
+        if x.dtype == np.uint8:
+            np.divide(x, 255, out=out, dtype=np.float32)
+        else:
+            out[...] = x
+        return
+    # The other methods work on v = pixel on the 0..255 scale: float32(x) for
+    # uint8, t * 255 for float input. For every uint8 value u,
+    # float32(float32(u / 255) * 255) == u exactly, so an original and its
+    # float copy give the same bits; uint8 input needs just two passes.
+    if x.dtype == np.uint8:
+        v = x
+    else:
+        v = np.multiply(x, np.float32(255), out=out, dtype=np.float32)
+    if p.method == "minmax" and p.scope == "image":
+        flat = v.reshape(len(v), -1)
+        keep = (len(v),) + (1,) * (v.ndim - 1)
+        low = flat.min(axis=1).astype(np.float32).reshape(keep)
+        span = flat.max(axis=1).astype(np.float32).reshape(keep)
+        span -= low
+        span[span == 0] = 1
+        np.subtract(v, low, out=out, dtype=np.float32)
+        out /= span
+        return
+    if p.method == "zscore":
+        shift, div = 255 * p.mean, 255 * p.std
+    else:  # minmax over the dataset
+        shift, div = 255 * p.low, 255 * (p.high - p.low) or 1.0
+    np.subtract(v, np.float32(shift), out=out, dtype=np.float32)
+    out /= np.float32(div)
+
+
+def to_uint8(x: np.ndarray, params: NormParams) -> np.ndarray:
+    """Map normalized values back to 0..255 uint8 for display or PNG.
+
+    "none" is already uint8. zscore is undone (t = x * std + mean); scale and
+    minmax outputs are already on 0..1. Then round(255 * t), clipped.
+    """
+    if x.dtype == np.uint8:
+        return x
+    t = x.astype(np.float32, copy=True)
+    if params.method == "zscore":
+        t *= np.float32(params.std)
+        t += np.float32(params.mean)
+    t *= np.float32(255)
+    np.rint(t, out=t)
+    np.clip(t, 0, 255, out=t)
+    return t.astype(np.uint8)

@@ -1,0 +1,1 @@
+"""The detail view of the selected image."""

@@ -1,0 +1,118 @@
+"""The selected image, large, with its identity, the pixel under the mouse and its histogram."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from ...core.view.labels import class_color
+
+pg.setConfigOptions(imageAxisOrder="row-major")
+
+
+class DetailView(QWidget):
+    """Large view of one image.
+
+    Signals
+    -------
+    pixel_hovered(int, int, int)
+        (x, y, value) of the pixel under the mouse; x = -1 when off the image.
+    """
+
+    pixel_hovered = Signal(int, int, int)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.title = QLabel("No image selected")
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.title.setWordWrap(True)
+        self.pixel = QLabel("Move the mouse over the image to read pixel values")
+        self.pixel.setStyleSheet("color: palette(mid);")
+        self.pixel.setWordWrap(True)
+        self.canvas = pg.GraphicsLayoutWidget()
+        self.canvas.setBackground(QColor(12, 12, 14))
+        self.box = self.canvas.addViewBox(row=0, col=0, lockAspect=True, invertY=True, enableMouse=False)
+        self.box.setDefaultPadding(0.02)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.box.addItem(self.image)
+        self.rows_box = self.canvas.addViewBox(row=1, col=0, lockAspect=True, invertY=True, enableMouse=False)
+        self.rows_box.setDefaultPadding(0.02)
+        self.rows_image = pg.ImageItem(axisOrder="row-major")
+        self.rows_box.addItem(self.rows_image)
+        self.rows_box.hide()
+        self.hist = self.canvas.addPlot(row=2, col=0)
+        self.hist.setMouseEnabled(False, False)
+        self.hist.hideButtons()
+        self.hist.setMenuEnabled(False)
+        self.hist.setLabel("bottom", "intensity (non-zero pixels)")
+        self.hist.setLabel("left", "pixels")
+        self.hist_curve = self.hist.plot(stepMode="center", fillLevel=0, brush=(88, 166, 255, 120),
+                                         pen=pg.mkPen(88, 166, 255))
+        self.canvas.ci.layout.setRowStretchFactor(0, 3)
+        self.canvas.ci.layout.setRowStretchFactor(1, 0)
+        self.canvas.ci.layout.setRowStretchFactor(2, 2)
+        self.rows_title = QLabel("")
+        self.rows_title.setWordWrap(True)
+        self.rows_title.setStyleSheet("color: palette(mid);")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.title)
+        layout.addWidget(self.canvas, 1)
+        layout.addWidget(self.rows_title)
+        layout.addWidget(self.pixel)
+        self._data: np.ndarray | None = None
+        self.canvas.scene().sigMouseMoved.connect(self._on_canvas_mouse_moved)
+
+    def show_image(self, image: np.ndarray | None, *, index: int = 0, split: str = "", split_index: int = 0,
+                   label: int = 0, class_name: str = "") -> None:
+        """Show ``image`` (h, w) uint8 and describe it; None clears the view."""
+        self._data = image
+        if image is None:
+            self.image.clear()
+            self.hist_curve.setData([0, 1], [0])
+            self.title.setText("No image selected")
+            return
+        self.image.setImage(image, levels=(0, 255))
+        self.box.autoRange(padding=0.02)
+        r, g, b = class_color(label)
+        name = f" &ndash; {class_name}" if class_name and class_name != str(label) else ""
+        self.title.setText(
+            f"<b style='font-size:13pt'>#{index:,}</b> &nbsp; {split} #{split_index:,}<br>"
+            f"label <span style='background-color:rgb({r},{g},{b}); color:black; font-size:13pt'>"
+            f"&nbsp;<b>{label}</b>&nbsp;</span>{name}")
+        counts, edges = np.histogram(image[image > 0], bins=32, range=(1, 256))
+        self.hist_curve.setData(edges, counts)
+        zeros = int((image == 0).sum())
+        self.hist.setTitle(f"{zeros} of {image.size} pixels are 0", size="9pt")
+
+    def show_rows(self, rows: np.ndarray | None, description: str = "") -> None:
+        """Show the processed output rows of the selected image (what the export writes) in a strip."""
+        if rows is None or not len(rows):
+            self.rows_box.hide()
+            self.canvas.ci.layout.setRowStretchFactor(1, 0)
+            self.rows_title.setText("")
+            return
+        from ...core.view.mosaic import make_mosaic
+
+        self.rows_image.setImage(make_mosaic(rows, min(len(rows), 8), gap=2, fill=40), levels=(0, 255))
+        self.rows_box.show()
+        self.canvas.ci.layout.setRowStretchFactor(1, 2 if len(rows) > 4 else 1)
+        self.rows_box.autoRange(padding=0.02)
+        self.rows_title.setText(description)
+
+    def _on_canvas_mouse_moved(self, scene_pos) -> None:
+        if self._data is None or not self.box.sceneBoundingRect().contains(scene_pos):
+            self.pixel_hovered.emit(-1, 0, 0)
+            return
+        p = self.box.mapSceneToView(scene_pos)
+        x, y = int(np.floor(p.x())), int(np.floor(p.y()))
+        h, w = self._data.shape
+        if 0 <= x < w and 0 <= y < h:
+            value = int(self._data[y, x])
+            self.pixel.setText(f"pixel x={x}, y={y}: {value} ({value / 255:.3f})")
+            self.pixel_hovered.emit(x, y, value)
+        else:
+            self.pixel_hovered.emit(-1, 0, 0)

@@ -1,0 +1,1 @@
+"""The image grid: one mosaic item per page, its filter panel."""

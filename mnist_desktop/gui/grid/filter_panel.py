@@ -1,0 +1,116 @@
+"""Filter by split and label, and choose the sort order."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout,
+                               QPushButton, QToolButton, QVBoxLayout, QWidget)
+
+from ...core.view.labels import class_color
+
+
+class FilterPanel(QWidget):
+    """Split checkboxes, one toggle per class, and a sort selector.
+
+    Signals
+    -------
+    filter_changed(object, object)
+        (set of split names, set of labels) now shown.
+    sort_changed(str)
+        Name of the sort key ("index" or a score name).
+    """
+
+    filter_changed = Signal(object, object)
+    sort_changed = Signal(str)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.split_boxes: dict[str, QCheckBox] = {}
+        self.label_buttons: list[QToolButton] = []
+        self._split_group = QGroupBox("Split")
+        self._split_layout = QHBoxLayout(self._split_group)
+        self._label_group = QGroupBox("Labels")
+        self._label_layout = QGridLayout(self._label_group)
+        self._label_layout.setSpacing(4)
+        sort_group = QGroupBox("Sort")
+        self.sort_combo = QComboBox()
+        self.sort_combo.addItem("Index", "index")
+        self.sort_combo.currentIndexChanged.connect(self._on_sort_combo_changed)
+        form = QFormLayout(sort_group)
+        form.addRow("Order by", self.sort_combo)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._split_group)
+        layout.addWidget(self._label_group)
+        layout.addWidget(sort_group)
+        layout.addStretch(1)
+
+    def set_choices(self, splits: list[str], class_names: tuple[str, ...]) -> None:
+        """Rebuild the controls for a dataset (everything selected)."""
+        for box in self.split_boxes.values():
+            box.deleteLater()
+        for button in self.label_buttons:
+            button.deleteLater()
+        while self._label_layout.count():
+            item = self._label_layout.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        self.split_boxes = {}
+        for name in splits:
+            box = QCheckBox(name)
+            box.setChecked(True)
+            box.toggled.connect(self._emit_filter)
+            self._split_layout.addWidget(box)
+            self.split_boxes[name] = box
+        self.label_buttons = []
+        for label, name in enumerate(class_names):
+            button = QToolButton()
+            text = str(label) if name == str(label) else f"{label} {name}"
+            button.setText(text)
+            button.setToolTip(f"show or hide class {label} ({name})")
+            button.setCheckable(True)
+            button.setChecked(True)
+            r, g, b = class_color(label)
+            button.setStyleSheet(
+                f"QToolButton {{ padding: 3px 6px; border: 1px solid rgb({r},{g},{b}); border-radius: 3px; }}"
+                f"QToolButton:checked {{ background: rgba({r},{g},{b},110); }}")
+            button.toggled.connect(self._emit_filter)
+            per_row = 5 if len(text) <= 2 else 2
+            self._label_layout.addWidget(button, label // per_row, label % per_row)
+            self.label_buttons.append(button)
+        row = (len(class_names) + 4) // 5 + 5
+        for col, (text, state) in enumerate((("All", True), ("None", False))):
+            b = QPushButton(text)
+            b.clicked.connect(lambda _=False, s=state: self.set_all_labels(s))
+            self._label_layout.addWidget(b, row, col * 2, 1, 2)
+
+    def set_all_labels(self, checked: bool) -> None:
+        for button in self.label_buttons:
+            button.blockSignals(True)
+            button.setChecked(checked)
+            button.blockSignals(False)
+        self._emit_filter()
+
+    def set_labels(self, labels: set[int]) -> None:
+        """Check exactly ``labels`` (emits one filter_changed)."""
+        for i, button in enumerate(self.label_buttons):
+            button.blockSignals(True)
+            button.setChecked(i in labels)
+            button.blockSignals(False)
+        self._emit_filter()
+
+    def add_sort_key(self, name: str, title: str) -> None:
+        """Offer a score supplied by a later feature (e.g. "suspicion") as a sort order."""
+        if self.sort_combo.findData(name) < 0:
+            self.sort_combo.addItem(title, name)
+
+    def selected_splits(self) -> set[str]:
+        return {n for n, b in self.split_boxes.items() if b.isChecked()}
+
+    def selected_labels(self) -> set[int]:
+        return {i for i, b in enumerate(self.label_buttons) if b.isChecked()}
+
+    def _emit_filter(self, *_) -> None:
+        self.filter_changed.emit(self.selected_splits(), self.selected_labels())
+
+    def _on_sort_combo_changed(self, _index: int) -> None:
+        self.sort_changed.emit(self.sort_combo.currentData())

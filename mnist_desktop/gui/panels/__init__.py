@@ -1,1 +1,0 @@
-"""Side panels: widgets bound to state, holding no logic of their own."""

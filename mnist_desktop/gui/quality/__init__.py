@@ -1,0 +1,1 @@
+"""Suspicious samples: the review controller and its panel."""

@@ -1,0 +1,164 @@
+"""The ranked list of suspicious samples, with neighbours and exclude/restore buttons."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton,
+                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+from ...core.view.labels import label_strips
+from ...core.view.mosaic import labeled_mosaic
+
+COLUMNS = ("#", "Image", "Label", "Suggests", "Score", "Why", "Out")
+#: short words for the reasons, so the list fits a side panel (full names in the tooltip)
+SHORT = {"mislabelled": "label?", "label-conflict": "conflict", "duplicate": "dup", "near-duplicate": "near dup",
+         "cross-split": "train/test", "blank": "blank", "outlier": "odd"}
+
+
+class SuspiciousPanel(QWidget):
+    """Shows a QualityReport; holds no logic beyond presenting it.
+
+    Signals
+    -------
+    analyze_requested()
+        The user asked to (re)compute the ranking.
+    cancel_requested()
+        The user asked to stop the computation.
+    sample_chosen(int)
+        Global index of the sample picked in the list.
+    exclude_requested(object, bool)
+        (global indices, True to exclude / False to restore).
+    """
+
+    analyze_requested = Signal()
+    cancel_requested = Signal()
+    sample_chosen = Signal(int)
+    exclude_requested = Signal(object, bool)
+
+    MAX_ROWS = 2000
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.run_button = QPushButton("Find suspicious samples")
+        self.run_button.setToolTip("Rank likely mislabelled, duplicated, blank and odd images (no model needed)")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setEnabled(False)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setFormat("%p%")
+        self.summary = QLabel("Not computed yet.")
+        self.summary.setWordWrap(True)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.neighbours_title = QLabel("")
+        self.neighbours_title.setWordWrap(True)
+        self.neighbours = pg.GraphicsLayoutWidget()
+        self.neighbours.setBackground(QColor(12, 12, 14))
+        self.neighbours.setFixedHeight(70)
+        box = self.neighbours.addViewBox(lockAspect=True, invertY=True, enableMouse=False)
+        self.neighbours_image = pg.ImageItem(axisOrder="row-major")
+        box.addItem(self.neighbours_image)
+        self._neighbours_box = box
+        self.exclude_button = QPushButton("Exclude selected")
+        self.restore_button = QPushButton("Restore selected")
+        self.exclude_all_button = QPushButton("Exclude all flagged")
+        buttons = QHBoxLayout()
+        for b in (self.exclude_button, self.restore_button, self.exclude_all_button):
+            buttons.addWidget(b)
+            b.setEnabled(False)
+        top = QHBoxLayout()
+        top.addWidget(self.run_button, 1)
+        top.addWidget(self.cancel_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.neighbours_title)
+        layout.addWidget(self.neighbours)
+        layout.addLayout(buttons)
+        self._rows: np.ndarray = np.zeros(0, np.int64)
+        self.run_button.clicked.connect(self.analyze_requested.emit)
+        self.cancel_button.clicked.connect(self.cancel_requested.emit)
+        self.table.itemSelectionChanged.connect(self._on_table_selection_changed)
+        self.exclude_button.clicked.connect(lambda: self.exclude_requested.emit(self.selected_samples(), True))
+        self.restore_button.clicked.connect(lambda: self.exclude_requested.emit(self.selected_samples(), False))
+        self.exclude_all_button.clicked.connect(lambda: self.exclude_requested.emit(self._rows.copy(), True))
+
+    def set_running(self, running: bool) -> None:
+        self.run_button.setEnabled(not running)
+        self.cancel_button.setEnabled(running)
+        if running:
+            self.progress.setValue(0)
+            self.summary.setText("Computing… (deskew, PCA, neighbours, cross-validated class models)")
+
+    def set_progress(self, done: int, total: int) -> None:
+        self.progress.setValue(int(1000 * done / total) if total else 0)
+
+    def show_report(self, report, class_names: tuple[str, ...], excluded: np.ndarray, seconds: float) -> None:
+        """Fill the list with the flagged samples of ``report`` in rank order."""
+        self._rows = report.ranked()[: self.MAX_ROWS]
+        shown = "" if len(self._rows) == report.n_flagged else f" (the first {len(self._rows):,} listed)"
+        self.summary.setText(f"{report.n_flagged:,} of {len(report):,} samples flagged{shown}, "
+                             f"in {seconds:.1f} s. Pick one to review it.")
+        self.table.setRowCount(len(self._rows))
+        for r, i in enumerate(self._rows):
+            i = int(i)
+            sug = int(report.suggested[i])
+            where = f"#{int(report.index[i]):,}" if len(report.split_names) == 1 else \
+                f"{report.split[i]} #{int(report.index[i]):,}"
+            reasons = report.reasons_of(i)
+            cells = (str(r + 1), where, class_names[int(report.label[i])],
+                     f"{class_names[sug]} {report.confidence[i]:.0%}" if sug >= 0 else "",
+                     f"{report.score[i]:.2f}", ", ".join(SHORT.get(x, x) for x in reasons), "")
+            tip = (f"{report.split[i]} #{int(report.index[i]):,}: {', '.join(reasons)}"
+                   + (f"; suggested label {class_names[sug]} ({report.confidence[i]:.0%})" if sug >= 0 else ""))
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(tip)
+                if c in (0, 4):
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(r, c, item)
+        self.show_excluded(excluded)
+        self.progress.setValue(1000)
+        for b in (self.exclude_button, self.restore_button, self.exclude_all_button):
+            b.setEnabled(len(self._rows) > 0)
+
+    def show_excluded(self, excluded: np.ndarray) -> None:
+        """Tick the Excluded column for the listed samples that ``excluded`` (bool per global index) marks."""
+        for r, i in enumerate(self._rows):
+            item = self.table.item(r, 6)
+            if item is not None:
+                item.setText("✕" if excluded[int(i)] else "")
+
+    def selected_samples(self) -> np.ndarray:
+        rows = sorted({ix.row() for ix in self.table.selectionModel().selectedRows()})
+        return self._rows[rows] if rows else np.zeros(0, np.int64)
+
+    def select_rank(self, rank: int) -> None:
+        """Select the list row of rank ``rank`` (0-based)."""
+        self.table.selectRow(rank)
+
+    def show_neighbours(self, images: np.ndarray, labels: np.ndarray, text: str) -> None:
+        """A strip of the chosen sample's nearest neighbours, each with its label."""
+        self.neighbours_title.setText(text)
+        if not len(images):
+            self.neighbours_image.clear()
+            return
+        strips = label_strips(int(max(labels.max(), 9)) + 1, images.shape[2])
+        self.neighbours_image.setImage(labeled_mosaic(images, labels, strips, len(images)))
+        self._neighbours_box.autoRange(padding=0.02)
+
+    def _on_table_selection_changed(self) -> None:
+        chosen = self.selected_samples()
+        if len(chosen) == 1:
+            self.sample_chosen.emit(int(chosen[0]))

@@ -1,0 +1,1 @@
+"""Recipe editing: model, normalize and augment panels, live preview, export dialog."""

@@ -1,0 +1,208 @@
+"""Export dialog: format, path, splits, exclusions; progress with Cancel; the equivalent CLI command.
+
+Runs ``core.export.export`` (what ``mnist-desktop export`` runs) in a worker
+with the window's current recipe, so the file holds exactly the previewed pixels.
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
+                               QLabel, QLineEdit, QMessageBox, QPushButton, QVBoxLayout, QWidget)
+
+from ...core.dataset import Dataset
+from ...core.errors import Cancelled, ExportError, TargetExistsError
+from ...core.export.exporter import FORMATS, check_target, export
+from ...core.processing.recipe import Recipe
+from ...core.units import format_bytes
+from ..job_dialog import JobDialog
+from ..workers import Job
+
+FORMAT_TITLES = {"npz": "npz (Keras: x_train, y_train, x_test, y_test)", "npy": "npy (one file per array)",
+                 "idx": "IDX (like the MNIST files)", "idx.gz": "IDX, gzip-compressed",
+                 "csv": "CSV (label,1x1,...,28x28)", "png": "PNG folders (split/label/index.png)"}
+
+
+def recipe_path_for(out: Path) -> Path:
+    """Where the dialog saves the recipe that the copied CLI command replays."""
+    return out.with_name(out.name + ".recipe.json")
+
+
+class ExportDialog(JobDialog):
+    """Export the current dataset with the current recipe.
+
+    Signals
+    -------
+    exported(object)
+        The :class:`~mnist_desktop.core.export.exporter.ExportResult` of a finished export.
+    """
+
+    exported = Signal(object)
+
+    def __init__(self, dataset: Dataset, recipe: Recipe, parent: QWidget | None = None,
+                 start_folder: str = "") -> None:
+        super().__init__("Export the processed dataset", "Export", "Cancel export", parent)
+        self.setMinimumWidth(600)
+        self.dataset = dataset
+        self.recipe = recipe
+        self.result = None
+
+        self.format = QComboBox()
+        for fmt in FORMATS:
+            self.format.addItem(FORMAT_TITLES[fmt], fmt)
+        self.path = QLineEdit(str(Path(start_folder or Path.home()) / "mnist-processed.npz"))
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._on_browse_clicked)
+        path_row = QHBoxLayout()
+        path_row.addWidget(self.path, 1)
+        path_row.addWidget(browse)
+        self.split = QComboBox()
+        self.split.addItem(f"All ({', '.join(dataset.split_names)})", "all")
+        for name in dataset.split_names:
+            self.split.addItem(name, name)
+        if recipe.split in dataset.split_names:
+            self.split.setCurrentIndex(self.split.findData(recipe.split))
+        n_excluded = sum(len(v) for _, v in recipe.excluded)
+        self.drop_excluded = QCheckBox(f"Drop the {n_excluded:,} samples marked as excluded")
+        self.drop_excluded.setChecked(True)
+        self.drop_excluded.setEnabled(n_excluded > 0)
+        aug = recipe.augment
+        what = QLabel(f"Normalization: {recipe.normalize.method}"
+                      f"{' per image' if recipe.normalize.method == 'minmax' and recipe.normalize.scope == 'image' else ''}"
+                      f" · {aug.copies} augmented cop{'y' if aug.copies == 1 else 'ies'} per image"
+                      f"{' + the original' if aug.keep_original else ''} · seed {recipe.seed}")
+        what.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow("Format", self.format)
+        form.addRow("Save to", path_row)
+        form.addRow("Splits", self.split)
+        form.addRow("", self.drop_excluded)
+        form.addRow("Recipe", what)
+
+        self.summary = QLabel("Ready.")
+        self.summary.setWordWrap(True)
+        self.copy_button = self.buttons.addButton("Copy CLI command", QDialogButtonBox.ButtonRole.ActionRole)
+        self.copy_button.clicked.connect(self.copy_command)
+        self.inputs = [self.format, self.path, self.split, self.drop_excluded]
+        self.format.currentIndexChanged.connect(self._on_format_changed)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.buttons)
+
+    # ------------------------------------------------------------------ choices
+
+    @property
+    def fmt(self) -> str:
+        return self.format.currentData()
+
+    def export_recipe(self) -> Recipe:
+        """The recipe written: the window's, with this dialog's split and exclusion choices."""
+        r = replace(self.recipe, split=self.split.currentData())
+        return r if self.drop_excluded.isChecked() else replace(r, excluded=())
+
+    def _on_format_changed(self, *_) -> None:
+        path = Path(self.path.text())
+        stem = path.name.removesuffix(".npz")
+        self.path.setText(str(path.with_name(stem + ".npz" if self.fmt == "npz" else stem)))
+
+    def _on_browse_clicked(self) -> None:
+        if self.fmt == "npz":
+            chosen, _ = QFileDialog.getSaveFileName(self, "Export to", self.path.text(), "npz (*.npz)")
+        else:
+            chosen = QFileDialog.getExistingDirectory(self, "Export into a new or empty folder",
+                                                      str(Path(self.path.text()).parent))
+        if chosen:
+            self.path.setText(chosen)
+
+    def cli_command(self) -> str:
+        """The ``mnist-desktop export`` command that writes the same files (saves its recipe)."""
+        out = Path(self.path.text()).expanduser()
+        recipe_file = recipe_path_for(out)
+        args = ["mnist-desktop", "export", "--source", self.dataset.source, "--out", str(out),
+                "--format", self.fmt, "--recipe", str(recipe_file), "--force"]
+        return shlex.join(args)
+
+    def copy_command(self) -> str:
+        """Save the recipe beside the output and put the command on the clipboard."""
+        out = Path(self.path.text()).expanduser()
+        try:
+            self.export_recipe().save(recipe_path_for(out))
+        except (OSError, ExportError) as exc:
+            self.summary.setText(f"Could not save the recipe beside {out}: {exc}")
+            return ""
+        command = self.cli_command()
+        QGuiApplication.clipboard().setText(command)
+        self.summary.setText(f"Copied: {command}")
+        return command
+
+    # ------------------------------------------------------------------ running
+
+    def ask_overwrite(self, path: Path) -> bool:
+        """Ask before replacing an earlier export (tests replace this method)."""
+        answer = QMessageBox.question(self, "Replace the existing export?",
+                                      f"{path} already exists. Replace it?")
+        return answer == QMessageBox.StandardButton.Yes
+
+    def start(self) -> None:
+        if self.running:
+            return
+        out = Path(self.path.text()).expanduser()
+        overwrite = False
+        try:
+            check_target(out, self.fmt, overwrite=False)
+        except TargetExistsError:
+            if not self.ask_overwrite(out):
+                return
+            overwrite = True
+        except ExportError as exc:
+            self._show_failure(str(exc))
+            return
+        job = Job(export, self.dataset, self.export_recipe(), out, self.fmt, overwrite=overwrite)
+        job.progress.connect(self._on_job_progress)
+        job.succeeded.connect(self._on_job_succeeded)
+        job.failed.connect(self._on_job_failed)
+        self.summary.setText(f"Exporting to {out}…")
+        self.run_job(job)
+
+    def cancel(self) -> None:
+        if self.running:
+            self.summary.setText("Cancelling…")
+        super().cancel()
+
+    def set_running(self, running: bool) -> None:
+        super().set_running(running)
+        if not running:
+            self.drop_excluded.setEnabled(bool(self.recipe.excluded))
+
+    def _on_job_progress(self, done: int, total: int) -> None:
+        self.summary.setText(f"{done:,} of {total:,} images written…")
+
+    def _on_job_succeeded(self, result) -> None:
+        self.outcome = "done"
+        self.result = result
+        self.progress.setValue(1000)
+        size = sum(f.get("bytes", 0) for f in result.files)
+        counts = ", ".join(f"{name} {c['rows']:,}" for name, c in result.counts.items())
+        self.summary.setText(f"Wrote {result.rows:,} images ({counts}), {format_bytes(size)}, to "
+                             f"{result.path}.\nManifest: {result.manifest_path}")
+        self.exported.emit(result)
+
+    def _on_job_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, Cancelled):
+            self.outcome = "cancelled"
+            self.progress.setValue(0)
+            self.summary.setText("Cancelled. Nothing was written; an earlier export at that path is untouched.")
+            return
+        self._show_failure(str(exc))
+
+    def _show_failure(self, message: str) -> None:
+        self.outcome = message
+        self.summary.setText(f"<span style='color:#d33'>Export failed: {message}</span>")

@@ -1,0 +1,1 @@
+"""The statistics panel (class counts, mean images)."""

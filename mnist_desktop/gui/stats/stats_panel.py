@@ -1,0 +1,57 @@
+"""Class distribution of what the grid shows, and the mean image of each class."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from ...core.view.labels import class_color
+from ...core.view.mosaic import make_mosaic
+
+pg.setConfigOptions(imageAxisOrder="row-major")
+
+
+class StatsPanel(QWidget):
+    """A bar per class (counts under the current filter) and a strip of class means."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.canvas = pg.GraphicsLayoutWidget()
+        self.canvas.setBackground(QColor(12, 12, 14))
+        self.plot = self.canvas.addPlot(row=0, col=0)
+        self.plot.setMouseEnabled(False, False)
+        self.plot.hideButtons()
+        self.plot.setMenuEnabled(False)
+        self.plot.setTitle("Images per class (current filter)", size="9pt")
+        self.bars = pg.BarGraphItem(x=[], height=[], width=0.8)
+        self.plot.addItem(self.bars)
+        self.means_box = self.canvas.addViewBox(row=1, col=0, lockAspect=True, invertY=True, enableMouse=False)
+        self.means = pg.ImageItem(axisOrder="row-major")
+        self.means_box.addItem(self.means)
+        self.canvas.ci.layout.setRowStretchFactor(0, 3)
+        self.canvas.ci.layout.setRowStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.canvas)
+        self.counts: np.ndarray = np.zeros(0, int)
+
+    def show_counts(self, counts: np.ndarray, class_names: tuple[str, ...]) -> None:
+        """Bars for ``counts`` per class, coloured like the grid's labels."""
+        self.counts = np.asarray(counts)
+        x = np.arange(len(counts))
+        brushes = [pg.mkBrush(*class_color(i)) for i in x]
+        self.bars.setOpts(x=x, height=self.counts, width=0.8, brushes=brushes,
+                          pens=[pg.mkPen(*class_color(i)) for i in x])
+        ticks = [(i, str(i)) for i in x]
+        self.plot.getAxis("bottom").setTicks([ticks])
+        self.plot.setXRange(-0.6, len(counts) - 0.4, padding=0)
+        self.plot.setYRange(0, max(1, int(self.counts.max(initial=0))) * 1.08, padding=0)
+        self.plot.setTitle(f"Images per class: {int(self.counts.sum()):,} shown", size="9pt")
+
+    def show_means(self, means: np.ndarray) -> None:
+        """Show the per-class mean images (n_classes, h, w) float in 0..255 in one strip."""
+        strip = make_mosaic(np.clip(means, 0, 255).astype(np.uint8), len(means), gap=2)
+        self.means.setImage(strip, levels=(0, 255))
+        self.means_box.autoRange(padding=0.02)
