@@ -77,3 +77,19 @@ def test_selection_survives_filter_when_still_visible(two_splits):
     assert b.page_indices()[b.position(target) % 100] == target
     b.set_filter(labels={5})
     assert two_splits.labels[b.selected] == 5
+
+
+def test_subset_keeps_only_chosen_images_under_the_other_filters():
+    from mnist_desktop.core.dataset import Dataset, Split
+
+    images = np.zeros((6, 2, 2), np.uint8)
+    labels = np.array([0, 1, 0, 1, 0, 1], np.uint8)
+    ds = Dataset("x", "x", {"train": Split("train", images[:4], labels[:4]),
+                            "test": Split("test", images[4:], labels[4:])}, ("0", "1"), "x")
+    b = Browser(ds, page_size=4, columns=2)
+    b.set_subset(np.array([5, 1, 2]), "lasso")
+    assert b.visible.tolist() == [1, 2, 5] and b.subset_name == "lasso"
+    b.set_filter(labels=[1])
+    assert b.visible.tolist() == [1, 5]
+    b.set_subset(None)
+    assert b.visible.tolist() == [1, 3, 5]

@@ -37,6 +37,8 @@ class Browser:
         self.splits: frozenset[str] = frozenset(dataset.splits)
         self.labels: frozenset[int] = frozenset(range(len(dataset.class_names)))
         self.scores: np.ndarray | None = None
+        self.subset: np.ndarray | None = None  # global indices a selection (map lasso, matrix cell) keeps
+        self.subset_name = ""
         self.descending = True
         self.page = 0
         self._visible = np.arange(len(dataset), dtype=np.int64)
@@ -58,6 +60,21 @@ class Browser:
             self.labels = frozenset(int(v) for v in labels)
         self._refresh()
 
+    def set_subset(self, indices: np.ndarray | None, name: str = "") -> None:
+        """Show only these global indices (None shows everything again).
+
+        The split and label filters still apply on top. ``name`` says where the
+        subset came from ("true 4, predicted 9", "lasso on the map") for the UI.
+        """
+        if indices is None:
+            self.subset, self.subset_name = None, ""
+        else:
+            idx = np.asarray(indices, dtype=np.int64)
+            if len(idx) and (idx.min() < 0 or idx.max() >= len(self.dataset)):
+                raise IndexError(f"subset holds indices outside 0..{len(self.dataset) - 1}")
+            self.subset, self.subset_name = np.unique(idx), name
+        self._refresh()
+
     def set_sort(self, scores: np.ndarray | None, *, descending: bool = True) -> None:
         """Sort by a per-image score (highest first by default); None sorts by index."""
         if scores is not None and len(scores) != len(self.dataset):
@@ -70,7 +87,10 @@ class Browser:
         names = self.dataset.split_names
         split_ok = np.isin(self.dataset.split_codes, [names.index(s) for s in self.splits if s in names])
         label_ok = np.isin(self.dataset.labels, sorted(self.labels))
-        keep = np.flatnonzero(split_ok & label_ok)
+        ok = split_ok & label_ok
+        if self.subset is not None:
+            ok &= np.isin(np.arange(len(self.dataset)), self.subset, assume_unique=True)
+        keep = np.flatnonzero(ok)
         if self.scores is not None:
             key = -self.scores[keep] if self.descending else self.scores[keep]
             keep = keep[np.argsort(key, kind="stable")]  # ties keep index order
