@@ -40,7 +40,7 @@ def measure(app, window, dialog_setup, run_in_ui: bool = False) -> tuple[float, 
         timer.start()
         if run_in_ui:
             app.processEvents()
-            export(window.dataset, window.processing.model.recipe, out, "npz")
+            export(window.dataset, window.recipe.model.recipe, out, "npz")
             app.processEvents()
             tick()
         else:
@@ -69,14 +69,14 @@ def main() -> None:
         loop.exec()
 
         def dialog_setup(out):
-            d = window.processing.open_export_dialog()
+            d = window.recipe.open_export_dialog()
             d.path.setText(str(out))
             d.start()
             return d
 
         measure(app, window, dialog_setup)  # warm-up: first dialog, first imports
         for name, copies in (("scale, 1 copy (10,000 rows)", 0), ("affine + elastic, 3 copies (30,000 rows)", 3)):
-            panel = window.processing.augment_panel
+            panel = window.recipe.augment_panel
             panel.copies.setValue(max(copies, 1))
             panel.groups["affine"].setChecked(copies > 0)
             panel.groups["elastic"].setChecked(copies > 0)

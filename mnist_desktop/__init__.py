@@ -13,7 +13,8 @@ from .core.errors import DatasetError, IdxFormatError, MnistDesktopError
 from .core.idx import read_idx, write_idx
 from .core.processing.augment import AugParams, augment_images
 from .core.processing.normalize import NormParams, normalize
-from .core.processing.recipe import Recipe, apply_recipe, process_indices, process_rows
+from .core.processing.recipe import Recipe
+from .core.processing.pipeline import apply_recipe, process_indices, process_rows
 from .core.export.exporter import export
 from .core.quality.report import QualityReport, analyze, flagged_indices
 

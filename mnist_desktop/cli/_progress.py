@@ -10,7 +10,7 @@ import sys
 import time
 from typing import TextIO
 
-from ..core.units import format_bytes
+from ..core.units import Rate, format_amount, format_bytes
 
 __all__ = ["ProgressBar", "format_bytes"]
 
@@ -33,26 +33,23 @@ class ProgressBar:
         self.stream = stream or sys.stderr
         self.width = width
         self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
-        self._start = time.monotonic()
+        self._rate = Rate(unit)
         self._last_draw = 0.0
         self._last_step = -1
         self._drawn = False
 
     def _amount(self, n: float) -> str:
-        return format_bytes(n) if self.unit == "bytes" else f"{n:,.0f} {self.unit}"
+        return format_amount(n, self.unit)
 
     def update(self, done: int, total: int) -> None:
         now = time.monotonic()
         frac = done / total if total else 0.0
-        elapsed = max(now - self._start, 1e-9)
-        rate = done / elapsed
         if self.tty:
             if now - self._last_draw < 0.1 and done < total:
                 return
             self._last_draw = now
             filled = int(self.width * frac)
-            eta = (total - done) / rate if rate > 0 else 0
-            rate_text = (format_bytes(rate) + "/s") if self.unit == "bytes" else f"{rate:,.0f} {self.unit}/s"
+            rate_text, eta = self._rate.describe(done, total)
             line = (f"\r{self.label} [{'#' * filled}{'.' * (self.width - filled)}] {frac:4.0%} "
                     f"{self._amount(done)}/{self._amount(total)} {rate_text} ETA {eta:3.0f}s")
             self.stream.write(line)

@@ -106,17 +106,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _exclude_flagged(recipe: Recipe, dataset, top: int | None) -> Recipe:
-    from ..core.errors import MnistDesktopError
+    from ..core.quality.report import flagged_indices
 
-    try:
-        from ..core.quality.report import flagged_indices
-    except ImportError:
-        raise MnistDesktopError("--exclude-flagged needs the data-quality checks (mnist_desktop.core.quality.report), "
-                                "which this installation does not have yet") from None
     flagged = flagged_indices(dataset, top=top)
     for split, idx in flagged.items():
-        merged = set(recipe.excluded_indices(split).tolist()) | {int(i) for i in idx}
-        recipe = recipe.with_excluded(split, sorted(merged))
+        recipe = recipe.with_more_excluded(split, idx)
     n = sum(len(v) for v in flagged.values())
     print(f"excluding {n:,} flagged samples", file=sys.stderr)
     return recipe

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 
-__all__ = ["pixel_stats", "label_counts"]
+__all__ = ["pixel_stats", "label_counts", "class_sums", "ClassMeans"]
 
 
 def pixel_stats(images: np.ndarray, chunk: int = 1 << 20) -> dict[str, float]:
@@ -49,3 +51,24 @@ def class_sums(images: np.ndarray, labels: np.ndarray, n_classes: int) -> tuple[
         if len(members):
             sums[k] = members.sum(axis=0, dtype=np.uint64)
     return sums, np.bincount(labels, minlength=n_classes)[:n_classes]
+
+
+class ClassMeans:
+    """Per-class mean images of any combination of splits, from sums computed once.
+
+    Built in a worker when a dataset loads; the statistics panel asks for the
+    means of the splits the filter shows without rescanning the images.
+    """
+
+    def __init__(self, dataset) -> None:
+        n = len(dataset.class_names)
+        self.per_split = {name: class_sums(s.images, s.labels, n) for name, s in dataset.splits.items()}
+
+    def means(self, splits: Iterable[str]) -> np.ndarray | None:
+        """(n_classes, H, W) float64 mean image per class over ``splits`` (None if none is loaded)."""
+        chosen = [self.per_split[s] for s in splits if s in self.per_split]
+        if not chosen:
+            return None
+        sums = sum(c[0] for c in chosen)
+        counts = sum(c[1] for c in chosen)
+        return sums / np.maximum(counts, 1)[:, None, None]

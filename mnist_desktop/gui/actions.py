@@ -1,20 +1,37 @@
-"""Menus, shortcuts and the toolbar, in the manner of Qt's application example."""
+"""The window's own actions, its menus and tool bar, in the manner of Qt's application example.
+
+Features bring their actions in a :class:`~.feature.FeatureUi`; the menus are
+built here once, in a fixed order, from the window's actions and theirs.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QStyle
+from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QStyle
 
 from .. import __version__
-
+from .feature import FeatureUi
 
 PAGE_SIZES = (256, 512, 1024, 2048)
 COLUMN_CHOICES = (16, 24, 32, 48, 64)
 
 
+@dataclass
+class Menus:
+    """The menu bar's menus, for features and tests that look an entry up."""
+
+    file: QMenu
+    edit: QMenu
+    view: QMenu
+    tools: QMenu
+    help: QMenu
+
+
 def create_actions(w: QMainWindow) -> dict[str, QAction]:
-    """The window's actions, keyed by name; their slots live on the window."""
+    """The window's own actions, keyed by name."""
     style = w.style()
 
     def act(text, slot, shortcut=None, tip="", icon=None):
@@ -30,36 +47,38 @@ def create_actions(w: QMainWindow) -> dict[str, QAction]:
         return a
 
     return {
-        "open_folder": act("&Open folder…", w.choose_folder, QKeySequence.StandardKey.Open,
-                           "Open a folder of MNIST-style IDX files", QStyle.StandardPixmap.SP_DirOpenIcon),
-        "open_files": act("Open &IDX files…", w.choose_files, "Ctrl+Shift+O",
-                          "Open an images file and its labels file", QStyle.StandardPixmap.SP_FileIcon),
-        "sample": act("Open the embedded &sample", lambda: w.open_source("sample"), None,
-                      "The MNIST test set shipped with the app (10,000 images)"),
-        "download": act("&Download dataset…", w.open_download_dialog, "Ctrl+D",
-                        "Download and verify MNIST, Fashion-MNIST or KMNIST", QStyle.StandardPixmap.SP_ArrowDown),
         "quit": act("&Quit", w.close, QKeySequence.StandardKey.Quit, "Quit mnist-desktop"),
         "zoom_in": act("Zoom &in", lambda: w.grid.zoom(1.25), QKeySequence.StandardKey.ZoomIn, "Zoom in (+)"),
         "zoom_out": act("Zoom &out", lambda: w.grid.zoom(0.8), QKeySequence.StandardKey.ZoomOut, "Zoom out (−)"),
         "fit": act("&Fit page width", w.grid.fit_width, "Ctrl+0", "Show the full width of the page"),
-        "prev_page": act("Previous page", lambda: w._on_grid_key_move("page_up"), None,
+        "prev_page": act("Previous page", lambda: w.move_selection("page_up"), None,
                          "Previous page (PgUp)", QStyle.StandardPixmap.SP_ArrowBack),
-        "next_page": act("Next page", lambda: w._on_grid_key_move("page_down"), None,
+        "next_page": act("Next page", lambda: w.move_selection("page_down"), None,
                          "Next page (PgDn)", QStyle.StandardPixmap.SP_ArrowForward),
         "about": act("&About mnist-desktop", lambda: show_about(w), None, "Version and licences"),
     }
 
 
-def create_menus(w, actions: dict[str, QAction]) -> None:
+def _add_feature_actions(menu: QMenu, name: str, features: list[FeatureUi]) -> None:
+    for ui in features:
+        for action in ui.actions.get(name, ()):
+            menu.addAction(action)
+
+
+def create_menus(w: QMainWindow, actions: dict[str, QAction], features: list[FeatureUi]) -> Menus:
+    """File, Edit, View, Tools, Help: the window's entries and the features', in feature order."""
     bar = w.menuBar()
     file_menu = bar.addMenu("&File")
-    for name in ("open_folder", "open_files", "sample", "download"):
-        file_menu.addAction(actions[name])
-    w.file_menu = file_menu
-    w.file_menu_end = file_menu.addSeparator()
+    _add_feature_actions(file_menu, "file", features)
+    file_menu.addSeparator()
     file_menu.addAction(actions["quit"])
 
+    edit = bar.addMenu("&Edit")
+    _add_feature_actions(edit, "edit", features)
+
     view = bar.addMenu("&View")
+    _add_feature_actions(view, "view", features)
+    view.addSeparator()
     for name in ("zoom_in", "zoom_out", "fit"):
         view.addAction(actions[name])
     view.addSeparator()
@@ -69,9 +88,20 @@ def create_menus(w, actions: dict[str, QAction]) -> None:
     panels = view.addMenu("Pa&nels")
     for dock in w.docks.values():
         panels.addAction(dock.toggleViewAction())
-    w.view_menu = view
-    w.help_menu = bar.addMenu("&Help")
-    w.help_menu.addAction(actions["about"])
+    panels.aboutToShow.connect(lambda: _refresh_panels(panels, w))
+
+    tools = bar.addMenu("&Tools")
+    _add_feature_actions(tools, "tools", features)
+    help_menu = bar.addMenu("&Help")
+    help_menu.addAction(actions["about"])
+    return Menus(file_menu, edit, view, tools, help_menu)
+
+
+def _refresh_panels(menu: QMenu, w) -> None:
+    """List every dock (features may have added some after the menus were built)."""
+    menu.clear()
+    for dock in w.docks.values():
+        menu.addAction(dock.toggleViewAction())
 
 
 def _choice_menu(w, menu, values, current, setter) -> None:
@@ -84,15 +114,13 @@ def _choice_menu(w, menu, values, current, setter) -> None:
         menu.addAction(a)
 
 
-def create_tool_bar(w, actions: dict[str, QAction]) -> None:
+def create_tool_bar(w: QMainWindow, actions: dict[str, QAction], features: list[FeatureUi]) -> None:
     tb = w.addToolBar("Main")
     tb.setObjectName("toolbar_main")
     tb.setMovable(False)
     tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-    for name in ("open_folder", "open_files", "download"):
-        tb.addAction(actions[name])
-    w.main_tool_bar = tb
-    w.tool_bar_end = tb.addSeparator()
+    _add_feature_actions(tb, "toolbar", features)
+    tb.addSeparator()
     for name in ("prev_page", "next_page"):
         tb.addAction(actions[name])
 
@@ -103,7 +131,7 @@ ABOUT = f"""<h3>mnist-desktop {__version__}</h3>
 <ul>
 <li>mnist-desktop: MIT licence.</li>
 <li>Qt and Qt for Python (PySide6): GNU LGPL v3 (The Qt Company).</li>
-<li>pyqtgraph, superqt, numpy, requests, pooch: their own permissive licences (MIT / BSD / Apache).</li>
+<li>pyqtgraph, superqt, numpy, requests, platformdirs: their own permissive licences (MIT / BSD / Apache).</li>
 <li>MNIST (the embedded sample): Yann LeCun and Corinna Cortes, CC BY-SA 3.0.</li>
 <li>Fashion-MNIST: Zalando Research, MIT licence. Kuzushiji-MNIST: ROIS-DS CODH, CC BY-SA 4.0.</li>
 </ul>"""

@@ -17,39 +17,67 @@ def run_app(source: str | None = None, recipe: str | None = None, screenshot: st
     """
     if screenshot and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QEventLoop, QSettings, QTimer
+    from ..core.dataset import best_source
+
+    app = _application()
+    scratch = tempfile.TemporaryDirectory() if screenshot else None  # a fresh default layout
+    window = _main_window(scratch)
+    if screenshot:
+        window.resize(1400, 900)
+    if recipe and not _apply_recipe(window, recipe):
+        _dispose(app, window)
+        return 1
+    window.show()
+    job = window.open_source(source or best_source())
+    if os.environ.get("MNIST_DESKTOP_STARTUP_PROBE"):  # benchmarks/bench_startup.py
+        from PySide6.QtCore import QTimer
+
+        window.dataset_loaded.connect(lambda _ds: QTimer.singleShot(0, app.quit))
+    if not screenshot:
+        return app.exec()
+    code = _save_screenshot(window, job, Path(screenshot))
+    _dispose(app, window)
+    return code
+
+
+def _application():
     from PySide6.QtWidgets import QApplication
 
-    from ..core.dataset import best_source
     from .icons import app_icon
-    from .main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("mnist-desktop")
     app.setOrganizationName("mnist-desktop")
     app.setDesktopFileName("mnist-desktop")  # resources/mnist-desktop.desktop (Wayland app id)
     app.setWindowIcon(app_icon())  # every window, and the About box
-    if screenshot:  # a fresh default layout, not the user's remembered one
-        scratch = tempfile.TemporaryDirectory()
-        settings = QSettings(str(Path(scratch.name) / "settings.ini"), QSettings.Format.IniFormat)
-    else:
-        settings = QSettings()
-    window = MainWindow(settings)
-    if screenshot:
-        window.resize(1400, 900)
-    if recipe:
-        if not window.processing.load_recipe(recipe):
-            print(f"error: {window.last_error}", file=sys.stderr)
-            _dispose(app, window)
-            return 1
-        window.processing.actions["show_processed"].setChecked(True)
-        window.docks["augment"].raise_()
-    window.show()
-    job = window.open_source(source or best_source())
-    if os.environ.get("MNIST_DESKTOP_STARTUP_PROBE"):  # benchmarks/bench_startup.py
-        window.dataset_loaded.connect(lambda _ds: QTimer.singleShot(0, app.quit))
-    if not screenshot:
-        return app.exec()
+    return app
+
+
+def _main_window(scratch: tempfile.TemporaryDirectory | None):
+    """The main window with the user's settings, or throw-away ones in ``scratch``."""
+    from PySide6.QtCore import QSettings
+
+    from .main_window import MainWindow
+
+    if scratch is None:
+        return MainWindow(QSettings())
+    return MainWindow(QSettings(str(Path(scratch.name) / "settings.ini"), QSettings.Format.IniFormat))
+
+
+def _apply_recipe(window, recipe: str) -> bool:
+    """Load ``recipe`` and show its effect; print the error and return False if it is bad."""
+    if not window.load_recipe(recipe):
+        print(f"error: {window.last_error}", file=sys.stderr)
+        return False
+    window.show_processed(True)
+    window.docks["augment"].raise_()
+    return True
+
+
+def _save_screenshot(window, job, out: Path) -> int:
+    """Wait for the data (and the processed page), grab the window, save it; the exit code."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
     loop = QEventLoop()
     outcome: list[str] = []
     window.dataset_loaded.connect(lambda _ds: (outcome.append("ok"), loop.quit()))
@@ -59,16 +87,9 @@ def run_app(source: str | None = None, recipe: str | None = None, screenshot: st
         loop.exec()
     if outcome != ["ok"]:
         print(f"error: {outcome[0] if outcome else 'loading timed out'}", file=sys.stderr)
-        _dispose(app, window)
         return 1
-    preview = window.processing.preview
-    while preview.busy:  # let the processed page arrive before the picture is taken
-        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
-    app.processEvents()
-    out = Path(screenshot)
-    ok = window.grab().save(str(out))
-    _dispose(app, window)
-    if not ok:
+    window.wait_idle()  # let the processed page arrive before the picture is taken
+    if not window.grab().save(str(out)):
         print(f"error: {out}: could not write the screenshot", file=sys.stderr)
         return 1
     return 0

@@ -7,7 +7,6 @@ core checks between 64 KiB chunks.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -18,7 +17,7 @@ from ..core.catalog import CATALOG
 from ..core.download.downloader import dataset_dir, download
 from ..core.errors import Cancelled
 from ..core.paths import default_data_dir
-from ..core.units import format_bytes
+from ..core.units import Rate, format_bytes
 from .job_dialog import JobDialog
 from .workers import Job
 
@@ -84,7 +83,7 @@ class DownloadDialog(JobDialog):
         self.dataset_combo.currentIndexChanged.connect(self._on_dataset_combo_changed)
         self.note.connect(self.log.appendPlainText)
         self._on_dataset_combo_changed()
-        self._t0 = 0.0
+        self._rate = Rate()
 
     # ------------------------------------------------------------------ choices
 
@@ -109,7 +108,7 @@ class DownloadDialog(JobDialog):
             return
         mirrors = self.mirror_edit.text().split() or None
         self.log.clear()
-        self._t0 = time.monotonic()
+        self._rate = Rate()
         job = Job(download, self.dataset_key, self.split, self.data_dir, mirrors=mirrors, notify=self.note.emit)
         job.progress.connect(self._on_job_progress)
         job.succeeded.connect(self._on_job_succeeded)
@@ -124,10 +123,8 @@ class DownloadDialog(JobDialog):
         super().cancel()
 
     def _on_job_progress(self, done: int, total: int) -> None:
-        elapsed = max(time.monotonic() - self._t0, 1e-6)
-        rate = done / elapsed
-        left = (total - done) / rate if rate > 0 else 0
-        self.rate_label.setText(f"{format_bytes(done)} of {format_bytes(total)} · {format_bytes(rate)}/s"
+        rate, left = self._rate.describe(done, total)
+        self.rate_label.setText(f"{format_bytes(done)} of {format_bytes(total)} · {rate}"
                                 + (f" · about {left:.0f} s left" if done < total else ""))
 
     def _on_job_succeeded(self, paths) -> None:

@@ -1,8 +1,10 @@
-"""The main window: wires the grid, the side panels, the actions and the workers.
+"""The main window: the grid in the middle, the features' docks around it.
 
-It holds no image logic: what is shown comes from ``core.browse.Browser``,
-pixels from ``core.mosaic``, loading from ``core.dataset`` run in a
-:class:`~mnist_desktop.gui.workers.Job`.
+It holds no image logic: what is shown comes from ``core.view.browse.Browser``,
+pixels from ``core.view.mosaic``, loading from ``core.dataset`` run in a
+:class:`~mnist_desktop.gui.workers.Job`. Features (files, recipe, quality ...)
+are controllers that hand over their docks and actions (see ``feature.py``);
+the window places them and offers the public methods below to all of them.
 """
 
 from __future__ import annotations
@@ -10,33 +12,25 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QEventLoop, QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMessageBox
 
+from ..core.dataset import Dataset
+from ..core.stats import ClassMeans
 from ..core.view.browse import Browser
-from ..core.dataset import Dataset, load_dataset, load_files
-from ..core.stats import class_sums
 from .actions import create_actions, create_menus, create_tool_bar
 from .detail.detail_view import DetailView
-from .grid.page import GridPage
+from .feature import RIGHT, DockSpec, FeatureUi
+from .files import FileController, load_for_view
 from .grid.filter_panel import FilterPanel
+from .grid.page import GridPage
+from .quality.controller import QualityController
+from .recipe.controller import RecipeController
+from .recipe.model import RecipeModel
 from .stats.stats_panel import StatsPanel
-from .recipe.controller import ProcessingController
-from .quality.controller import SORT_KEY, ReviewController
 from .status import StatusBar
 from .workers import Job, wait_for_workers
-
-
-def sums_per_split(ds: Dataset) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Per-class pixel sums and counts of each split (the statistics panel's means)."""
-    return {name: class_sums(s.images, s.labels, len(ds.class_names)) for name, s in ds.splits.items()}
-
-
-def load_for_view(source, *, progress=None, files: tuple[str, str] | None = None):
-    """Load a dataset and the per-class sums the statistics panel needs (runs in a worker)."""
-    ds = load_files(*files) if files else load_dataset(source, progress=progress)
-    return ds, sums_per_split(ds)
 
 
 class MainWindow(QMainWindow):
@@ -61,53 +55,74 @@ class MainWindow(QMainWindow):
         self.dataset: Dataset | None = None
         self.browser: Browser | None = None
         self.last_error = ""
-        self._class_sums: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.docks: dict[str, QDockWidget] = {}
+        self._means: ClassMeans | None = None
+        self._flagged: np.ndarray | None = None
+        self._sort_scores: dict[str, np.ndarray] = {}
         self._jobs: set[Job] = set()
-        self.download_dialog = None
         self.page_size = int(self.settings.value("view/page_size", 1024))
         self.columns = int(self.settings.value("view/columns", 24))
+        self.recipe_model = RecipeModel(self.settings, self)
+        self.create_views()
+        self.create_features()
+        self.place_docks([spec for ui in self.feature_uis for spec in ui.docks])
+        self.actions = create_actions(self)
+        self.menus = create_menus(self, self.actions, self.feature_uis)
+        create_tool_bar(self, self.actions, self.feature_uis)
+        self.status = StatusBar(self)
+        self.setStatusBar(self.status)
+        self._connect()
+        self.read_settings()
+        self.recipe_model.restore()
 
+    # ------------------------------------------------------------------ construction
+
+    def create_views(self) -> None:
+        """The grid (central), and the filter, detail and statistics panels."""
         self.page = GridPage()
         self.grid = self.page.grid
         self.setCentralWidget(self.page)
         self.filter_panel = FilterPanel()
         self.detail = DetailView()
         self.stats = StatsPanel()
-        self.docks = {
-            "filter": self._add_dock("Filter", self.filter_panel, Qt.DockWidgetArea.LeftDockWidgetArea),
-            "detail": self._add_dock("Detail", self.detail, Qt.DockWidgetArea.RightDockWidgetArea),
-            "stats": self._add_dock("Statistics", self.stats, Qt.DockWidgetArea.RightDockWidgetArea),
-        }
-        self.processing = ProcessingController(self)
-        self.actions = create_actions(self)
-        create_menus(self, self.actions)
-        create_tool_bar(self, self.actions)
-        self.processing.add_to_menus()
-        self.review = ReviewController(self)
-        self.status = StatusBar(self)
-        self.setStatusBar(self.status)
-        self._connect()
-        self._read_settings()
-        self.processing.model.restore()
 
-    def _add_dock(self, title: str, widget, area) -> QDockWidget:
-        dock = QDockWidget(title, self)
-        dock.setObjectName(f"dock_{title.lower()}")
-        dock.setWidget(widget)
-        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                         | QDockWidget.DockWidgetFeature.DockWidgetClosable
-                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
-        self.addDockWidget(area, dock)
-        return dock
+    def create_features(self) -> None:
+        """Feature controllers; each hands over its docks and actions."""
+        self.files = FileController(self)
+        self.recipe = RecipeController(self, self.recipe_model)
+        self.quality = QualityController(self, self.recipe_model)
+        own = FeatureUi(docks=[DockSpec("filter", "Filter", self.filter_panel),
+                               DockSpec("detail", "Detail", self.detail, RIGHT, stack=False),
+                               DockSpec("stats", "Statistics", self.stats, RIGHT, stack=False)])
+        self.feature_uis = [self.files.ui(), own, self.recipe.ui(), self.quality.ui()]
+
+    def place_docks(self, specs: list[DockSpec]) -> None:
+        """Add the docks; stacked docks of one area become tabs, the first one in front."""
+        first: dict = {}
+        for spec in specs:
+            dock = QDockWidget(spec.title, self)
+            dock.setObjectName(f"dock_{spec.key}")
+            dock.setWidget(spec.widget)
+            self.addDockWidget(spec.area, dock)
+            self.docks[spec.key] = dock
+            if spec.stack:
+                if spec.area in first:
+                    self.tabifyDockWidget(first[spec.area][-1], dock)
+                    first[spec.area].append(dock)
+                else:
+                    first[spec.area] = [dock]
+        for docks in first.values():
+            docks[0].raise_()
 
     def _connect(self) -> None:
         self.grid.tile_clicked.connect(self._on_grid_tile_clicked)
         self.grid.tile_hovered.connect(self._on_grid_tile_hovered)
-        self.grid.key_move.connect(self._on_grid_key_move)
+        self.grid.key_move.connect(self.move_selection)
         self.page.page_requested.connect(self._on_page_page_requested)
         self.filter_panel.filter_changed.connect(self._on_filter_changed)
         self.filter_panel.sort_changed.connect(self._on_filter_sort_changed)
         self.detail.pixel_hovered.connect(self._on_detail_pixel_hovered)
+        self.recipe_model.changed.connect(self._on_recipe_model_changed)
 
     # ------------------------------------------------------------------ loading
 
@@ -119,37 +134,39 @@ class MainWindow(QMainWindow):
         job.progress.connect(self.status.set_progress)
         job.succeeded.connect(self._on_load_succeeded)
         job.failed.connect(self._on_load_failed)
-        self._track(job)
+        self.track(job)
         job.start()
         return job
 
-    def _track(self, job: Job) -> None:
+    def track(self, job: Job) -> None:
+        """Keep ``job`` alive until it ends; closing the window cancels it."""
         self._jobs.add(job)
         job.finished.connect(lambda: self._jobs.discard(job))
 
     def _on_load_succeeded(self, result) -> None:
-        ds, sums = result
+        ds, means = result
         self.status.show_idle()
-        self.set_dataset(ds, sums)
+        self.set_dataset(ds, means)
 
     def _on_load_failed(self, exc: BaseException) -> None:
         self.status.show_idle()
         self.show_error("Could not open the data", str(exc))
         self.load_failed.emit(str(exc))
 
-    def set_dataset(self, ds: Dataset, sums: dict | None = None) -> None:
+    def set_dataset(self, ds: Dataset, means: ClassMeans | None = None) -> None:
         """Show ``ds`` (everything visible, first image selected)."""
         self.dataset = ds
-        self._class_sums = sums if sums is not None else sums_per_split(ds)
+        self._means = means if means is not None else ClassMeans(ds)
         self.browser = Browser(ds, page_size=self.page_size, columns=self.columns)
-        self.review.reset()
+        self._flagged = None
+        self._sort_scores = {}
         self.setWindowTitle(f"mnist-desktop – {ds.title}")
         self.grid.set_classes(len(ds.class_names), ds.images.shape[1:3])
         self.filter_panel.set_choices(list(ds.splits), ds.class_names)
         self.status.set_dataset(ds)
+        self.dataset_loaded.emit(ds)  # features reset before the first page is drawn
         self.refresh()
         self.grid.setFocus()  # arrow keys move through the images at once
-        self.dataset_loaded.emit(ds)
 
     # ------------------------------------------------------------------ showing
 
@@ -159,17 +176,34 @@ class MainWindow(QMainWindow):
         if b is None:
             return
         indices = b.page_indices()
-        ds = self.dataset
-        if not (self.processing.showing_processed and self.processing.show_cached()):
-            self.grid.set_page(ds.images[indices], ds.labels[indices], columns=self.columns,
-                               **self.page_marks(indices))
-        self.page.set_page_info(b.page, b.page_count, len(b.visible), len(ds))
+        self.draw_page(self.recipe.processed_page(indices))
+        self.page.set_page_info(b.page, b.page_count, len(b.visible), len(self.dataset))
         self._show_selection()
         self._update_stats()
 
+    def draw_page(self, display: np.ndarray | None = None) -> None:
+        """Draw the current page: ``display`` (processed uint8 tiles) or the originals."""
+        b, ds = self.browser, self.dataset
+        indices = b.page_indices()
+        images = ds.images[indices] if display is None else display
+        self.grid.set_page(images, ds.labels[indices], columns=self.columns, **self.page_marks(indices))
+        self.grid.set_selected(b.selected_on_page)
+
     def page_marks(self, indices: np.ndarray) -> dict:
         """Flag outlines and dimming (excluded samples) for the tiles of ``indices``."""
-        return {"flagged": self.review.flagged_mask(indices), "dimmed": self.review.excluded_mask()[indices]}
+        excluded = self.recipe_model.recipe.excluded_mask(self.dataset)
+        flagged = None if self._flagged is None else self._flagged[indices]
+        return {"flagged": flagged, "dimmed": excluded[indices]}
+
+    def set_flagged(self, mask: np.ndarray | None) -> None:
+        """Outline these samples in the grid (a boolean per global index, or None)."""
+        self._flagged = mask
+        self.refresh()
+
+    def add_sort_key(self, key: str, title: str, scores: np.ndarray) -> None:
+        """Offer a sort order (highest score first) in the filter panel."""
+        self._sort_scores[key] = scores
+        self.filter_panel.add_sort_key(key, title)
 
     def select_global(self, index: int) -> None:
         """Select image ``index``, showing everything again if the filter hides it."""
@@ -177,9 +211,15 @@ class MainWindow(QMainWindow):
             return
         if not self.browser.select(index):
             self.filter_panel.set_choices(list(self.dataset.splits), self.dataset.class_names)
+            self.browser.set_subset(None)
             self.browser.set_filter(splits=self.dataset.splits, labels=range(len(self.dataset.class_names)))
             self.browser.select(index)
         self.refresh()
+
+    def move_selection(self, key: str) -> None:
+        """Move the selection (left, right, up, down, page_up, page_down, home, end)."""
+        if self.browser is not None:
+            self._select_and_follow(lambda: self.browser.move(key))
 
     def _show_selection(self) -> None:
         b, ds = self.browser, self.dataset
@@ -189,21 +229,19 @@ class MainWindow(QMainWindow):
             self.status.set_selection(None)
             return
         self.grid.set_selected(b.selected_on_page)
-        split, split_index = b.split_of(b.selected)
+        split, split_index = ds.locate(b.selected)
         label = int(ds.labels[b.selected])
         self.detail.show_image(ds.images[b.selected], index=b.selected, split=split, split_index=split_index,
                                label=label, class_name=ds.class_names[label])
         self.status.set_selection(f"#{b.selected:,} ({split} #{split_index:,}), label {ds.class_names[label]}")
-        self.processing.request_preview()
+        self.recipe.request_preview()
 
     def _update_stats(self) -> None:
         b, ds = self.browser, self.dataset
         self.stats.show_counts(b.counts_by_label(), ds.class_names)
-        chosen = [self._class_sums[s] for s in b.splits if s in self._class_sums]
-        if chosen:
-            sums = sum(c[0] for c in chosen)
-            counts = sum(c[1] for c in chosen)
-            self.stats.show_means(sums / np.maximum(counts, 1)[:, None, None])
+        means = self._means.means(b.splits) if self._means is not None else None
+        if means is not None:
+            self.stats.show_means(means)
 
     def _select_and_follow(self, move) -> None:
         old_page = self.browser.page
@@ -220,10 +258,6 @@ class MainWindow(QMainWindow):
         if b is not None:
             self._select_and_follow(lambda: b.select_on_page(position))
 
-    def _on_grid_key_move(self, key: str) -> None:
-        if self.browser is not None:
-            self._select_and_follow(lambda: self.browser.move(key))
-
     def _on_page_page_requested(self, page: int) -> None:
         if self.browser is not None:
             self.browser.go_to_page(page)
@@ -236,8 +270,7 @@ class MainWindow(QMainWindow):
 
     def _on_filter_sort_changed(self, key: str) -> None:
         if self.browser is not None:
-            scores = self.review.rank_score if key == SORT_KEY else None
-            self.browser.set_sort(scores)
+            self.browser.set_sort(self._sort_scores.get(key))
             self.refresh()
 
     def _on_grid_tile_hovered(self, position: int, x: int, y: int) -> None:
@@ -246,7 +279,7 @@ class MainWindow(QMainWindow):
             self.status.set_hover("")
             return
         index = int(b.page_indices()[position])
-        split, si = b.split_of(index)
+        split, si = self.dataset.locate(index)
         value = int(self.dataset.images[index, y, x])
         self.status.set_hover(f"#{index:,} ({split} #{si:,}) label {int(self.dataset.labels[index])}"
                               f" · pixel ({x}, {y}) = {value}")
@@ -254,7 +287,26 @@ class MainWindow(QMainWindow):
     def _on_detail_pixel_hovered(self, x: int, y: int, value: int) -> None:
         self.status.set_hover("" if x < 0 else f"pixel ({x}, {y}) = {value}")
 
-    # ------------------------------------------------------------------ view settings
+    def _on_recipe_model_changed(self, _recipe) -> None:
+        if self.browser is not None:
+            self.refresh()  # exclusions dim tiles; the preview follows through the recipe feature
+
+    # ------------------------------------------------------------------ public actions
+
+    def show_processed(self, on: bool) -> None:
+        """Show the images as the recipe makes them (True) or the originals."""
+        self.recipe.actions["show_processed"].setChecked(on)
+
+    def load_recipe(self, path: str) -> bool:
+        """Load a recipe file into the panels; False (after telling the user) if it is bad."""
+        return self.recipe.load_recipe(path)
+
+    def wait_idle(self) -> None:
+        """Process events until no preview is pending (screenshots, tests)."""
+        app = QApplication.instance()
+        while self.recipe.busy:
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        app.processEvents()
 
     def set_page_size(self, size: int) -> None:
         self.page_size = size
@@ -272,51 +324,6 @@ class MainWindow(QMainWindow):
             self.refresh()
             self.grid.fit_width()
 
-    # ------------------------------------------------------------------ file actions
-
-    def choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Open a folder of MNIST-style IDX files",
-                                                  str(self.settings.value("files/last_dir", "")))
-        if folder:
-            self.settings.setValue("files/last_dir", folder)
-            self.open_source(folder)
-
-    def choose_files(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, "Open an images file and its labels file",
-                                                str(self.settings.value("files/last_dir", "")),
-                                                "IDX files (*ubyte* *.idx* *.gz);;All files (*)")
-        if files:
-            self.settings.setValue("files/last_dir", str(Path(files[0]).parent))
-            self.open_paths([Path(f) for f in files])
-
-    def open_paths(self, paths: list[Path]) -> None:
-        """Open dropped or chosen paths: one folder, or an images file plus a labels file."""
-        if len(paths) == 1 and paths[0].is_dir():
-            self.open_source(str(paths[0]))
-            return
-        labels = [p for p in paths if "label" in p.name.lower()]
-        images = [p for p in paths if p not in labels]
-        if len(labels) != 1 or len(images) != 1:
-            self.show_error("Cannot open these files",
-                            "Drop one folder, or exactly two IDX files: an images file and a labels file "
-                            f"(got: {', '.join(p.name for p in paths)}).")
-            return
-        self.open_source(None, files=(str(images[0]), str(labels[0])))
-
-    def open_download_dialog(self):
-        """Show the download dialog (one per window); a finished download is opened at once."""
-        from .download_dialog import DownloadDialog
-
-        if self.download_dialog is None:
-            self.download_dialog = DownloadDialog(self)
-            self.download_dialog.downloaded.connect(self._on_download_dialog_downloaded)
-        self.download_dialog.show()
-        self.download_dialog.raise_()
-        return self.download_dialog
-
-    def _on_download_dialog_downloaded(self, folder: str) -> None:
-        self.open_source(folder)
-
     def show_error(self, title: str, message: str) -> None:
         """Tell the user without blocking the event loop (and remember it for tests)."""
         self.last_error = message
@@ -331,14 +338,14 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
-        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
         if paths:
             event.acceptProposedAction()
-            self.open_paths(paths)
+            self.files.open_paths(paths)
 
     # ------------------------------------------------------------------ settings and closing
 
-    def _read_settings(self) -> None:
+    def read_settings(self) -> None:
         geometry = self.settings.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
@@ -365,10 +372,8 @@ class MainWindow(QMainWindow):
         """Cancel running work and wait for it, so no thread outlives the window."""
         for job in list(self._jobs):
             job.cancel()
-        if self.download_dialog is not None:
-            self.download_dialog.cancel_and_wait()
-        self.processing.shutdown()
-        self.review.cancel()
+        for feature in (self.files, self.recipe, self.quality):
+            feature.shutdown()
         wait_for_workers()
         self.write_settings()
         super().closeEvent(event)

@@ -71,22 +71,25 @@ def test_missing_split_and_missing_folder(tmp_path, capsys):
     assert "no such folder" in capsys.readouterr().err
 
 
-def test_exclude_flagged_without_the_quality_module(tmp_path, capsys, monkeypatch):
-    monkeypatch.setitem(sys.modules, "mnist_desktop.core.quality.report", None)  # import fails
-    assert main(["export", "--out", str(tmp_path / "m.npz"), "--format", "npz", "--exclude-flagged"]) == 1
-    assert "needs the data-quality checks" in capsys.readouterr().err
+def test_exclude_flagged_drops_the_planted_problems(tmp_path, sample_dataset):
+    from mnist_desktop import flagged_indices, load_dataset, write_idx
 
-
-def test_exclude_flagged_with_a_quality_module(tmp_path, monkeypatch):
-    import types
-
-    fake = types.ModuleType("mnist_desktop.core.quality.report")
-    fake.flagged_indices = lambda dataset, top=None: {"test": np.arange(top)}
-    monkeypatch.setitem(sys.modules, "mnist_desktop.core.quality.report", fake)
-    assert main(["export", "--out", str(tmp_path / "m.npz"), "--format", "npz", "--normalize", "none",
-                 "--exclude-flagged", "--top", "3"]) == 0
-    man = json.loads((tmp_path / "m.npz.manifest.json").read_text())
-    assert man["recipe"]["excluded"] == {"test": [0, 1, 2]} and man["counts"]["test"]["rows"] == 9997
+    images = sample_dataset.images[:600].copy()
+    labels = sample_dataset.labels[:600].copy()
+    images[10] = 0                      # a blank image
+    images[20], labels[20] = images[30], labels[30]  # an exact duplicate
+    folder = tmp_path / "planted"
+    folder.mkdir()
+    write_idx(folder / "t10k-images-idx3-ubyte", images)
+    write_idx(folder / "t10k-labels-idx1-ubyte", labels)
+    out = tmp_path / "m.npz"
+    assert main(["export", "--source", str(folder), "--out", str(out), "--format", "npz", "--normalize", "none",
+                 "--exclude-flagged"]) == 0
+    excluded = json.loads((tmp_path / "m.npz.manifest.json").read_text())["recipe"]["excluded"]["test"]
+    expected = flagged_indices(load_dataset(folder))["test"].tolist()
+    assert excluded == expected and 10 in excluded and (20 in excluded or 30 in excluded)
+    with np.load(out) as npz:
+        assert len(npz["x_test"]) == 600 - len(excluded)
 
 
 @pytest.mark.parametrize("args", [["--out", "x.npz"], ["--format", "npz"], ["--out", "x", "--format", "jpg"],

@@ -12,12 +12,13 @@ import idx2numpy
 import numpy as np
 import pytest
 
-from mnist_desktop.core.processing import recipe as recipe_module
+from mnist_desktop.core.processing import pipeline as recipe_module
 from mnist_desktop.core.processing.augment import AugParams
 from mnist_desktop.core.errors import Cancelled, ExportError
 from mnist_desktop.core.export.exporter import export
 from mnist_desktop.core.processing.normalize import NormParams, to_uint8
-from mnist_desktop.core.processing.recipe import Recipe, apply_recipe
+from mnist_desktop.core.processing.pipeline import apply_recipe
+from mnist_desktop.core.processing.recipe import Recipe
 from mnist_desktop.core.hashing import sha256_file
 
 from small_data import small

@@ -11,7 +11,8 @@ import pytest
 from mnist_desktop.core.processing.augment import AugParams
 from mnist_desktop.core.errors import Cancelled, RecipeError
 from mnist_desktop.core.processing.normalize import NormParams
-from mnist_desktop.core.processing.recipe import Recipe, apply_recipe, output_rows, process_indices, process_rows
+from mnist_desktop.core.processing.pipeline import apply_recipe, output_rows, process_indices, process_rows
+from mnist_desktop.core.processing.recipe import Recipe
 from small_data import small
 
 RECIPE = Recipe(NormParams("zscore"), AugParams(rotation=12, elastic_alpha=20, noise=0.02, copies=2,

@@ -26,7 +26,7 @@ def files_in(folder: Path) -> list[str]:
 
 
 def start_download(window, qtbot, mirrors: str):
-    dialog = window.open_download_dialog()
+    dialog = window.files.open_download_dialog()
     dialog.split_buttons["test"].setChecked(True)
     dialog.mirror_edit.setText(mirrors)
     qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)

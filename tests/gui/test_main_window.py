@@ -102,7 +102,7 @@ def test_bad_file_shows_error_and_keeps_current_data(window, qtbot, tmp_path):
     labels = tmp_path / "t10k-labels-idx1-ubyte.gz"
     labels.write_bytes(b"\0\0\x08\x01\0\0\0\x01\x07")
     with qtbot.waitSignal(window.load_failed, timeout=10000) as blocker:
-        window.open_paths([images, labels])
+        window.files.open_paths([images, labels])
     assert str(images) in blocker.args[0] and "HTML page" in blocker.args[0]
     assert window.last_error == blocker.args[0]
     assert len(window.dataset) == 10000  # nothing lost

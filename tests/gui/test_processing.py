@@ -14,8 +14,8 @@ from mnist_desktop.core.processing.recipe import Recipe
 
 
 def wait_for_preview(window, qtbot):
-    p = window.processing
-    qtbot.waitUntil(lambda: p.last is not None and p.last["recipe"] == p.model.recipe and not p.preview.busy,
+    p = window.recipe
+    qtbot.waitUntil(lambda: p.last is not None and p.last.recipe == p.model.recipe and not p.preview.busy,
                     timeout=20000)
     return p.last
 
@@ -29,17 +29,17 @@ def tile(window, position):
 
 
 def test_slider_changes_the_visible_page_exactly_as_augment_images(window, qtbot):
-    panel = window.processing.augment_panel
-    window.processing.actions["show_processed"].setChecked(True)
+    panel = window.recipe.augment_panel
+    window.recipe.actions["show_processed"].setChecked(True)
     panel.groups["affine"].setChecked(True)
     panel.sliders["rotation"].setValue(30.0)
     result = wait_for_preview(window, qtbot)
-    a = window.processing.model.recipe.augment
+    a = window.recipe.model.recipe.augment
     assert a.rotation == 30.0 and a.translate == pytest.approx(0.1)
     indices = window.browser.page_indices()[:40]
     expected = augment_images(window.dataset.images[indices], rotation=30.0, translate=a.translate,
                               scale=a.scale, shear=a.shear, seed=0, indices=indices, split="test")
-    np.testing.assert_array_equal(result["values"][:40], expected)  # preview values = the export's rows
+    np.testing.assert_array_equal(result.values[:40], expected)  # preview values = the export's rows
     shown = np.stack([tile(window, i) for i in range(40)])
     np.testing.assert_array_equal(shown, np.rint(expected * 255).astype(np.uint8))
     assert not np.array_equal(shown, window.dataset.images[indices])  # the page really changed
@@ -51,16 +51,16 @@ def test_slider_changes_the_visible_page_exactly_as_augment_images(window, qtbot
 
 
 def test_turning_processed_view_off_shows_originals(window, qtbot):
-    window.processing.actions["show_processed"].setChecked(True)
-    window.processing.augment_panel.groups["noise"].setChecked(True)
+    window.recipe.actions["show_processed"].setChecked(True)
+    window.recipe.augment_panel.groups["noise"].setChecked(True)
     wait_for_preview(window, qtbot)
     assert not np.array_equal(tile(window, 0), window.dataset.images[0])
-    window.processing.actions["show_processed"].setChecked(False)
+    window.recipe.actions["show_processed"].setChecked(False)
     np.testing.assert_array_equal(tile(window, 0), window.dataset.images[0])
 
 
 def test_invalid_combination_shows_a_message_and_does_not_crash(window, qtbot):
-    panel = window.processing.augment_panel
+    panel = window.recipe.augment_panel
     panel.copies.setValue(0)
     panel.keep_original.setChecked(False)
     assert "would have no images" in panel.output_problem.text()
@@ -70,18 +70,18 @@ def test_invalid_combination_shows_a_message_and_does_not_crash(window, qtbot):
 
 
 def test_detail_shows_every_exported_row_of_the_selected_image(window, qtbot):
-    panel = window.processing.augment_panel
+    panel = window.recipe.augment_panel
     panel.groups["elastic"].setChecked(True)
     panel.copies.setValue(3)
     panel.keep_original.setChecked(True)
     result = wait_for_preview(window, qtbot)
-    assert result["rows"].shape == (4, 28, 28)
-    np.testing.assert_array_equal(result["rows"][0], window.dataset.images[window.browser.selected])
+    assert result.rows.shape == (4, 28, 28)
+    np.testing.assert_array_equal(result.rows[0], window.dataset.images[window.browser.selected])
     assert "original, copy 0, copy 1, copy 2" in window.detail.rows_title.text()
 
 
 def test_save_then_load_restores_every_control(window, qtbot, tmp_path):
-    p = window.processing
+    p = window.recipe
     aug, norm = p.augment_panel, p.normalize_panel
     norm.method.setCurrentIndex(5)  # z-score with given mean/std
     norm.mean.setValue(0.2)
@@ -112,12 +112,12 @@ def test_save_then_load_restores_every_control(window, qtbot, tmp_path):
 def test_bad_recipe_file_is_reported_not_raised(window, tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text('{"version": 1, "augment": {"rotation": "lots"}}')
-    assert not window.processing.load_recipe(str(bad))
+    assert not window.recipe.load_recipe(str(bad))
     assert "rotation" in window.last_error and "bad.json" in window.last_error
 
 
 def test_export_from_dialog_equals_cli_for_the_copied_command(window, qtbot, tmp_path, monkeypatch):
-    p = window.processing
+    p = window.recipe
     p.normalize_panel.method.setCurrentIndex(4)  # z-score from the data
     p.augment_panel.groups["affine"].setChecked(True)
     p.augment_panel.copies.setValue(2)
@@ -143,7 +143,7 @@ def test_export_from_dialog_equals_cli_for_the_copied_command(window, qtbot, tmp
 def test_cancel_mid_export_keeps_the_previous_file_and_no_temporary(window, qtbot, tmp_path):
     out = tmp_path / "keep.npz"
     out.write_bytes(b"an earlier export")
-    p = window.processing
+    p = window.recipe
     p.augment_panel.groups["elastic"].setChecked(True)
     p.augment_panel.copies.setValue(30)  # 300,000 rows: long enough to cancel
     dialog = p.open_export_dialog()
@@ -161,9 +161,9 @@ def test_closing_the_window_mid_export_is_clean(make_window, qtbot, tmp_path):
     window = make_window()
     with qtbot.waitSignal(window.dataset_loaded, timeout=20000):
         window.open_source("sample")
-    window.processing.augment_panel.copies.setValue(30)
-    window.processing.augment_panel.groups["elastic"].setChecked(True)
-    dialog = window.processing.open_export_dialog()
+    window.recipe.augment_panel.copies.setValue(30)
+    window.recipe.augment_panel.groups["elastic"].setChecked(True)
+    dialog = window.recipe.open_export_dialog()
     folder = tmp_path / "out"
     folder.mkdir()
     dialog.path.setText(str(folder / "x.npz"))
@@ -175,12 +175,12 @@ def test_closing_the_window_mid_export_is_clean(make_window, qtbot, tmp_path):
 
 def test_last_recipe_is_restored_at_start(make_window, settings, qtbot):
     w = make_window(settings)
-    w.processing.augment_panel.groups["affine"].setChecked(True)
-    w.processing.augment_panel.sliders["rotation"].setValue(22.0)
-    w.processing.augment_panel.copies.setValue(3)
-    edited = w.processing.model.recipe
+    w.recipe.augment_panel.groups["affine"].setChecked(True)
+    w.recipe.augment_panel.sliders["rotation"].setValue(22.0)
+    w.recipe.augment_panel.copies.setValue(3)
+    edited = w.recipe.model.recipe
     w.close()
     w2 = make_window(settings)
-    assert w2.processing.model.recipe == edited
-    assert w2.processing.augment_panel.sliders["rotation"].value() == 22.0
-    assert w2.processing.augment_panel.copies.value() == 3
+    assert w2.recipe.model.recipe == edited
+    assert w2.recipe.augment_panel.sliders["rotation"].value() == 22.0
+    assert w2.recipe.augment_panel.copies.value() == 3

@@ -32,7 +32,7 @@ def test_review_finds_planted_problems_and_exclusions_reach_the_export(make_wind
     window = make_window()
     with qtbot.waitSignal(window.dataset_loaded, timeout=20000):
         window.open_source(str(folder))
-    review = window.review
+    review = window.quality
     panel = review.panel
     qtbot.mouseClick(panel.run_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: review.report is not None, timeout=120000)
@@ -61,13 +61,13 @@ def test_review_finds_planted_problems_and_exclusions_reach_the_export(make_wind
     for r in sorted(int(np.flatnonzero(report.ranked() == i)[0]) for i in relabelled):
         panel.table.selectRow(r)
         qtbot.mouseClick(panel.exclude_button, Qt.MouseButton.LeftButton)
-    recipe = window.processing.model.recipe
+    recipe = window.recipe.model.recipe
     assert recipe.excluded_indices("test").tolist() == sorted(relabelled)
     assert panel.table.item(rank, 6).text() == "✕"
 
     # exclusions survive a recipe save/load and are honoured by the export
     path = tmp_path / "r.json"
-    assert window.processing.save_recipe(str(path))
+    assert window.recipe.save_recipe(str(path))
     loaded = Recipe.load(path)
     assert loaded.excluded_indices("test").tolist() == sorted(relabelled)
     result = export(window.dataset, loaded, tmp_path / "out.npz", "npz")
@@ -79,4 +79,4 @@ def test_review_finds_planted_problems_and_exclusions_reach_the_export(make_wind
     # restore one
     panel.table.selectRow(rank)
     qtbot.mouseClick(panel.restore_button, Qt.MouseButton.LeftButton)
-    assert target not in window.processing.model.recipe.excluded_indices("test").tolist()
+    assert target not in window.recipe.model.recipe.excluded_indices("test").tolist()

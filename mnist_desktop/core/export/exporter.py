@@ -42,7 +42,8 @@ from ..hashing import sha256_file
 from ..errors import ExportError, TargetExistsError
 from ..processing.normalize import output_dtype, to_uint8
 from ..progress import Cancel, Progress, raise_if_cancelled
-from ..processing.recipe import CHUNK, Recipe, iter_chunks, output_rows
+from ..processing.pipeline import CHUNK, iter_chunks, output_rows
+from ..processing.recipe import Recipe
 
 __all__ = ["FORMATS", "ExportResult", "export", "manifest_path", "check_target"]
 

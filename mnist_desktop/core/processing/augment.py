@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from . import keyed_random as _random
+from .normalize import to_unit_float
 from . import warp as _warp
 from ..validation import check_bool, check_int, check_number, read_fields, shown
 from ..errors import Problem, RecipeError
@@ -189,10 +190,7 @@ def _augment_chunk(images: np.ndarray, p: AugParams, seed: int, split: str | Non
                    idx: np.ndarray, cop: np.ndarray, out: np.ndarray, ws: _warp.Workspace) -> None:
     n, h, w = images.shape
     if p.is_identity:
-        if images.dtype == np.uint8:
-            np.divide(images, 255, out=out, dtype=np.float32)
-        else:
-            out[...] = images
+        to_unit_float(images, out)
         return
     padded = _warp.pad_images(images, ws)
     keys = _random.image_keys(seed, split, idx, cop)

@@ -32,7 +32,7 @@ from ..validation import check_choice, check_number, read_fields
 from ..errors import Problem, RecipeError
 from ..stats import pixel_stats
 
-__all__ = ["NormParams", "METHODS", "normalize", "output_dtype", "to_uint8"]
+__all__ = ["NormParams", "METHODS", "normalize", "output_dtype", "to_uint8", "to_unit_float"]
 
 METHODS = ("none", "scale", "minmax", "zscore")
 SCOPES = ("dataset", "image")
@@ -152,6 +152,22 @@ def normalize(images: np.ndarray, params: NormParams | str = "scale", *, out: np
     return out
 
 
+def to_unit_float(images: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """uint8 0..255 -> float32 0..1 (float input is copied as is).
+
+    The one conversion used by normalization, augmentation, the warp and the
+    pipeline: preview and export are bit-identical only because all of them
+    divide in float32 the same way.
+    """
+    if out is None:
+        out = np.empty(images.shape, np.float32)
+    if images.dtype == np.uint8:
+        np.divide(images, 255, out=out, dtype=np.float32)
+    else:
+        out[...] = images
+    return out
+
+
 def _normalize_chunk(x: np.ndarray, p: NormParams, out: np.ndarray) -> None:
     if p.method == "none":
         if x.dtype == np.uint8:
@@ -163,10 +179,7 @@ def _normalize_chunk(x: np.ndarray, p: NormParams, out: np.ndarray) -> None:
             out[...] = t
         return
     if p.method == "scale":
-        if x.dtype == np.uint8:
-            np.divide(x, 255, out=out, dtype=np.float32)
-        else:
-            out[...] = x
+        to_unit_float(x, out)
         return
     # The other methods work on v = pixel on the 0..255 scale: float32(x) for
     # uint8, t * 255 for float input. For every uint8 value u,

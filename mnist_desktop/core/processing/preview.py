@@ -8,13 +8,16 @@ the exporters call, so the preview and the exported arrays are bit-identical.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
 import numpy as np
 
 from ..dataset import Dataset
 from .normalize import to_uint8
-from .recipe import Recipe, process_rows
+from .pipeline import process_rows
+from .recipe import Recipe
 
-__all__ = ["preview_copy", "preview_page", "preview_rows_of"]
+__all__ = ["preview_copy", "preview_page", "preview_rows_of", "row_names", "Previewer", "Preview"]
 
 
 def preview_copy(recipe: Recipe) -> int:
@@ -53,3 +56,65 @@ def preview_rows_of(dataset: Dataset, index: int, recipe: Recipe, max_rows: int 
     copies = np.arange(-1 if aug.keep_original else 0, aug.copies)[:max_rows]
     x, _ = process_rows(dataset, name, np.full(len(copies), local), copies, recipe)
     return to_uint8(x, recipe.normalize)
+
+
+def row_names(recipe: Recipe, max_rows: int = 16) -> str:
+    """What the detail view's rows are, in export order ("original, copy 0, copy 1 …")."""
+    aug = recipe.augment
+    parts = (["original"] if aug.keep_original else []) + [f"copy {i}" for i in range(aug.copies)]
+    return ", ".join(parts[:max_rows]) + (" …" if len(parts) > max_rows else "")
+
+
+@dataclass(frozen=True, eq=False)
+class Preview:
+    """One computed preview: the page's processed pixels and the selected image's rows.
+
+    Attributes
+    ----------
+    recipe
+        The recipe as asked for (unresolved), to match against the current one.
+    indices
+        Global indices of the page, in tile order.
+    values, display
+        Processed values as exported, and uint8 for the screen.
+    selected, rows
+        The selected global index and its output rows as uint8 (None if none).
+    """
+
+    recipe: Recipe
+    indices: np.ndarray
+    values: np.ndarray
+    display: np.ndarray
+    selected: int | None
+    rows: np.ndarray | None
+
+    def shows(self, recipe: Recipe, indices: np.ndarray) -> bool:
+        """Whether this preview is of ``recipe`` on exactly these ``indices``."""
+        return self.recipe == recipe and np.array_equal(self.indices, indices)
+
+
+class Previewer:
+    """Computes previews of one dataset, resolving dataset-wide statistics once per setting.
+
+    A z-score or min-max recipe needs the statistics of the whole dataset; a
+    slider moving through augmentation settings must not recompute them, so
+    they are cached per normalization setting.
+    """
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.dataset = dataset
+        self._resolved: dict = {}
+
+    def resolve(self, recipe: Recipe) -> Recipe:
+        """``recipe`` with its normalization statistics filled from the dataset (cached)."""
+        key = recipe.normalize
+        if key not in self._resolved:
+            self._resolved[key] = recipe.resolve(self.dataset).normalize
+        return replace(recipe, normalize=self._resolved[key])
+
+    def compute(self, indices: np.ndarray, selected: int | None, recipe: Recipe) -> Preview:
+        """The preview of ``indices`` and of ``selected``'s rows (thread-safe enough for one worker)."""
+        ready = self.resolve(recipe)
+        values, display = preview_page(self.dataset, indices, ready)
+        rows = preview_rows_of(self.dataset, selected, ready) if selected is not None else None
+        return Preview(recipe, np.asarray(indices), values, display, selected, rows)

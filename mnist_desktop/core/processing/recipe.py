@@ -1,17 +1,8 @@
 """Recipe: normalization + augmentation + seed + splits + excluded samples, as JSON.
 
-One recipe drives both the GUI preview and the export, through the same
-functions, so what is seen is what is exported:
-
-- :func:`process_rows` / :func:`process_indices` compute any rows (a page
-  for the preview);
-- :func:`iter_chunks` streams a whole split (the exporters);
-- :func:`apply_recipe` returns whole arrays with progress and cancel.
-
-Row order of a processed split (the "expansion order"): source samples in
-index order, excluded ones dropped; for each sample, its original first (if
-``augment.keep_original``), then copies 0..K-1. :func:`output_rows` gives
-(index, copy) for every row, copy -1 meaning the original.
+One frozen object that drives both the GUI preview and the export (through
+:mod:`.pipeline`), validates itself into structured problems, and round-trips
+through JSON.
 
 JSON form (``version`` 1)::
 
@@ -25,30 +16,24 @@ from __future__ import annotations
 
 import json
 import os
-import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 import numpy as np
 
-from ..validation import check_choice, check_int, read_fields, shown
 from ..atomic import atomic_write
-from .augment import AugParams, augment_batch
 from ..dataset import Dataset
-from ..errors import Problem, Cancelled, RecipeError
-from ..progress import Cancel, Progress, raise_if_cancelled
-from .normalize import NormParams, normalize, output_dtype
+from ..errors import Problem, RecipeError
+from ..validation import check_choice, check_int, read_fields, shown
+from .augment import AugParams
+from .normalize import NormParams
 
-__all__ = ["Recipe", "RECIPE_VERSION", "Progress", "Cancel", "output_rows", "process_rows",
-           "process_indices", "iter_chunks", "apply_recipe"]
+__all__ = ["Recipe", "RECIPE_VERSION", "SPLIT_CHOICES"]
 
 RECIPE_VERSION = 1
 SPLIT_CHOICES = ("all", "train", "test")
-#: Output rows per chunk of :func:`iter_chunks`: ~3 MB of float32, cheap to cancel between.
-CHUNK = 1024
-
 
 
 @dataclass(frozen=True)
@@ -93,6 +78,24 @@ class Recipe:
         d = dict(self.excluded)
         d[split] = tuple(int(i) for i in indices)
         return replace(self, excluded=d)
+
+    def excluded_mask(self, dataset: Dataset) -> np.ndarray:
+        """(N,) bool over the dataset's global indices: True where the export drops the sample."""
+        return dataset.mask_of({k: np.asarray(v, np.int64) for k, v in self.excluded})
+
+    def excluding(self, dataset: Dataset, indices: Any, exclude: bool = True) -> Recipe:
+        """A copy with global ``indices`` of ``dataset`` added to (or removed from) the exclusions."""
+        recipe = self
+        for split, local in dataset.by_split(np.asarray(indices, np.int64)).items():
+            if len(local):
+                recipe = recipe.with_more_excluded(split, local, exclude)
+        return recipe
+
+    def with_more_excluded(self, split: str, indices: Any, exclude: bool = True) -> Recipe:
+        """A copy with ``indices`` of ``split`` added to (or removed from) its exclusions."""
+        current = set(self.excluded_indices(split).tolist())
+        given = {int(i) for i in np.asarray(indices).reshape(-1)}
+        return self.with_excluded(split, sorted(current | given if exclude else current - given))
 
     def split_names(self, dataset: Dataset) -> tuple[str, ...]:
         """The dataset splits this recipe exports, in dataset order."""
@@ -194,101 +197,3 @@ class Recipe:
         """Write the JSON form atomically."""
         with atomic_write(path) as f:
             f.write((self.to_json() + "\n").encode("utf-8"))
-
-
-# ---------------------------------------------------------------------- processing
-def output_rows(recipe: Recipe, split: str, n_samples: int) -> tuple[np.ndarray, np.ndarray]:
-    """(index, copy) of every output row of ``split``; copy -1 is the original.
-
-    Samples in index order without the excluded ones; per sample the
-    original (if kept) then copies 0..K-1.
-    """
-    keep = np.setdiff1d(np.arange(n_samples), recipe.excluded_indices(split), assume_unique=True)
-    aug = recipe.augment
-    per = np.arange(-1 if aug.keep_original else 0, aug.copies)
-    return np.repeat(keep, len(per)), np.tile(per, len(keep))
-
-
-def process_rows(dataset: Dataset, split: str, indices: Any, copies: Any, recipe: Recipe,
-                 *, out: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Processed images and labels for given (index, copy) rows of a split.
-
-    Exactly what the export writes for those rows (bit for bit), because the
-    exporters call this very function chunk by chunk. ``copies`` is one number
-    or one per row; -1 means the original image. The recipe should be
-    :meth:`Recipe.resolve`-d on the dataset (unresolved statistics would be
-    computed from these rows alone).
-    """
-    s = dataset.splits[split]
-    idx = np.asarray(indices, dtype=np.int64).reshape(-1)
-    cop = np.broadcast_to(np.asarray(copies, dtype=np.int64), idx.shape)
-    images = s.images[idx]
-    x = np.empty(images.shape, output_dtype(recipe.normalize)) if out is None else out
-    aug_rows = np.flatnonzero(cop >= 0)
-    if recipe.augment.is_identity or len(aug_rows) == 0:
-        normalize(images, recipe.normalize, out=x)
-    else:
-        t = np.empty(images.shape, np.float32)
-        np.divide(images, 255, out=t, dtype=np.float32)
-        t[aug_rows] = augment_batch(images[aug_rows], recipe.augment, seed=recipe.seed, split=split,
-                                    indices=idx[aug_rows], copies=cop[aug_rows])
-        normalize(t, recipe.normalize, out=x)
-    return x, s.labels[idx]
-
-
-def process_indices(dataset: Dataset, split: str, indices: Any, recipe: Recipe,
-                    copy: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Preview entry point: samples ``indices`` of ``split``, all as copy ``copy``.
-
-    ``copy=-1`` shows the originals (normalized only). Returns (x, y) exactly
-    as the export writes those rows.
-    """
-    idx = np.asarray(indices, dtype=np.int64)
-    return process_rows(dataset, split, idx, copy, recipe)
-
-
-def iter_chunks(dataset: Dataset, recipe: Recipe, split: str, *, chunk_size: int = CHUNK,
-                cancel: Cancel = None) -> Iterator[tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
-    """Stream a processed split: yields (first row, x, y, indices, copies) per chunk.
-
-    The cancel flag is checked before every chunk. Pass a resolved recipe.
-    """
-    indices, copies = output_rows(recipe, split, len(dataset.splits[split]))
-    for start in range(0, len(indices), chunk_size):
-        raise_if_cancelled(cancel)
-        sl = slice(start, start + chunk_size)
-        x, y = process_rows(dataset, split, indices[sl], copies[sl], recipe)
-        yield start, x, y, indices[sl], copies[sl]
-
-
-def apply_recipe(dataset: Dataset, recipe: Recipe, *, progress: Progress | None = None,
-                 cancel: Cancel = None, chunk_size: int = CHUNK) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Process every split the recipe selects: {split: (x, y)}.
-
-    Parameters
-    ----------
-    progress
-        Called with (rows done, rows total) over all splits after each chunk.
-    cancel
-        A ``threading.Event`` or a callable returning True to stop; checked
-        between chunks; raises :class:`Cancelled`.
-
-    Meant to run in a GUI worker thread: no global state, no Qt.
-    """
-    recipe = recipe.validate().resolve(dataset)
-    names = recipe.split_names(dataset)
-    plans = {s: output_rows(recipe, s, len(dataset.splits[s]))[0] for s in names}
-    total = sum(len(p) for p in plans.values())
-    done = 0
-    result = {}
-    for s in names:
-        x = np.empty((len(plans[s]), *dataset.splits[s].images.shape[1:]), output_dtype(recipe.normalize))
-        y = np.empty(len(plans[s]), np.uint8)
-        for start, xc, yc, _, _ in iter_chunks(dataset, recipe, s, chunk_size=chunk_size, cancel=cancel):
-            x[start:start + len(xc)] = xc
-            y[start:start + len(yc)] = yc
-            done += len(xc)
-            if progress:
-                progress(done, total)
-        result[s] = (x, y)
-    return result

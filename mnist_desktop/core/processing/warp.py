@@ -16,6 +16,8 @@ import functools
 
 import numpy as np
 
+from .normalize import to_unit_float
+
 __all__ = ["inverse_affine", "gaussian_matrix", "smooth_fields", "sample_coords", "bilinear"]
 
 #: Zero border around each image in the sampling buffer: coordinates are
@@ -149,10 +151,7 @@ def pad_images(images: np.ndarray, ws: Workspace | None = None) -> np.ndarray:
     pad[:, :, :_PAD] = 0
     pad[:, :, w + _PAD:] = 0
     inner = pad[:, _PAD:_PAD + h, _PAD:_PAD + w]
-    if images.dtype == np.uint8:
-        np.divide(images, 255, out=inner, dtype=np.float32)
-    else:
-        inner[...] = images
+    to_unit_float(images, inner)
     return pad
 
 

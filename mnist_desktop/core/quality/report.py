@@ -105,6 +105,13 @@ class QualityReport:
     def n_flagged(self) -> int:
         return int(np.count_nonzero(self.reasons))
 
+    @property
+    def rank_score(self) -> np.ndarray:
+        """(N,) float: higher for samples earlier in :attr:`order` (a sort key for the grid)."""
+        score = np.zeros(len(self.order))
+        score[self.order] = np.arange(len(self.order), 0, -1)
+        return score
+
     def reasons_of(self, i: int) -> list[str]:
         """Names of the reasons raised for global index ``i``."""
         bits = int(self.reasons[i])

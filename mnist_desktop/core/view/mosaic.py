@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["make_mosaic", "mosaic_shape", "labeled_mosaic", "tile_origin"]
+__all__ = ["make_mosaic", "mosaic_shape", "labeled_mosaic", "tile_origin", "tile_at"]
 
 
 def mosaic_shape(n: int, cols: int, tile: tuple[int, int], gap: int) -> tuple[int, int]:
@@ -46,6 +46,23 @@ def tile_origin(i: int, cols: int, tile: tuple[int, int], gap: int) -> tuple[int
     """(row, column) pixel of tile ``i``'s top-left corner in a mosaic."""
     r, c = divmod(i, cols)
     return gap + r * (tile[0] + gap), gap + c * (tile[1] + gap)
+
+
+def tile_at(x: int, y: int, cols: int, count: int, tile: tuple[int, int], gap: int) -> tuple[int, int, int]:
+    """The inverse of :func:`tile_origin`: (tile, x, y within it) at mosaic pixel (x, y).
+
+    Returns tile -1 over a gap, past the last tile or outside the mosaic.
+    ``tile`` is the full cell (height including any label strip, width).
+    """
+    x, y = x - gap, y - gap
+    if x < 0 or y < 0:
+        return -1, 0, 0
+    col, px = divmod(x, tile[1] + gap)
+    row, py = divmod(y, tile[0] + gap)
+    pos = row * cols + col
+    if col >= cols or pos >= count or px >= tile[1] or py >= tile[0]:
+        return -1, 0, 0
+    return pos, px, py
 
 
 def _pack_rgba(rgb) -> np.ndarray:

@@ -90,14 +90,6 @@ class FilterPanel(QWidget):
             button.blockSignals(False)
         self._emit_filter()
 
-    def set_labels(self, labels: set[int]) -> None:
-        """Check exactly ``labels`` (emits one filter_changed)."""
-        for i, button in enumerate(self.label_buttons):
-            button.blockSignals(True)
-            button.setChecked(i in labels)
-            button.blockSignals(False)
-        self._emit_filter()
-
     def add_sort_key(self, name: str, title: str) -> None:
         """Offer a score supplied by a later feature (e.g. "suspicion") as a sort order."""
         if self.sort_combo.findData(name) < 0:

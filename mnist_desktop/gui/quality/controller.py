@@ -1,49 +1,51 @@
-"""Wires the data-quality review into the main window: the Suspicious dock, its worker,
-the "suspicion" sort order, flag outlines in the grid, and exclusions in the recipe."""
+"""The quality feature: the Suspicious dock, its worker, the "suspicion" sort order,
+flag outlines in the grid, and exclusions written into the recipe."""
 
 from __future__ import annotations
 
 import time
 
 import numpy as np
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject
 
 from ...core.errors import Cancelled
 from ...core.quality.report import analyze
-from .panel import SuspiciousPanel
+from ..feature import DockSpec, FeatureUi
+from ..recipe.model import RecipeModel
 from ..workers import Job
+from .panel import SuspiciousPanel
 
 SORT_KEY = "suspicion"
 
 
-class ReviewController(QObject):
+class QualityController(QObject):
     """Runs ``core.quality.analyze`` in a worker and lets the user review and exclude samples."""
 
-    def __init__(self, window) -> None:
+    def __init__(self, window, model: RecipeModel) -> None:
         super().__init__(window)
         self.window = window
+        self.model = model
         self.panel = SuspiciousPanel()
-        window.docks["suspicious"] = window._add_dock("Suspicious", self.panel, Qt.DockWidgetArea.LeftDockWidgetArea)
-        window.tabifyDockWidget(window.docks["augment"], window.docks["suspicious"])
-        window.docks["filter"].raise_()
         self.report = None
-        self.rank_score: np.ndarray | None = None
         self.job: Job | None = None
         self._t0 = 0.0
-        self._excluded = window.processing.model.recipe.excluded
+        self._excluded = model.recipe.excluded
         self.panel.analyze_requested.connect(self.start)
         self.panel.cancel_requested.connect(self.cancel)
         self.panel.sample_chosen.connect(self._on_panel_sample_chosen)
         self.panel.exclude_requested.connect(self._on_panel_exclude_requested)
-        window.processing.model.changed.connect(self._on_recipe_changed)
+        model.changed.connect(self._on_model_changed)
+        window.dataset_loaded.connect(self._on_window_dataset_loaded)
+
+    def ui(self) -> FeatureUi:
+        return FeatureUi(docks=[DockSpec("suspicious", "Suspicious", self.panel)])
 
     # ------------------------------------------------------------------ running
 
-    def reset(self) -> None:
-        """Forget the report (a new dataset was opened)."""
+    def _on_window_dataset_loaded(self, _dataset) -> None:
+        """Forget the report: it belongs to the data shown before."""
         self.cancel()
         self.report = None
-        self.rank_score = None
         self.panel.table.setRowCount(0)
         self.panel.summary.setText("Not computed yet.")
         self.panel.progress.setValue(0)
@@ -71,12 +73,9 @@ class ReviewController(QObject):
         if len(report) != len(w.dataset):
             return  # computed for data that is no longer shown
         self.report = report
-        score = np.zeros(len(report))
-        score[report.order] = np.arange(len(report), 0, -1)  # rank order: flagged first
-        self.rank_score = score
-        self.panel.show_report(report, w.dataset.class_names, self.excluded_mask(), time.perf_counter() - self._t0)
-        w.filter_panel.add_sort_key(SORT_KEY, "Suspicion (most suspicious first)")
-        w.refresh()
+        self.panel.show_report(report, w.dataset.class_names, self._excluded_mask(), time.perf_counter() - self._t0)
+        w.add_sort_key(SORT_KEY, "Suspicion (most suspicious first)", report.rank_score)
+        w.set_flagged(report.flagged)
 
     def _on_job_failed(self, exc: BaseException) -> None:
         if isinstance(exc, Cancelled):
@@ -85,19 +84,8 @@ class ReviewController(QObject):
         self.panel.summary.setText(f"Failed: {exc}")
         self.window.show_error("Could not rank the samples", str(exc))
 
-    # ------------------------------------------------------------------ marks for the grid
-
-    def excluded_mask(self) -> np.ndarray:
-        """Boolean per global index: excluded by the recipe."""
-        w = self.window
-        mask = np.zeros(len(w.dataset), bool)
-        for split, idx in w.processing.model.recipe.excluded:
-            if split in w.dataset.splits:
-                mask[np.asarray(idx, np.int64) + w.dataset.offsets[split]] = True
-        return mask
-
-    def flagged_mask(self, indices: np.ndarray) -> np.ndarray | None:
-        return None if self.report is None else self.report.flagged[indices]
+    def _excluded_mask(self) -> np.ndarray:
+        return self.model.recipe.excluded_mask(self.window.dataset)
 
     # ------------------------------------------------------------------ slots
 
@@ -114,25 +102,15 @@ class ReviewController(QObject):
         self.panel.show_neighbours(ds.images[near], ds.labels[near], text)
 
     def _on_panel_exclude_requested(self, indices: np.ndarray, exclude: bool) -> None:
-        w = self.window
-        if not len(indices):
-            return
-        model = w.processing.model
-        recipe = model.recipe
-        for split, start in w.dataset.offsets.items():
-            n = len(w.dataset.splits[split])
-            local = indices[(indices >= start) & (indices < start + n)] - start
-            if not len(local):
-                continue
-            current = set(recipe.excluded_indices(split).tolist())
-            current = current | set(local.tolist()) if exclude else current - set(local.tolist())
-            recipe = recipe.with_excluded(split, sorted(current))
-        model.set(recipe)
+        if len(indices):
+            self.model.set(self.model.recipe.excluding(self.window.dataset, indices, exclude))
 
-    def _on_recipe_changed(self, recipe) -> None:
+    def _on_model_changed(self, recipe) -> None:
         if recipe.excluded == self._excluded:
             return
         self._excluded = recipe.excluded
-        if self.report is not None:
-            self.panel.show_excluded(self.excluded_mask())
-        self.window.refresh()
+        if self.report is not None and self.window.dataset is not None:
+            self.panel.show_excluded(self._excluded_mask())
+
+    def shutdown(self) -> None:
+        self.cancel()

@@ -1,44 +1,39 @@
-"""Wires the recipe, its panels, the live preview and the export dialog into the main window."""
+"""The recipe feature: its Normalize and Augment docks, the live preview, recipe files, export."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QStyle
 
 from ...core.errors import MnistDesktopError, describe_os_error
-from ...core.processing.preview import preview_copy
+from ...core.processing.preview import Preview, preview_copy, row_names
+from ..feature import DockSpec, FeatureUi
 from .augment_panel import AugmentPanel
-from .normalize_panel import NormalizePanel
-from .preview_worker import PreviewController
 from .model import RecipeModel
+from .normalize_panel import NormalizePanel
+from .preview_worker import PreviewWorker
 
 
-class ProcessingController(QObject):
-    """Owns the RecipeModel, the Normalize/Augment docks, the preview and the export dialog."""
+class RecipeController(QObject):
+    """Owns the Normalize/Augment panels, the preview and the export dialog for one RecipeModel."""
 
-    def __init__(self, window) -> None:
+    def __init__(self, window, model: RecipeModel) -> None:
         super().__init__(window)
         self.window = window
-        self.model = RecipeModel(window.settings, self)
-        self.normalize_panel = NormalizePanel(self.model)
-        self.augment_panel = AugmentPanel(self.model)
-        left = Qt.DockWidgetArea.LeftDockWidgetArea
-        window.docks["normalize"] = window._add_dock("Normalize", self.normalize_panel, left)
-        window.docks["augment"] = window._add_dock("Augment", self.augment_panel, left)
-        window.tabifyDockWidget(window.docks["filter"], window.docks["normalize"])
-        window.tabifyDockWidget(window.docks["normalize"], window.docks["augment"])
-        window.docks["filter"].raise_()
-        self.preview = PreviewController(self)
+        self.model = model
+        self.normalize_panel = NormalizePanel(model)
+        self.augment_panel = AugmentPanel(model)
+        self.preview = PreviewWorker(self)
         self.preview.ready.connect(self._on_preview_ready)
         self.preview.failed.connect(self._on_preview_failed)
-        self.last = None
+        self.last: Preview | None = None
         self.export_dialog = None
         self.actions = self._create_actions()
-        self.model.changed.connect(self._on_model_changed)
+        model.changed.connect(self._on_model_changed)
 
     def _create_actions(self) -> dict[str, QAction]:
         w = self.window
@@ -58,17 +53,23 @@ class ProcessingController(QObject):
         export.triggered.connect(self.open_export_dialog)
         return {"show_processed": show, "save_recipe": save, "load_recipe": load, "export": export}
 
-    def add_to_menus(self) -> None:
-        w, a = self.window, self.actions
-        for name in ("load_recipe", "save_recipe", "export"):
-            w.file_menu.insertAction(w.file_menu_end, a[name])
-        w.view_menu.insertAction(w.view_menu.actions()[0], a["show_processed"])
-        w.main_tool_bar.insertAction(w.tool_bar_end, a["export"])
-        w.main_tool_bar.insertAction(w.tool_bar_end, a["show_processed"])
+    def ui(self) -> FeatureUi:
+        a = self.actions
+        return FeatureUi(
+            docks=[DockSpec("normalize", "Normalize", self.normalize_panel),
+                   DockSpec("augment", "Augment", self.augment_panel)],
+            actions={"file": [a["load_recipe"], a["save_recipe"], a["export"]],
+                     "view": [a["show_processed"]],
+                     "toolbar": [a["export"], a["show_processed"]]})
 
     @property
     def showing_processed(self) -> bool:
         return self.actions["show_processed"].isChecked()
+
+    @property
+    def busy(self) -> bool:
+        """A preview is waiting or being computed."""
+        return self.preview.busy
 
     # ------------------------------------------------------------------ preview
 
@@ -79,15 +80,12 @@ class ProcessingController(QObject):
             return
         self.preview.request(ds, b.page_indices(), b.selected, self.model.recipe)
 
-    def show_cached(self) -> bool:
-        """Draw the processed page at once if the last preview matches the page and recipe."""
-        r, b = self.last, self.window.browser
-        if r is None or b is None or r["recipe"] != self.model.recipe:
-            return False
-        if not np.array_equal(r["indices"], b.page_indices()):
-            return False
-        self._show(r)
-        return True
+    def processed_page(self, indices: np.ndarray) -> np.ndarray | None:
+        """The processed tiles of ``indices`` if they are shown and already computed, else None."""
+        r = self.last
+        if not self.showing_processed or r is None or not r.shows(self.model.recipe, indices):
+            return None
+        return r.display
 
     def _on_model_changed(self, recipe) -> None:
         self.request_preview()
@@ -95,30 +93,28 @@ class ProcessingController(QObject):
     def _on_show_processed_toggled(self, on: bool) -> None:
         self.window.refresh()
 
-    def _on_preview_ready(self, result: dict) -> None:
-        b = self.window.browser
-        if b is None or result["recipe"] != self.model.recipe:
+    def _on_preview_ready(self, result: Preview) -> None:
+        w = self.window
+        b = w.browser
+        if b is None or result.recipe != self.model.recipe:
             return  # a newer request is on its way
         self.last = result
-        if np.array_equal(result["indices"], b.page_indices()):
-            self._show(result)
-
-    def _show(self, result: dict) -> None:
-        w = self.window
-        ds = w.dataset
-        indices = result["indices"]
+        if not result.shows(self.model.recipe, b.page_indices()):
+            return
         if self.showing_processed:
-            w.grid.set_page(result["display"], ds.labels[indices], columns=w.columns, **w.page_marks(indices))
-            w.grid.set_selected(w.browser.selected_on_page)
-        self.normalize_panel.show_histograms(ds.images[indices], result["values"])
-        aug = self.model.recipe.augment
+            w.draw_page(result.display)
+        self.normalize_panel.show_histograms(w.dataset.images[result.indices], result.values)
+        self._show_rows(result)
+
+    def _show_rows(self, result: Preview) -> None:
+        w = self.window
+        recipe = self.model.recipe
+        aug = recipe.augment
         if aug.is_identity and aug.copies == 1 and not aug.keep_original:
             w.detail.show_rows(None)  # one row, equal to the original: nothing more to show
-        elif result["selected"] == w.browser.selected and result["rows"] is not None:
-            parts = (["original"] if aug.keep_original else []) + [f"copy {i}" for i in range(aug.copies)]
-            shown = "the grid shows " + ("copy 0" if preview_copy(self.model.recipe) == 0 else "the original")
-            w.detail.show_rows(result["rows"], f"Exported rows of this image: {', '.join(parts[:16])}"
-                               f"{' …' if len(parts) > 16 else ''} ({shown})")
+        elif result.selected == w.browser.selected and result.rows is not None:
+            shown = "the grid shows " + ("copy 0" if preview_copy(recipe) == 0 else "the original")
+            w.detail.show_rows(result.rows, f"Exported rows of this image: {row_names(recipe)} ({shown})")
 
     def _on_preview_failed(self, message: str) -> None:
         self.window.status.showMessage(f"Preview not updated: {message}", 8000)
@@ -169,7 +165,7 @@ class ProcessingController(QObject):
         if w.dataset is None:
             return None
         if self.model.problems:
-            w.show_error("The recipe has problems", "\n".join(self.model.problems))
+            w.show_error("The recipe has problems", "\n".join(map(str, self.model.problems)))
             return None
         if self.export_dialog is not None:
             self.export_dialog.cancel_and_wait()

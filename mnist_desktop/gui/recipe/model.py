@@ -35,17 +35,8 @@ class RecipeModel(QObject):
     def set_normalize(self, **fields) -> None:
         self.set(replace(self.recipe, normalize=replace(self.recipe.normalize, **fields)))
 
-    def set_augment(self, **fields) -> None:
-        self.set(replace(self.recipe, augment=replace(self.recipe.augment, **fields)))
-
-    def set_seed(self, seed: int) -> None:
-        self.set(replace(self.recipe, seed=int(seed)))
-
-    def set_excluded(self, split: str, indices) -> None:
-        self.set(self.recipe.with_excluded(split, indices))
-
     @property
-    def problems(self) -> list[str]:
+    def problems(self) -> list:
         return self.recipe.problems()
 
     # ------------------------------------------------------------------ persistence

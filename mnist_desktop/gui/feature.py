@@ -1,0 +1,60 @@
+"""What a feature controller hands the main window: its docks and its actions.
+
+In the manner of Qt's ``application.py`` example, the window creates the
+menus and tool bar and places the docks; each feature (recipe, quality,
+evaluate, map ...) builds its own widgets and actions and describes where
+they go. No controller adds a dock or a menu entry itself, and none depends on
+another having been built first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QWidget
+
+__all__ = ["DockSpec", "FeatureUi", "LEFT", "RIGHT", "BOTTOM"]
+
+LEFT = Qt.DockWidgetArea.LeftDockWidgetArea
+RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
+BOTTOM = Qt.DockWidgetArea.BottomDockWidgetArea
+
+
+@dataclass
+class DockSpec:
+    """A dock to place: docks with the same ``area`` are tabbed together, in order.
+
+    Attributes
+    ----------
+    key
+        Stable name (``window.docks[key]``; also the saved-state object name).
+    title
+        Title bar text.
+    widget
+        The panel.
+    area
+        Where it goes by default.
+    stack
+        True: tab it with the area's other stacked docks; False: its own
+        section of the area (split, not tabbed).
+    """
+
+    key: str
+    title: str
+    widget: QWidget
+    area: Qt.DockWidgetArea = LEFT
+    stack: bool = True
+
+
+@dataclass
+class FeatureUi:
+    """Everything a feature adds to the window.
+
+    ``actions`` maps a menu name ("file", "edit", "view", "tools", "toolbar")
+    to the actions to add there, in order.
+    """
+
+    docks: list[DockSpec] = field(default_factory=list)
+    actions: dict[str, list[QAction]] = field(default_factory=dict)
