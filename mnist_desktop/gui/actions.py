@@ -94,6 +94,8 @@ def create_menus(w: QMainWindow, actions: dict[str, QAction], features: list[Fea
     _add_feature_actions(tools, "tools", features)
     help_menu = bar.addMenu("&Help")
     help_menu.addAction(actions["about"])
+    for menu in (edit, tools):  # shown once a feature puts something there
+        menu.menuAction().setVisible(not menu.isEmpty())
     return Menus(file_menu, edit, view, tools, help_menu)
 
 
