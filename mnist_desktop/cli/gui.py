@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from ._source import add_source_argument
 
@@ -19,6 +20,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..gui.preflight import check_gui_environment
+
+    problem = check_gui_environment(screenshot=args.screenshot is not None)
+    if problem is not None:  # say what is missing before Qt aborts with its own noise
+        print(f"error: {problem.error}\nhint: {problem.hint}", file=sys.stderr)
+        return 1
     from ..gui.app import run_app  # Qt is imported only here
 
     return run_app(source=args.source, recipe=args.recipe, screenshot=args.screenshot)

@@ -30,21 +30,24 @@ class Menus:
     help: QMenu
 
 
+def make_action(parent, text: str, slot, shortcut=None, tip: str = "", icon=None) -> QAction:
+    """One QAction: text, slot, optional shortcut, tool tip and standard icon."""
+    a = QAction(text, parent)
+    if shortcut:
+        a.setShortcut(QKeySequence(shortcut))
+    if tip:
+        a.setStatusTip(tip)
+        a.setToolTip(tip)
+    if icon is not None:
+        a.setIcon(parent.style().standardIcon(icon))
+    a.triggered.connect(slot)
+    return a
+
+
 def create_actions(w: QMainWindow) -> dict[str, QAction]:
     """The window's own actions, keyed by name."""
-    style = w.style()
-
-    def act(text, slot, shortcut=None, tip="", icon=None):
-        a = QAction(text, w)
-        if shortcut:
-            a.setShortcut(QKeySequence(shortcut))
-        if tip:
-            a.setStatusTip(tip)
-            a.setToolTip(tip)
-        if icon is not None:
-            a.setIcon(style.standardIcon(icon))
-        a.triggered.connect(slot)
-        return a
+    def act(*args):
+        return make_action(w, *args)
 
     return {
         "quit": act("&Quit", w.close, QKeySequence.StandardKey.Quit, "Quit mnist-desktop"),

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QFileDialog, QStyle
 
 from ..core.dataset import load_dataset, load_files
 from ..core.stats import ClassMeans
+from .actions import make_action
 from .feature import FeatureUi
 
 
@@ -30,18 +31,9 @@ class FileController(QObject):
 
     def _create_actions(self) -> dict[str, QAction]:
         w = self.window
-        style = w.style()
 
-        def act(text, slot, shortcut=None, tip="", icon=None):
-            a = QAction(text, w)
-            if shortcut:
-                a.setShortcut(QKeySequence(shortcut))
-            a.setStatusTip(tip)
-            a.setToolTip(tip)
-            if icon is not None:
-                a.setIcon(style.standardIcon(icon))
-            a.triggered.connect(slot)
-            return a
+        def act(*args):
+            return make_action(w, *args)
 
         return {
             "open_folder": act("&Open folder…", self.choose_folder, QKeySequence.StandardKey.Open,
