@@ -38,6 +38,15 @@ class Split:
     def __len__(self) -> int:
         return len(self.labels)
 
+    def __repr__(self) -> str:
+        from .notebook.reprs import split_repr
+        return split_repr(self)
+
+    def _repr_png_(self) -> bytes:
+        """A labelled mosaic of the first images (Jupyter shows it)."""
+        from .view.pictures import dataset_picture
+        return dataset_picture(self).png
+
     @property
     def files(self) -> tuple[Path, ...]:
         return tuple(p for p in (self.image_file, self.label_file) if p is not None)
@@ -56,6 +65,15 @@ class Dataset:
 
     def __len__(self) -> int:
         return sum(len(s) for s in self.splits.values())
+
+    def __repr__(self) -> str:
+        from .notebook.reprs import dataset_repr
+        return dataset_repr(self)
+
+    def _repr_png_(self) -> bytes:
+        """A labelled mosaic of the first images of each split (Jupyter shows it)."""
+        from .view.pictures import dataset_picture
+        return dataset_picture(self).png
 
     @property
     def split_names(self) -> tuple[str, ...]:

@@ -1,4 +1,4 @@
-"""Minimal PNG encoder for 8-bit grayscale images (stdlib zlib + struct).
+"""Minimal PNG encoder for 8-bit grayscale and RGB images (stdlib zlib + struct).
 
 Keeps core/ free of Qt and Pillow. The filter bytes and rows of a whole
 batch are laid out with numpy; only the compression runs per image.
@@ -11,7 +11,7 @@ import zlib
 
 import numpy as np
 
-__all__ = ["encode_gray_batch", "encode_gray"]
+__all__ = ["encode_gray_batch", "encode_gray", "encode_rgb"]
 
 _SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _IEND = struct.pack(">I", 0) + b"IEND" + struct.pack(">I", zlib.crc32(b"IEND"))
@@ -35,3 +35,15 @@ def encode_gray_batch(images: np.ndarray, level: int = 6) -> list[bytes]:
 def encode_gray(image: np.ndarray, level: int = 6) -> bytes:
     """One (H, W) uint8 image as PNG bytes."""
     return encode_gray_batch(np.asarray(image)[None], level)[0]
+
+
+def encode_rgb(image: np.ndarray, level: int = 9) -> bytes:
+    """One (H, W, 3) uint8 RGB image (an alpha channel is dropped) as PNG bytes."""
+    image = np.asarray(image)
+    if image.dtype != np.uint8 or image.ndim != 3 or image.shape[2] not in (3, 4):
+        raise ValueError(f"need an (H, W, 3) uint8 image, got {image.dtype} {image.shape}")
+    h, w = image.shape[:2]
+    head = _SIGNATURE + _chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+    raw = np.zeros((h, 3 * w + 1), np.uint8)  # filter type 0 (None) before each row
+    raw[:, 1:] = image[:, :, :3].reshape(h, 3 * w)
+    return head + _chunk(b"IDAT", zlib.compress(raw.tobytes(), level)) + _IEND

@@ -68,6 +68,11 @@ class Recipe:
             clean = self.excluded  # problems() reports it
         object.__setattr__(self, "excluded", clean)
 
+    def __repr__(self) -> str:
+        """Only the settings that differ from the defaults."""
+        from ..notebook.reprs import recipe_repr
+        return recipe_repr(self)
+
     # ------------------------------------------------------------------ queries
     def excluded_indices(self, split: str) -> np.ndarray:
         """Sorted indices of ``split`` that the export drops."""

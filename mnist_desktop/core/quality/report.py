@@ -96,6 +96,15 @@ class QualityReport:
     def __len__(self) -> int:
         return len(self.label)
 
+    def __repr__(self) -> str:
+        from ..notebook.reprs import quality_repr
+        return quality_repr(self)
+
+    def _repr_png_(self) -> bytes | None:
+        """The most suspicious images with given > suggested labels (when the dataset is known)."""
+        from ..view.pictures import quality_picture
+        return quality_picture(self).png if "_dataset" in self.__dict__ else None
+
     @property
     def flagged(self) -> np.ndarray:
         """Boolean mask: the samples with at least one reason."""
@@ -198,10 +207,12 @@ def analyze(dataset: Dataset, *, params: QualityParams | None = None, progress: 
     res = run_analysis(dataset.images, dataset.labels, len(dataset.class_names), codes, keep_priority,
                        params or QualityParams(), progress, cancel)
     _, local = dataset.locate_many(np.arange(len(dataset)))
-    return QualityReport(
+    report = QualityReport(
         split=np.array(split_names)[codes], index=local,
         label=dataset.labels.copy(), split_names=split_names, class_names=dataset.class_names,
         params=params or QualityParams(), **res)
+    object.__setattr__(report, "_dataset", dataset)  # for pictures of the report (_repr_png_)
+    return report
 
 
 #: The last report computed by flagged_indices, keyed by a weak reference to its dataset.
