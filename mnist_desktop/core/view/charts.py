@@ -126,7 +126,28 @@ def matrix_rgb(matrix, row_names: Sequence[str], col_names: Sequence[str], *, ti
 
 
 def matrix_png(matrix, row_names: Sequence[str], col_names: Sequence[str], **options) -> bytes:
-    """:func:`matrix_rgb` encoded as PNG bytes (same parameters)."""
+    """A heat map of ``matrix`` with each value written in its cell, as PNG bytes.
+
+    Parameters
+    ----------
+    matrix
+        (R, C) numbers, e.g. a confusion matrix (rows: true class, columns: predicted).
+    row_names, col_names
+        Labels of the rows and columns (any text; letters are drawn in capitals).
+    **options
+        ``title``, ``row_title``, ``col_title``, ``normalize`` ("all", "row",
+        "col"), ``gamma`` and ``scale``, as for :func:`matrix_rgb`.
+
+    Returns
+    -------
+    bytes
+        A PNG file; a 47-class matrix of 4-digit counts stays under 200 kB.
+
+    Examples
+    --------
+    >>> png = matrix_png(cm, names, names, title="confusion matrix",
+    ...                  row_title="true", col_title="predicted", normalize="row")  # doctest: +SKIP
+    """
     return encode_rgb(matrix_rgb(matrix, row_names, col_names, **options))
 
 
