@@ -12,7 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import DatasetError
-from ..processing.recipe import Recipe, output_rows, process_rows
+from ..processing.pipeline import output_rows, process_rows
+from ..processing.recipe import Recipe
 from .arrays import as_dataset, as_recipe
 from .reprs import fit
 

@@ -14,7 +14,8 @@ import numpy as np
 
 from ..dataset import Dataset, load_dataset
 from ..processing.normalize import output_dtype
-from ..processing.recipe import Recipe, apply_recipe
+from ..processing.pipeline import apply_recipe
+from ..processing.recipe import Recipe
 from ..progress import Cancel, Progress
 from .reprs import array_summary, fit
 
