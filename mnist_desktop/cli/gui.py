@@ -16,7 +16,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--recipe", metavar="R.json", help="start with this processing recipe")
     p.add_argument("--screenshot", metavar="OUT.png",
                    help="render the main window offscreen, save it as a PNG and exit")
+    p.add_argument("--size", metavar="WxH", type=window_size, default=None,
+                   help="window size in pixels, e.g. 800x600 (default: 1400x900 for screenshots)")
     p.set_defaults(func=run)
+
+
+def window_size(text: str) -> tuple[int, int]:
+    """Parse ``WxH`` (e.g. 800x600) into (width, height); argparse turns errors into usage errors."""
+    try:
+        width, height = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT such as 800x600, got {text!r}") from None
+    if not (200 <= width <= 10000 and 200 <= height <= 10000):
+        raise argparse.ArgumentTypeError(f"window size {text} is outside 200x200 .. 10000x10000")
+    return width, height
 
 
 def run(args: argparse.Namespace) -> int:
@@ -28,4 +41,4 @@ def run(args: argparse.Namespace) -> int:
         return 1
     from ..gui.app import run_app  # Qt is imported only here
 
-    return run_app(source=args.source, recipe=args.recipe, screenshot=args.screenshot)
+    return run_app(source=args.source, recipe=args.recipe, screenshot=args.screenshot, size=args.size)

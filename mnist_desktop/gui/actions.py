@@ -16,7 +16,8 @@ from .. import __version__
 from .feature import FeatureUi
 
 PAGE_SIZES = (256, 512, 1024, 2048)
-COLUMN_CHOICES = (16, 24, 32, 48, 64)
+#: View > Tile size: (menu text, screen pixels per image pixel).
+TILE_SIZES = (("Small (1×)", 1.0), ("Medium (1.5×)", 1.5), ("Large (2×)", 2.0), ("Extra large (3×)", 3.0))
 
 
 @dataclass
@@ -31,9 +32,11 @@ class Menus:
 
 
 def make_action(parent, text: str, slot, shortcut=None, tip: str = "", icon=None) -> QAction:
-    """One QAction: text, slot, optional shortcut, tool tip and standard icon."""
+    """One QAction: text, slot, optional shortcut (or a list of them), tool tip and standard icon."""
     a = QAction(text, parent)
-    if shortcut:
+    if isinstance(shortcut, list):  # several keys for one action (Ctrl++ and Ctrl+=)
+        a.setShortcuts([QKeySequence(s) for s in shortcut])
+    elif shortcut:
         a.setShortcut(QKeySequence(shortcut))
     if tip:
         a.setStatusTip(tip)
@@ -51,9 +54,12 @@ def create_actions(w: QMainWindow) -> dict[str, QAction]:
 
     return {
         "quit": act("&Quit", w.close, QKeySequence.StandardKey.Quit, "Quit mnist-desktop"),
-        "zoom_in": act("Zoom &in", lambda: w.grid.zoom(1.25), QKeySequence.StandardKey.ZoomIn, "Zoom in (+)"),
-        "zoom_out": act("Zoom &out", lambda: w.grid.zoom(0.8), QKeySequence.StandardKey.ZoomOut, "Zoom out (−)"),
-        "fit": act("&Fit page width", w.grid.fit_width, "Ctrl+0", "Show the full width of the page"),
+        "zoom_in": act("Zoom &in", lambda: w.grid.zoom(1.25), ["Ctrl++", "Ctrl+="], "Bigger tiles (+)"),
+        "zoom_out": act("Zoom &out", lambda: w.grid.zoom(0.8), ["Ctrl+-"], "Smaller tiles (−)"),
+        "zoom_reset": act("&Actual size", w.grid.reset_zoom, "Ctrl+0", "One screen pixel per image pixel"),
+        "fit": act("&Fit page to window", w.grid.fit_page, None, "(F) The largest tiles at which the whole page fits"),
+        "reset_layout": act("&Reset layout", w.reset_layout, None, "Put every panel back in its default place"),
+        "shortcuts": act("&Keyboard shortcuts", lambda: show_shortcuts(w), "F1", "List every keyboard shortcut"),
         "prev_page": act("Previous page", lambda: w.move_selection("page_up"), None,
                          "Previous page (PgUp)", QStyle.StandardPixmap.SP_ArrowBack),
         "next_page": act("Next page", lambda: w.move_selection("page_down"), None,
@@ -82,20 +88,23 @@ def create_menus(w: QMainWindow, actions: dict[str, QAction], features: list[Fea
     view = bar.addMenu("&View")
     _add_feature_actions(view, "view", features)
     view.addSeparator()
-    for name in ("zoom_in", "zoom_out", "fit"):
+    for name in ("zoom_in", "zoom_out", "zoom_reset", "fit"):
         view.addAction(actions[name])
     view.addSeparator()
-    _choice_menu(w, view.addMenu("Tiles per &row"), COLUMN_CHOICES, w.columns, w.set_columns)
+    _choice_menu(w, view.addMenu("&Tile size"), [z for _, z in TILE_SIZES], w.grid.zoom_level, w.grid.set_zoom,
+                 [t for t, _ in TILE_SIZES])
     _choice_menu(w, view.addMenu("Tiles per &page"), PAGE_SIZES, w.page_size, w.set_page_size)
     view.addSeparator()
     panels = view.addMenu("Pa&nels")
     for dock in w.docks.values():
         panels.addAction(dock.toggleViewAction())
     panels.aboutToShow.connect(lambda: _refresh_panels(panels, w))
+    view.addAction(actions["reset_layout"])
 
     tools = bar.addMenu("&Tools")
     _add_feature_actions(tools, "tools", features)
     help_menu = bar.addMenu("&Help")
+    help_menu.addAction(actions["shortcuts"])
     help_menu.addAction(actions["about"])
     for menu in (edit, tools):  # shown once a feature puts something there
         menu.menuAction().setVisible(not menu.isEmpty())
@@ -109,10 +118,10 @@ def _refresh_panels(menu: QMenu, w) -> None:
         menu.addAction(dock.toggleViewAction())
 
 
-def _choice_menu(w, menu, values, current, setter) -> None:
+def _choice_menu(w, menu, values, current, setter, texts=None) -> None:
     group = QActionGroup(w)
-    for value in values:
-        a = QAction(f"{value:,}", w, checkable=True)
+    for i, value in enumerate(values):
+        a = QAction(texts[i] if texts else f"{value:,}", w, checkable=True)
         a.setChecked(value == current)
         a.triggered.connect(lambda _=False, v=value: setter(v))
         group.addAction(a)
@@ -140,6 +149,15 @@ ABOUT = f"""<h3>mnist-desktop {__version__}</h3>
 <li>MNIST (the embedded sample): Yann LeCun and Corinna Cortes, CC BY-SA 3.0.</li>
 <li>Fashion-MNIST: Zalando Research, MIT licence. Kuzushiji-MNIST: ROIS-DS CODH, CC BY-SA 4.0.</li>
 </ul>"""
+
+
+def show_shortcuts(w) -> None:
+    from .shortcuts import ShortcutsDialog, shortcut_rows
+
+    dialog = ShortcutsDialog(w, shortcut_rows(w.menuBar()))
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog
 
 
 def show_about(w) -> None:

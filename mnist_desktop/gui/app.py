@@ -8,12 +8,17 @@ import tempfile
 from pathlib import Path
 
 
-def run_app(source: str | None = None, recipe: str | None = None, screenshot: str | None = None) -> int:
+SCREENSHOT_SIZE = (1400, 900)
+
+
+def run_app(source: str | None = None, recipe: str | None = None, screenshot: str | None = None,
+            size: tuple[int, int] | None = None) -> int:
     """Open the main window on ``source`` (default: the best data at hand).
 
     The window appears at once; the data loads in a worker. With
-    ``screenshot``, render at 1400x900 once the data is shown, save a PNG and
-    exit 0 (works offscreen).
+    ``screenshot``, render at ``size`` (default 1400x900) once the data is
+    shown, save a PNG and exit 0 (works offscreen). ``size`` (width, height)
+    also sets the window size of a normal start.
     """
     if screenshot and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -22,8 +27,7 @@ def run_app(source: str | None = None, recipe: str | None = None, screenshot: st
     app = _application()
     scratch = tempfile.TemporaryDirectory() if screenshot else None  # a fresh default layout
     window = _main_window(scratch)
-    if screenshot:
-        window.resize(1400, 900)
+    _size_window(window, size or (SCREENSHOT_SIZE if screenshot else None))
     if recipe and not _apply_recipe(window, recipe):
         _dispose(app, window)
         return 1
@@ -62,6 +66,13 @@ def _main_window(scratch: tempfile.TemporaryDirectory | None):
     if scratch is None:
         return MainWindow(QSettings())
     return MainWindow(QSettings(str(Path(scratch.name) / "settings.ini"), QSettings.Format.IniFormat))
+
+
+def _size_window(window, size: tuple[int, int] | None) -> None:
+    """Give the window ``size`` (width, height), its docks arranged for that size."""
+    if size is not None:
+        window.resize(*size)
+        window.reset_layout()
 
 
 def _apply_recipe(window, recipe: str) -> bool:

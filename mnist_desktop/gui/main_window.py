@@ -19,10 +19,13 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMessageBo
 from ..core.dataset import Dataset
 from ..core.stats import ClassMeans
 from ..core.view.browse import Browser
+from ..core.view.grid_layout import ZOOM_DEFAULT
 from .actions import create_actions, create_menus, create_tool_bar
 from .detail.detail_view import DetailView
 from .feature import RIGHT, DockSpec, FeatureUi
 from .files import FileController, load_for_view
+from .layout import DockLayout, restore_window, save_window, scrollable
+from .grid.content import COMPUTING, EMPTY_MESSAGE, PROCESSED, GridContent
 from .grid.filter_panel import FilterPanel
 from .grid.page import GridPage
 from .quality.controller import QualityController
@@ -61,8 +64,9 @@ class MainWindow(QMainWindow):
         self._sort_scores: dict[str, np.ndarray] = {}
         self._jobs: set[Job] = set()
         self.page_size = int(self.settings.value("view/page_size", 1024))
-        self.columns = int(self.settings.value("view/columns", 24))
         self.recipe_model = RecipeModel(self.settings, self)
+        self._shown = GridContent()
+        self._layout_checked = False
         self.create_views()
         self.create_features()
         self.place_docks([spec for ui in self.feature_uis for spec in ui.docks])
@@ -79,8 +83,9 @@ class MainWindow(QMainWindow):
 
     def create_views(self) -> None:
         """The grid (central), and the filter, detail and statistics panels."""
-        self.page = GridPage()
+        self.page = GridPage(zoom=float(self.settings.value("view/zoom", ZOOM_DEFAULT)))
         self.grid = self.page.grid
+        self.grid.set_message("No data yet")
         self.setCentralWidget(self.page)
         self.filter_panel = FilterPanel()
         self.detail = DetailView()
@@ -97,27 +102,25 @@ class MainWindow(QMainWindow):
         self.feature_uis = [self.files.ui(), own, self.recipe.ui(), self.quality.ui()]
 
     def place_docks(self, specs: list[DockSpec]) -> None:
-        """Add the docks; stacked docks of one area become tabs, the first one in front."""
-        first: dict = {}
+        """Add the docks: stacked docks of one area become tabs; small windows tab them all (layout.py)."""
         for spec in specs:
             dock = QDockWidget(spec.title, self)
             dock.setObjectName(f"dock_{spec.key}")
-            dock.setWidget(spec.widget)
-            self.addDockWidget(spec.area, dock)
+            dock.setWidget(scrollable(spec.widget))  # a narrow dock scrolls its panel instead of crushing the grid
             self.docks[spec.key] = dock
-            if spec.stack:
-                if spec.area in first:
-                    self.tabifyDockWidget(first[spec.area][-1], dock)
-                    first[spec.area].append(dock)
-                else:
-                    first[spec.area] = [dock]
-        for docks in first.values():
-            docks[0].raise_()
+        self.dock_layout = DockLayout(self, specs, self.docks)
+        self.dock_layout.apply(compact=False)
+
+    def reset_layout(self) -> None:
+        """View > Reset layout: every panel back in its default place and size for this window size."""
+        self.dock_layout.reset()
 
     def _connect(self) -> None:
         self.grid.tile_clicked.connect(self._on_grid_tile_clicked)
         self.grid.tile_hovered.connect(self._on_grid_tile_hovered)
         self.grid.key_move.connect(self.move_selection)
+        self.grid.columns_changed.connect(self._on_grid_columns_changed)
+        self.grid.page_edge.connect(self._on_grid_page_edge)
         self.page.page_requested.connect(self._on_page_page_requested)
         self.filter_panel.filter_changed.connect(self._on_filter_changed)
         self.filter_panel.sort_changed.connect(self._on_filter_sort_changed)
@@ -157,11 +160,12 @@ class MainWindow(QMainWindow):
         """Show ``ds`` (everything visible, first image selected)."""
         self.dataset = ds
         self._means = means if means is not None else ClassMeans(ds)
-        self.browser = Browser(ds, page_size=self.page_size, columns=self.columns)
+        self.browser = Browser(ds, page_size=self.page_size, columns=self.grid.columns)
         self._flagged = None
         self._sort_scores = {}
+        self._shown = GridContent()
         self.setWindowTitle(f"mnist-desktop – {ds.title}")
-        self.grid.set_classes(len(ds.class_names), ds.images.shape[1:3])
+        self.grid.set_classes(ds.class_names, ds.images.shape[1:3])
         self.filter_panel.set_choices(list(ds.splits), ds.class_names)
         self.status.set_dataset(ds)
         self.dataset_loaded.emit(ds)  # features reset before the first page is drawn
@@ -182,12 +186,32 @@ class MainWindow(QMainWindow):
         self._update_stats()
 
     def draw_page(self, display: np.ndarray | None = None) -> None:
-        """Draw the current page: ``display`` (processed uint8 tiles) or the originals."""
+        """Draw the current page: ``display`` (processed uint8 tiles) or the originals.
+
+        With processed images shown and ``display`` not computed yet, the
+        previous processed page stays (or blank tiles appear) under a
+        "computing" note until the recipe feature calls again with the pixels:
+        never the originals under a "processed" label.
+        """
         b, ds = self.browser, self.dataset
         indices = b.page_indices()
+        processed = self.recipe.showing_processed
+        self.grid.set_message("" if len(indices) else EMPTY_MESSAGE)
+        if processed and display is None and len(indices):
+            self.grid.set_badge(COMPUTING)
+            if self._shown.processed and not self._shown.placeholder:
+                return  # keep the previous processed page, with its own labels, until the new one comes
+            display = np.full((len(indices), *ds.images.shape[1:3]), 48, np.uint8)
+            self._shown = GridContent(indices.copy(), processed=True, placeholder=True)
+        else:
+            preview = self.recipe.last if processed else None
+            self._shown = GridContent(indices.copy(), processed=processed, preview=preview)
+            self.grid.set_badge(PROCESSED if processed else "")
         images = ds.images[indices] if display is None else display
-        self.grid.set_page(images, ds.labels[indices], columns=self.columns, **self.page_marks(indices))
-        self.grid.set_selected(b.selected_on_page)
+        self.grid.set_page(images, ds.labels[indices], **self.page_marks(indices))
+        self.grid.set_selected(self._shown.position(b.selected))
+        if processed:
+            self._show_detail()
 
     def page_marks(self, indices: np.ndarray) -> dict:
         """Flag outlines and dimming (excluded samples) for the tiles of ``indices``."""
@@ -223,18 +247,34 @@ class MainWindow(QMainWindow):
 
     def _show_selection(self) -> None:
         b, ds = self.browser, self.dataset
+        self.grid.set_selected(self._shown.position(b.selected))
+        self._show_detail()
         if b.selected is None:
-            self.grid.set_selected(None)
-            self.detail.show_image(None)
             self.status.set_selection(None)
             return
-        self.grid.set_selected(b.selected_on_page)
         split, split_index = ds.locate(b.selected)
         label = int(ds.labels[b.selected])
-        self.detail.show_image(ds.images[b.selected], index=b.selected, split=split, split_index=split_index,
-                               label=label, class_name=ds.class_names[label])
         self.status.set_selection(f"#{b.selected:,} ({split} #{split_index:,}), label {ds.class_names[label]}")
         self.recipe.request_preview()
+
+    def _show_detail(self) -> None:
+        """The selected image in the detail view: processed (as the grid shows it) or the original."""
+        b, ds = self.browser, self.dataset
+        if b.selected is None:
+            self.detail.show_image(None)
+            return
+        split, split_index = ds.locate(b.selected)
+        label = int(ds.labels[b.selected])
+        about = dict(index=b.selected, split=split, split_index=split_index, label=label,
+                     class_name=ds.class_names[label])
+        if not self.recipe.showing_processed:
+            self.detail.show_image(ds.images[b.selected], **about)
+            return
+        preview, pos = self._shown.preview, self._shown.position(b.selected)
+        if preview is None or pos is None:
+            self.detail.show_image(None, empty_text=COMPUTING)
+            return
+        self.detail.show_image(preview.display[pos], values=preview.values[pos], **about)
 
     def _update_stats(self) -> None:
         b, ds = self.browser, self.dataset
@@ -255,8 +295,25 @@ class MainWindow(QMainWindow):
 
     def _on_grid_tile_clicked(self, position: int) -> None:
         b = self.browser
-        if b is not None:
-            self._select_and_follow(lambda: b.select_on_page(position))
+        if b is not None and position < len(self._shown.indices):
+            index = int(self._shown.indices[position])  # the tile on screen, even while a page is computing
+            self._select_and_follow(lambda: b.select(index))
+
+    def _on_grid_columns_changed(self, columns: int) -> None:
+        if self.browser is not None:
+            self.browser.columns = columns  # up/down move by a row of the grid as drawn
+
+    def _on_grid_page_edge(self, step: int) -> None:
+        """The wheel pushed past the page's end: next page from its top, or previous from its bottom."""
+        b = self.browser
+        if b is None or not 0 <= b.page + step < b.page_count:
+            return
+        if step > 0:
+            b.go_to_page(b.page + 1)
+        else:
+            b.select_position(b.page * b.page_size - 1)
+        self.refresh()
+        self.status.showMessage(f"Page {b.page + 1:,} of {b.page_count:,}", 2000)
 
     def _on_page_page_requested(self, page: int) -> None:
         if self.browser is not None:
@@ -274,18 +331,24 @@ class MainWindow(QMainWindow):
             self.refresh()
 
     def _on_grid_tile_hovered(self, position: int, x: int, y: int) -> None:
-        b = self.browser
-        if b is None or position < 0:
+        shown = self._shown
+        if self.browser is None or not 0 <= position < len(shown.indices):
             self.status.set_hover("")
             return
-        index = int(b.page_indices()[position])
-        split, si = self.dataset.locate(index)
-        value = int(self.dataset.images[index, y, x])
-        self.status.set_hover(f"#{index:,} ({split} #{si:,}) label {int(self.dataset.labels[index])}"
+        ds = self.dataset
+        index = int(shown.indices[position])
+        split, si = ds.locate(index)
+        if shown.placeholder:
+            value = "computing…"
+        elif shown.processed and shown.preview is not None:
+            value = f"{float(shown.preview.values[position, y, x]):.4g} (processed)"
+        else:
+            value = str(int(ds.images[index, y, x]))
+        self.status.set_hover(f"#{index:,} ({split} #{si:,}) label {ds.class_names[int(ds.labels[index])]}"
                               f" · pixel ({x}, {y}) = {value}")
 
-    def _on_detail_pixel_hovered(self, x: int, y: int, value: int) -> None:
-        self.status.set_hover("" if x < 0 else f"pixel ({x}, {y}) = {value}")
+    def _on_detail_pixel_hovered(self, x: int, y: int, _value: int) -> None:
+        self.status.set_hover("" if x < 0 else self.detail.pixel.text())
 
     def _on_recipe_model_changed(self, _recipe) -> None:
         if self.browser is not None:
@@ -317,12 +380,10 @@ class MainWindow(QMainWindow):
                 self.browser.select(selected)
             self.refresh()
 
-    def set_columns(self, columns: int) -> None:
-        self.columns = columns
-        if self.browser is not None:
-            self.browser.columns = columns
-            self.refresh()
-            self.grid.fit_width()
+    @property
+    def columns(self) -> int:
+        """Tiles per row as drawn (they follow the window width and the zoom)."""
+        return self.grid.columns
 
     def show_error(self, title: str, message: str) -> None:
         """Tell the user without blocking the event loop (and remember it for tests)."""
@@ -346,26 +407,28 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ settings and closing
 
     def read_settings(self) -> None:
-        geometry = self.settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1400, 900)
-        state = self.settings.value("window/state")
-        self._default_layout_pending = state is None or not self.restoreState(state)
+        """Geometry and docks as saved, when they were saved for this screen; else the defaults."""
+        restored = restore_window(self, self.settings, (1400, 900))
+        self._layout_checked = False
+        # a restored arrangement counts as the one for this size; otherwise arrange once shown
+        self.dock_layout.compact = self.dock_layout.is_compact(self.width(), self.height()) if restored else None
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
-        if self._default_layout_pending:  # dock sizes apply only once the window is laid out
-            self._default_layout_pending = False
-            self.resizeDocks([self.docks["filter"], self.docks["detail"]], [220, 340], Qt.Orientation.Horizontal)
-            self.resizeDocks([self.docks["detail"], self.docks["stats"]], [500, 330], Qt.Orientation.Vertical)
+        if not self._layout_checked:  # dock sizes apply only once the window is laid out
+            self._layout_checked = True
+            if self.dock_layout.compact is None:
+                self.dock_layout.reset()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if self._layout_checked:
+            self.dock_layout.follow_size()  # tab the docks in small windows, spread them in large ones
 
     def write_settings(self) -> None:
-        self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/state", self.saveState())
+        save_window(self, self.settings)
         self.settings.setValue("view/page_size", self.page_size)
-        self.settings.setValue("view/columns", self.columns)
+        self.settings.setValue("view/zoom", self.grid.zoom_level)
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override

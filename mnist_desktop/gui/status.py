@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QProgressBar, QStatusBar
 
 from ..core.dataset import Dataset
+from .elided_label import ElidedLabel
 
 
 class StatusBar(QStatusBar):
@@ -12,20 +14,20 @@ class StatusBar(QStatusBar):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.dataset_label = QLabel("No data")
-        self.selection_label = QLabel("")
-        self.hover_label = QLabel("")
+        self.dataset_label = ElidedLabel("No data")
+        self.selection_label = ElidedLabel("")
+        self.hover_label = ElidedLabel("", align=Qt.AlignmentFlag.AlignRight)
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(200)
         self.progress.hide()
-        self.addWidget(self.dataset_label)
-        self.addWidget(self.selection_label, 1)
-        self.addPermanentWidget(self.hover_label)
+        self.addWidget(self.dataset_label, 3)  # fields share the width and elide, never overlap
+        self.addWidget(self.selection_label, 3)
+        self.addPermanentWidget(self.hover_label, 4)
         self.addPermanentWidget(self.progress)
 
     def set_dataset(self, ds: Dataset) -> None:
         parts = ", ".join(f"{name} {len(s):,}" for name, s in ds.splits.items())
-        self.dataset_label.setText(f"{ds.title} ({parts})  ")
+        self.dataset_label.setText(f"{ds.title} ({parts})")
 
     def set_selection(self, text: str | None) -> None:
         self.selection_label.setText(f"Selected: {text}" if text else "")

@@ -110,11 +110,11 @@ def test_bad_file_shows_error_and_keeps_current_data(window, qtbot, tmp_path):
 
 def test_view_choices_are_remembered(make_window, settings, qtbot):
     w = make_window(settings)
-    w.set_columns(16)
+    w.grid.set_zoom(2.0)
     w.set_page_size(512)
     w.close()
     w2 = make_window(settings)
-    assert (w2.columns, w2.page_size) == (16, 512)
+    assert (w2.grid.zoom_level, w2.page_size) == (2.0, 512)
 
 
 def test_many_pyqtgraph_items_added_and_removed(qtbot):

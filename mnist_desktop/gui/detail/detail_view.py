@@ -12,6 +12,8 @@ from ...core.view.labels import class_color
 
 pg.setConfigOptions(imageAxisOrder="row-major")
 
+HOVER_HINT = "Move the mouse over the image to read pixel values"
+
 
 class DetailView(QWidget):
     """Large view of one image.
@@ -29,7 +31,7 @@ class DetailView(QWidget):
         self.title = QLabel("No image selected")
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.title.setWordWrap(True)
-        self.pixel = QLabel("Move the mouse over the image to read pixel values")
+        self.pixel = QLabel(HOVER_HINT)
         self.pixel.setStyleSheet("color: palette(mid);")
         self.pixel.setWordWrap(True)
         self.canvas = pg.GraphicsLayoutWidget()
@@ -64,23 +66,36 @@ class DetailView(QWidget):
         layout.addWidget(self.rows_title)
         layout.addWidget(self.pixel)
         self._data: np.ndarray | None = None
+        self._values: np.ndarray | None = None
+        self.canvas.setMinimumHeight(180)  # the image never disappears in a small window
         self.canvas.scene().sigMouseMoved.connect(self._on_canvas_mouse_moved)
 
     def show_image(self, image: np.ndarray | None, *, index: int = 0, split: str = "", split_index: int = 0,
-                   label: int = 0, class_name: str = "") -> None:
-        """Show ``image`` (h, w) uint8 and describe it; None clears the view."""
+                   label: int = 0, class_name: str = "", values: np.ndarray | None = None,
+                   empty_text: str = "No image selected") -> None:
+        """Show ``image`` (h, w) uint8 and describe it; None clears the view and says ``empty_text``.
+
+        ``values``: the processed values as exported (the pixel readout shows
+        them); None when ``image`` is the original.
+        """
         self._data = image
+        self._values = values
+        self.pixel.setText(HOVER_HINT)
         if image is None:
             self.image.clear()
             self.hist_curve.setData([0, 1], [0])
-            self.title.setText("No image selected")
+            self.hist.setTitle("")
+            self.hist.hide()
+            self.title.setText(empty_text)
             return
+        self.hist.show()
         self.image.setImage(image, levels=(0, 255))
         self.box.autoRange(padding=0.02)
         r, g, b = class_color(label)
         name = f" &ndash; {class_name}" if class_name and class_name != str(label) else ""
+        kind = " &nbsp; <i>processed, as exported</i>" if values is not None else ""
         self.title.setText(
-            f"<b style='font-size:13pt'>#{index:,}</b> &nbsp; {split} #{split_index:,}<br>"
+            f"<b style='font-size:13pt'>#{index:,}</b> &nbsp; {split} #{split_index:,}{kind}<br>"
             f"label <span style='background-color:rgb({r},{g},{b}); color:black; font-size:13pt'>"
             f"&nbsp;<b>{label}</b>&nbsp;</span>{name}")
         counts, edges = np.histogram(image[image > 0], bins=32, range=(1, 256))
@@ -112,7 +127,10 @@ class DetailView(QWidget):
         h, w = self._data.shape
         if 0 <= x < w and 0 <= y < h:
             value = int(self._data[y, x])
-            self.pixel.setText(f"pixel x={x}, y={y}: {value} ({value / 255:.3f})")
+            if self._values is not None:
+                self.pixel.setText(f"pixel x={x}, y={y}: {float(self._values[y, x]):.4g} processed (shown as {value})")
+            else:
+                self.pixel.setText(f"pixel x={x}, y={y}: {value} ({value / 255:.3f})")
             self.pixel_hovered.emit(x, y, value)
         else:
             self.pixel_hovered.emit(-1, 0, 0)

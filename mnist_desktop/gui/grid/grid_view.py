@@ -1,23 +1,31 @@
-"""The image grid: one page of tiles drawn as ONE pyqtgraph ImageItem mosaic.
+"""The image grid: one page of tiles as ONE pyqtgraph ImageItem mosaic, fitted to the window.
 
-The mosaic (tiles, coloured label strips, flag outlines) is built in numpy by
-``core.mosaic``; this widget only shows it, draws the selection rectangle,
-and turns mouse and keyboard input into signals.
+The mosaic (tiles, blank label strips, flag outlines) is built in numpy by
+``core.view.mosaic``; where the tiles go is ``core.view.grid_layout``: the
+columns follow the viewport width at the chosen zoom, the mosaic fills the
+width exactly, and the page scrolls vertically inside bounds, with a real
+scroll bar. The labels are text painted at screen resolution by one
+:class:`~.labels_item.TileLabels` item. This widget turns mouse and keyboard
+input into signals and never looks at the dataset itself.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QPen
-from PySide6.QtWidgets import QGraphicsRectItem
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QCursor, QKeyEvent, QPen
+from PySide6.QtWidgets import QGraphicsRectItem, QLabel, QScrollBar
 
-from ...core.view.labels import label_strips
-from ...core.view.mosaic import labeled_mosaic, tile_origin
+from ...core.view.grid_layout import ZOOM_DEFAULT, GridLayout, clamp_zoom, fit_layout, zoom_to_fit
+from ...core.view.mosaic import labeled_mosaic
+from .labels_item import TileLabels
 
 pg.setConfigOptions(imageAxisOrder="row-major")
 
+BACKGROUND = (12, 12, 14)
+STRIP = (30, 30, 36)
+WHEEL_ROWS = 2  # rows scrolled per wheel notch
 _KEYS = {
     Qt.Key.Key_Left: "left", Qt.Key.Key_Right: "right", Qt.Key.Key_Up: "up", Qt.Key.Key_Down: "down",
     Qt.Key.Key_PageUp: "page_up", Qt.Key.Key_PageDown: "page_down",
@@ -26,7 +34,7 @@ _KEYS = {
 
 
 class GridView(pg.GraphicsView):
-    """Shows a page of labelled tiles; pan with the mouse, zoom with the wheel or +/-.
+    """Shows a page of labelled tiles that fills the viewport width; scroll, zoom with Ctrl+wheel or +/-.
 
     Signals
     -------
@@ -36,48 +44,62 @@ class GridView(pg.GraphicsView):
         (position on page, x, y) of the pixel under the mouse; position -1 off the tiles.
     key_move(str)
         A navigation key: left, right, up, down, page_up, page_down, home, end.
+    columns_changed(int)
+        The number of tiles per row changed (window resized or zoomed).
+    page_edge(int)
+        The wheel pushed past the bottom (+1) or the top (-1) of the page.
+    zoom_changed(float)
+        The chosen zoom (screen pixels per image pixel) changed.
     """
 
     tile_clicked = Signal(int)
     tile_hovered = Signal(int, int, int)
     key_move = Signal(str)
+    columns_changed = Signal(int)
+    page_edge = Signal(int)
+    zoom_changed = Signal(float)
 
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent, background=QColor(12, 12, 14))
+    def __init__(self, parent=None, zoom: float = ZOOM_DEFAULT) -> None:
+        super().__init__(parent, background=QColor(*BACKGROUND))
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.box = pg.ViewBox(lockAspect=True, invertY=True, enableMenu=False)
-        self.box.setDefaultPadding(0.01)
+        self.setMinimumSize(240, 160)
+        self.box = pg.ViewBox(lockAspect=False, invertY=True, enableMenu=False)
+        self.box.setMouseEnabled(False, False)
+        self.box.disableAutoRange()
         self.setCentralItem(self.box)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.box.addItem(self.image)
-        self.selection = QGraphicsRectItem()
-        pen = QPen(QColor(255, 214, 10), 2.5)
-        pen.setCosmetic(True)
-        self.selection.setPen(pen)
-        self.selection.setZValue(10)
-        self.selection.hide()
+        self.labels = TileLabels()
+        self.labels.setZValue(5)
+        self.box.addItem(self.labels, ignoreBounds=True)
+        self.selection = _selection_item()
         self.box.addItem(self.selection, ignoreBounds=True)
-        self.columns = 32
+        self.scrollbar = QScrollBar(Qt.Orientation.Vertical)
+        self.scrollbar.valueChanged.connect(self._on_scrollbar_value_changed)
+        self.message = _overlay_label(self, "font-size: 15px; color: #d0d0d0;")
+        self.badge = _overlay_label(self, "background: rgba(20,20,24,220); color: #ffd60a; padding: 3px 8px;"
+                                          " border-radius: 4px;")
         self.gap = 2
         self.tile = (28, 28)
-        self.strip_height = 9
-        self._strips = label_strips(10, 28)
-        self._count = 0
-        self._mosaic_size = (0, 0)
+        self.zoom_level = zoom
+        self.grid_layout: GridLayout = fit_layout(0, 1, zoom, self.tile, gap=self.gap)
+        self._top = 0.0
+        self._wheel_push = 0
+        self._page: tuple = (np.zeros((0, 28, 28), np.uint8), np.zeros(0, np.int64), None)
+        self._selected: int | None = None
         self.scene().sigMouseMoved.connect(self._on_scene_mouse_moved)
         self.scene().sigMouseClicked.connect(self._on_scene_mouse_clicked)
 
     # ------------------------------------------------------------------ content
 
-    def set_classes(self, n_classes: int, tile: tuple[int, int]) -> None:
-        """Prepare label strips for ``n_classes`` classes and tiles of ``tile`` (h, w)."""
-        self.tile = tile
-        self._strips = label_strips(max(n_classes, 1), tile[1])
-        self.strip_height = self._strips.shape[1]
+    def set_classes(self, names: list[str], tile: tuple[int, int]) -> None:
+        """Class names (drawn under the tiles) and the image size (h, w)."""
+        self.tile = tuple(tile)
+        self.labels.set_names([str(n) for n in names])
 
     def set_page(self, images: np.ndarray, labels: np.ndarray, flagged: np.ndarray | None = None,
-                 *, columns: int | None = None, dimmed: np.ndarray | None = None) -> None:
-        """Show ``images`` (n, h, w) uint8 with their labels, ``columns`` per row.
+                 *, dimmed: np.ndarray | None = None) -> None:
+        """Show ``images`` (n, h, w) uint8 with their labels.
 
         ``flagged`` tiles get a red outline; ``dimmed`` ones (excluded from the
         export) are drawn at a quarter of their brightness.
@@ -85,73 +107,202 @@ class GridView(pg.GraphicsView):
         if dimmed is not None and dimmed.any():
             images = images.copy()
             images[dimmed] //= 4
-        if columns:
-            self.columns = columns
-        self._count = len(images)
-        if not len(images):
-            self.image.clear()
-            self.selection.hide()
-            return
-        mosaic = labeled_mosaic(images, labels, self._strips, self.columns, gap=self.gap, flagged=flagged)
-        first = self._mosaic_size == (0, 0)
-        resized = mosaic.shape[:2] != self._mosaic_size
-        self._mosaic_size = mosaic.shape[:2]
-        self.image.setImage(mosaic, autoLevels=False)
-        if first or resized:
-            self.fit_width()
+        self._page = (images, np.asarray(labels), flagged)
+        self._relayout(force=True)
+        self.rehover()
 
     @property
     def count(self) -> int:
-        return self._count
+        return len(self._page[0])
+
+    @property
+    def columns(self) -> int:
+        return self.grid_layout.columns
+
+    @property
+    def strip_height(self) -> int:
+        """Height of the label strip under each tile, in mosaic pixels (0: labels hidden)."""
+        return self.grid_layout.strip
+
+    def set_message(self, text: str) -> None:
+        """A message in the middle of the grid (empty page); "" hides it."""
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+        self._place_overlays()
+
+    def set_badge(self, text: str) -> None:
+        """A short state note in the top-right corner ("Computing processed images…"); "" hides it."""
+        self.badge.setText(text)
+        self.badge.setVisible(bool(text))
+        self._place_overlays()
 
     def cell_rect(self, position: int) -> QRectF:
-        """Scene rectangle of the tile (with its label strip) at ``position``."""
-        h = self.tile[0] + self.strip_height
-        y, x = tile_origin(position, self.columns, (h, self.tile[1]), self.gap)
-        return QRectF(x - 1, y - 1, self.tile[1] + 2, h + 2)
+        """Mosaic rectangle of the tile (with its label strip) at ``position``, plus a 1 px margin."""
+        y, x = self.grid_layout.origin(position)
+        h, w = self.grid_layout.cell
+        return QRectF(x - 1, y - 1, w + 2, h + 2)
 
     def set_selected(self, position: int | None) -> None:
-        """Outline the tile at ``position`` on this page (None hides the outline)."""
-        if position is None or not 0 <= position < self._count:
+        """Outline the tile at ``position`` on this page and scroll it into view (None hides it)."""
+        if position is None or not 0 <= position < self.count:
+            self._selected = None
             self.selection.hide()
             return
-        rect = self.cell_rect(position)
-        self.selection.setRect(rect)
+        self._selected = position
+        self.selection.setRect(self.cell_rect(position))
         self.selection.show()
-        view = self.box.viewRect()
-        if not view.contains(rect):
-            self.box.translateBy(x=_shift(view.left(), view.right(), rect.left(), rect.right()),
-                                 y=_shift(view.top(), view.bottom(), rect.top(), rect.bottom()))
+        self.ensure_visible(position)
 
-    # ------------------------------------------------------------------ zoom
+    def ensure_visible(self, position: int) -> None:
+        """Scroll as little as needed to show the whole tile at ``position``."""
+        rect = self.cell_rect(position)
+        s, vh = self.grid_layout.scale, self.viewport().height()
+        top, bottom = rect.top() * s, rect.bottom() * s
+        if top < self._top:
+            self.scroll_to(top)
+        elif bottom > self._top + vh:
+            self.scroll_to(bottom - vh)
 
-    def fit_width(self) -> None:
-        """Show the full width of the page, starting at its top."""
-        h, w = self._mosaic_size
-        if not w:
+    # ------------------------------------------------------------------ layout, scrolling and zoom
+
+    def _relayout(self, *, force: bool = False, anchor: tuple[int, float, float] | None = None) -> None:
+        """Recompute the layout for the viewport; rebuild the mosaic when the tiles move.
+
+        ``anchor`` = (tile, fraction of its cell height, viewport y): keep that
+        point of that tile at that height (zoom about the cursor, resize).
+        """
+        old = self.grid_layout
+        lay = fit_layout(self.count, self.viewport().width(), self.zoom_level, self.tile, gap=self.gap,
+                         strip_px=self.labels.strip_px, label_min_px=self.labels.min_width)
+        self.grid_layout = lay
+        if force or (lay.columns, lay.strip, lay.count) != (old.columns, old.strip, old.count):
+            self._build_mosaic()
+        if anchor is not None and 0 <= anchor[0] < max(lay.count, 1):
+            y, _ = lay.origin(anchor[0])
+            self._top = (y + anchor[1] * (lay.cell[0] + lay.gap)) * lay.scale - anchor[2]
+        self.scroll_to(self._top)
+        if self._selected is not None:
+            self.selection.setRect(self.cell_rect(self._selected))
+        if lay.columns != old.columns:
+            self.columns_changed.emit(lay.columns)
+
+    def _build_mosaic(self) -> None:
+        images, labels, flagged = self._page
+        lay = self.grid_layout
+        if not self.count:
+            self.image.clear()
+            self.labels.set_tiles(lay, labels)
+            self.selection.hide()
             return
-        vw, vh = max(self.width(), 1), max(self.height(), 1)
-        visible_h = min(h, w * vh / vw)
-        self.box.setRange(QRectF(0, 0, w, visible_h), padding=0)
+        n_classes = int(labels.max()) + 1 if len(labels) else 1
+        strips = np.empty((n_classes, lay.strip, self.tile[1], 3), np.uint8)
+        strips[...] = STRIP
+        mosaic = labeled_mosaic(images, labels, strips, lay.columns, gap=self.gap, fill=BACKGROUND,
+                                flagged=flagged)
+        self.image.setImage(mosaic, autoLevels=False)
+        self.labels.set_tiles(lay, labels)
 
-    def zoom(self, factor: float) -> None:
-        """Zoom in (factor > 1) or out around the view's centre."""
-        self.box.scaleBy(s=(1 / factor, 1 / factor))
+    def scroll_to(self, top: float) -> None:
+        """Scroll so that screen row ``top`` of the page is at the viewport's top (clamped to the page)."""
+        vh = self.viewport().height()
+        lay = self.grid_layout
+        self._top = lay.clamp_top(top, vh)
+        h, w = lay.mosaic_size
+        self.box.setRange(xRange=(0, w), yRange=(self._top / lay.scale, (self._top + vh) / lay.scale), padding=0)
+        bar = self.scrollbar
+        bar.blockSignals(True)
+        bar.setRange(0, int(np.ceil(lay.max_top(vh))))
+        bar.setPageStep(max(vh, 1))
+        bar.setSingleStep(max(int(lay.row_pitch), 1))
+        bar.setValue(int(round(self._top)))
+        bar.blockSignals(False)
+        bar.setEnabled(bar.maximum() > 0)
+
+    @property
+    def top(self) -> float:
+        """Screen pixels scrolled from the page's top."""
+        return self._top
+
+    def visible_rows(self) -> tuple[float, float]:
+        """(top, bottom) of the viewport in mosaic pixels."""
+        s = self.grid_layout.scale
+        return self._top / s, (self._top + self.viewport().height()) / s
+
+    def set_zoom(self, zoom: float, anchor_point: QPointF | None = None) -> None:
+        """Show tiles at ``zoom`` screen pixels per image pixel (clamped), keeping a point still.
+
+        ``anchor_point`` (viewport coordinates, e.g. the cursor) stays over
+        the same tile; without it the selected tile stays in place, or the top row.
+        """
+        zoom = clamp_zoom(zoom, self.viewport().width(), self.tile[1], self.gap)
+        anchor = self._anchor(anchor_point)
+        if zoom == self.zoom_level:
+            return
+        self.zoom_level = zoom
+        self._relayout(anchor=anchor)
+        self.zoom_changed.emit(zoom)
+
+    def zoom(self, factor: float, anchor_point: QPointF | None = None) -> None:
+        """Zoom in (factor > 1) or out about ``anchor_point`` (see :meth:`set_zoom`)."""
+        self.set_zoom(self.zoom_level * factor, anchor_point)
+
+    def reset_zoom(self) -> None:
+        """Back to one screen pixel per image pixel (Ctrl+0)."""
+        self.set_zoom(ZOOM_DEFAULT)
+
+    def fit_page(self) -> None:
+        """The largest tiles at which the whole page fits the viewport."""
+        vp = self.viewport()
+        self.set_zoom(zoom_to_fit(self.count, (vp.width(), vp.height()), self.tile, gap=self.gap,
+                                  strip_px=self.labels.strip_px, label_min_px=self.labels.min_width))
+        self.scroll_to(0)
+
+    def _anchor(self, point: QPointF | None) -> tuple[int, float, float]:
+        """(tile, fraction of its cell, viewport y) to hold still while the layout changes."""
+        lay = self.grid_layout
+        s = lay.scale
+        if point is None and self._selected is not None:
+            rect = self.cell_rect(self._selected)
+            vy = rect.top() * s - self._top
+            if 0 <= vy < self.viewport().height():
+                return self._selected, 0.0, vy
+        if point is None:
+            point = QPointF(0, 0)
+        mx, my = point.x() / s, (point.y() + self._top) / s
+        row = int(max(my - lay.gap, 0) // (lay.cell[0] + lay.gap))
+        col = min(int(max(mx - lay.gap, 0) // (lay.tile[1] + lay.gap)), lay.columns - 1)
+        frac = (my - lay.gap - row * (lay.cell[0] + lay.gap)) / (lay.cell[0] + lay.gap)
+        return min(row * lay.columns + col, max(lay.count - 1, 0)), frac, point.y()
+
+    def resizeEvent(self, ev) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(ev)
+        if hasattr(self, "grid_layout"):
+            self._relayout(anchor=self._anchor(None))
+            self._place_overlays()
+
+    def _place_overlays(self) -> None:
+        vp = self.viewport().geometry()
+        self.message.adjustSize()
+        self.message.move(vp.center() - self.message.rect().center())
+        self.badge.adjustSize()
+        self.badge.move(vp.right() - self.badge.width() - 8, vp.top() + 8)
+
+    def _on_scrollbar_value_changed(self, value: int) -> None:
+        self.scroll_to(value)
+        self.rehover()
 
     # ------------------------------------------------------------------ input
 
     def _tile_at(self, scene_pos) -> tuple[int, int, int]:
         p = self.box.mapSceneToView(scene_pos)
-        x, y = int(np.floor(p.x())) - self.gap, int(np.floor(p.y())) - self.gap
-        cw, ch = self.tile[1] + self.gap, self.tile[0] + self.strip_height + self.gap
-        if x < 0 or y < 0:
-            return -1, 0, 0
-        col, px = divmod(x, cw)
-        row, py = divmod(y, ch)
-        pos = row * self.columns + col
-        if col >= self.columns or pos >= self._count or px >= self.tile[1] or py >= self.tile[0] + self.strip_height:
-            return -1, 0, 0
-        return pos, px, min(py, self.tile[0] - 1)
+        return self.grid_layout.tile_at(p.x(), p.y())
+
+    def rehover(self) -> None:
+        """Tell again what is under the mouse (the page or the scroll position changed under it)."""
+        local = self.viewport().mapFromGlobal(QCursor.pos())
+        if self.viewport().rect().contains(local):
+            pos, x, y = self._tile_at(self.mapToScene(local))
+            self.tile_hovered.emit(pos, x, y)
 
     def _on_scene_mouse_moved(self, scene_pos) -> None:
         pos, x, y = self._tile_at(scene_pos)
@@ -166,14 +317,24 @@ class GridView(pg.GraphicsView):
             self.tile_clicked.emit(pos)
 
     def wheelEvent(self, ev) -> None:  # noqa: N802 - Qt override
-        """The wheel scrolls the page; with Ctrl it zooms (around the view centre)."""
+        """The wheel scrolls (and, pushed past an end, turns the page); with Ctrl it zooms about the cursor."""
         dy = ev.angleDelta().y()
-        if ev.modifiers() & Qt.KeyboardModifier.ControlModifier:
-            self.zoom(1.15 if dy > 0 else 1 / 1.15)
-        else:
-            view = self.box.viewRect()
-            self.box.translateBy(y=-dy / 120 * view.height() * 0.15)
         ev.accept()
+        if not dy:
+            return
+        if ev.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.zoom(1.15 ** (dy / 120), ev.position())
+            return
+        before = self._top
+        self.scroll_to(self._top - dy / 120 * WHEEL_ROWS * self.grid_layout.row_pitch)
+        if self._top != before:
+            self._wheel_push = 0
+            self.rehover()
+            return
+        self._wheel_push += dy  # already at an end: a further notch turns the page
+        if abs(self._wheel_push) >= 120:
+            self._wheel_push = 0
+            self.page_edge.emit(-1 if dy > 0 else 1)
 
     def keyPressEvent(self, ev: QKeyEvent) -> None:  # noqa: N802 - Qt override
         key = ev.key()
@@ -183,16 +344,29 @@ class GridView(pg.GraphicsView):
             self.zoom(1.25)
         elif key == Qt.Key.Key_Minus:
             self.zoom(0.8)
+        elif key == Qt.Key.Key_F:
+            self.fit_page()
         else:
             super().keyPressEvent(ev)
             return
         ev.accept()
 
 
-def _shift(lo: float, hi: float, a: float, b: float) -> float:
-    """How far to move a view [lo, hi] so that [a, b] is inside it."""
-    if a < lo:
-        return a - lo
-    if b > hi:
-        return b - hi
-    return 0.0
+def _selection_item() -> QGraphicsRectItem:
+    item = QGraphicsRectItem()
+    pen = QPen(QColor(255, 214, 10), 2.5)
+    pen.setCosmetic(True)
+    item.setPen(pen)
+    item.setZValue(10)
+    item.hide()
+    return item
+
+
+def _overlay_label(parent, style: str) -> QLabel:
+    label = QLabel(parent)
+    label.setStyleSheet(style)
+    label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.hide()
+    return label
+

@@ -1,10 +1,11 @@
-"""The central area: the grid with a page navigation bar under it."""
+"""The central area: the grid and its scroll bar, with a page navigation bar under it."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
+from ..elided_label import ElidedLabel
 from .grid_view import GridView
 
 
@@ -19,9 +20,9 @@ class GridPage(QWidget):
 
     page_requested = Signal(int)
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent=None, zoom: float = 1.0) -> None:
         super().__init__(parent)
-        self.grid = GridView()
+        self.grid = GridView(zoom=zoom)
         self.prev_button = QPushButton("◀ Previous")
         self.prev_button.setToolTip("Previous page (PgUp)")
         self.next_button = QPushButton("Next ▶")
@@ -30,18 +31,21 @@ class GridPage(QWidget):
         self.page_box.setMinimum(1)
         self.page_box.setKeyboardTracking(False)
         self.page_total = QLabel("of 1")
-        self.shown = QLabel("")
+        self.shown = ElidedLabel("", align=Qt.AlignmentFlag.AlignRight)
         bar = QHBoxLayout()
         bar.addWidget(self.prev_button)
         bar.addWidget(QLabel("Page"))
         bar.addWidget(self.page_box)
         bar.addWidget(self.page_total)
         bar.addWidget(self.next_button)
-        bar.addStretch(1)
-        bar.addWidget(self.shown)
+        bar.addWidget(self.shown, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 4)
-        layout.addWidget(self.grid, 1)
+        view = QHBoxLayout()
+        view.setSpacing(0)
+        view.addWidget(self.grid, 1)
+        view.addWidget(self.grid.scrollbar)  # the grid drives it: it scrolls within the page
+        layout.addLayout(view, 1)
         layout.addLayout(bar)
         self._page = 0
         self.prev_button.clicked.connect(lambda: self.page_requested.emit(self._page - 1))

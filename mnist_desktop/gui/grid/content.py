@@ -1,0 +1,46 @@
+"""What the grid is showing right now, which may lag behind the browser's page.
+
+In processed mode the processed pixels of a new page arrive a moment after
+the page turn. Meanwhile the grid keeps the previous processed page (or blank
+placeholders), never the originals; hover and clicks must then describe the
+tiles that are on screen, not the page the browser already moved to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+EMPTY_MESSAGE = "No images match the filter.\nChoose splits and classes in the Filter panel."
+COMPUTING = "Computing processed images…"
+PROCESSED = "Processed (as exported)"
+
+
+@dataclass(frozen=True)
+class GridContent:
+    """The tiles on screen.
+
+    Attributes
+    ----------
+    indices
+        Global index of each tile, in tile order.
+    processed
+        The pixels are the recipe's output (False: the originals).
+    placeholder
+        Blank tiles waiting for their processed pixels.
+    preview
+        The :class:`~mnist_desktop.core.processing.preview.Preview` drawn (processed only).
+    """
+
+    indices: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    processed: bool = False
+    placeholder: bool = False
+    preview: object = None
+
+    def position(self, index: int | None) -> int | None:
+        """Tile position of global ``index`` on screen, or None."""
+        if index is None:
+            return None
+        hits = np.flatnonzero(self.indices == index)
+        return int(hits[0]) if len(hits) else None

@@ -1,0 +1,127 @@
+"""Dock arrangement that survives small windows: default, compact, reset, and a checked restore.
+
+At 800x600 the side docks crushed the grid and each other; back at full size
+they stayed 75 px wide. So the window has two arrangements: *wide* (tabs on
+the left, detail over statistics on the right) and *compact* (every dock a
+tab in one column on the right), chosen by the window's size and re-applied,
+with default sizes, whenever the size crosses between them. View > Reset
+layout applies the arrangement for the current size. A saved state is used
+only when it was saved on a screen of the same size and the window fits.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QRect, QSettings, Qt
+from PySide6.QtWidgets import QDockWidget, QFrame, QMainWindow, QScrollArea, QTabWidget, QWidget
+
+from .feature import RIGHT, DockSpec
+
+#: Below this window width or height, docks are tabbed in one column.
+COMPACT_SIZE = (1150, 720)
+DOCK_MIN_WIDTH = 200
+DOCK_MIN_HEIGHT = 120
+
+
+def scrollable(panel: QWidget) -> QScrollArea:
+    """``panel`` in a frameless scroll area: the dock may be narrower or shorter than the panel wants."""
+    area = QScrollArea()
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidgetResizable(True)
+    area.setWidget(panel)
+    return area
+
+
+class DockLayout:
+    """Places a window's docks and keeps their arrangement sensible for its size."""
+
+    def __init__(self, window: QMainWindow, specs: list[DockSpec], docks: dict[str, QDockWidget]) -> None:
+        self.window = window
+        self.specs = specs
+        self.docks = docks
+        self.compact: bool | None = None
+
+    @staticmethod
+    def is_compact(width: int, height: int) -> bool:
+        return width < COMPACT_SIZE[0] or height < COMPACT_SIZE[1]
+
+    def apply(self, compact: bool) -> None:
+        """Put every dock back in its place for a wide or a compact window, at default sizes."""
+        w = self.window
+        self.compact = compact
+        docks = [self.docks[s.key] for s in self.specs]
+        for dock in docks:
+            dock.setMinimumSize(DOCK_MIN_WIDTH, DOCK_MIN_HEIGHT)
+            dock.setFloating(False)
+            w.removeDockWidget(dock)
+        w.setTabPosition(RIGHT, QTabWidget.TabPosition.East if compact else QTabWidget.TabPosition.South)
+        if compact:
+            order = sorted(self.specs, key=lambda s: (s.area != RIGHT or s.stack, 0))  # detail first
+            for spec in order:
+                w.addDockWidget(RIGHT, self.docks[spec.key])
+            first = self.docks[order[0].key]
+            for spec in order[1:]:
+                w.tabifyDockWidget(first, self.docks[spec.key])
+            for dock in docks:
+                dock.show()
+            first.raise_()
+            w.resizeDocks([first], [max(DOCK_MIN_WIDTH, min(360, int(w.width() * 0.38)))], Qt.Orientation.Horizontal)
+            return
+        groups: dict = {}
+        for spec in self.specs:
+            dock = self.docks[spec.key]
+            w.addDockWidget(spec.area, dock)
+            dock.show()
+            if spec.stack and spec.area in groups:
+                w.tabifyDockWidget(groups[spec.area][0], dock)
+            if spec.stack:
+                groups.setdefault(spec.area, []).append(dock)
+        for group in groups.values():
+            group[0].raise_()
+        self._default_sizes()
+
+    def _default_sizes(self) -> None:
+        w = self.window
+        left = [self.docks[s.key] for s in self.specs if s.area != RIGHT][:1]
+        right = [self.docks[s.key] for s in self.specs if s.area == RIGHT and not s.stack]
+        if left and right:
+            w.resizeDocks([left[0], right[0]], [250, 340], Qt.Orientation.Horizontal)
+        if len(right) >= 2:
+            h = max(w.height() - 150, 2 * DOCK_MIN_HEIGHT)
+            w.resizeDocks(right[:2], [int(h * 0.6), int(h * 0.4)], Qt.Orientation.Vertical)
+
+    def reset(self) -> None:
+        """View > Reset layout: the default arrangement for the current size."""
+        self.apply(self.is_compact(self.window.width(), self.window.height()))
+
+    def follow_size(self) -> None:
+        """Re-arrange when the window crossed between wide and compact."""
+        compact = self.is_compact(self.window.width(), self.window.height())
+        if compact != self.compact:
+            self.apply(compact)
+
+
+def screen_key(window: QMainWindow) -> str:
+    """The available size of the window's screen, to tell whether a saved layout was made for it."""
+    screen = window.screen()
+    r = screen.availableGeometry() if screen is not None else QRect(0, 0, 0, 0)
+    return f"{r.width()}x{r.height()}"
+
+
+def restore_window(window: QMainWindow, settings: QSettings, default_size: tuple[int, int]) -> bool:
+    """Restore geometry and dock state saved for this screen; False (default size) when none is valid."""
+    geometry, state = settings.value("window/geometry"), settings.value("window/state")
+    same_screen = settings.value("window/screen") == screen_key(window)
+    if not (same_screen and isinstance(geometry, QByteArray) and window.restoreGeometry(geometry)):
+        window.resize(*default_size)
+        return False
+    screen = window.screen()
+    if screen is not None and not screen.availableGeometry().contains(window.frameGeometry().center()):
+        window.resize(*default_size)
+        return False
+    return isinstance(state, QByteArray) and window.restoreState(state)
+
+
+def save_window(window: QMainWindow, settings: QSettings) -> None:
+    settings.setValue("window/geometry", window.saveGeometry())
+    settings.setValue("window/state", window.saveState())
+    settings.setValue("window/screen", screen_key(window))
