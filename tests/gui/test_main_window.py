@@ -163,3 +163,19 @@ def test_screenshot_with_bad_source_or_recipe_fails_cleanly(tmp_path):
         assert result.returncode == 1, result.stderr  # not a crash (-11)
         assert expected in result.stderr and "Traceback" not in result.stderr
         assert not (tmp_path / "x.png").exists()
+
+
+def test_screenshot_at_a_chosen_size(tmp_path):
+    import subprocess
+    import sys
+
+    out = tmp_path / "small.png"
+    result = subprocess.run([sys.executable, "-m", "mnist_desktop", "gui", "--source", "sample",
+                             "--screenshot", str(out), "--size", "800x600"], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (800, 600)
+    bad = subprocess.run([sys.executable, "-m", "mnist_desktop", "gui", "--size", "big", "--screenshot",
+                          str(tmp_path / "x.png")], capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2 and "WIDTHxHEIGHT" in bad.stderr and not (tmp_path / "x.png").exists()

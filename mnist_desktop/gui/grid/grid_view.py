@@ -155,9 +155,10 @@ class GridView(pg.GraphicsView):
 
     def ensure_visible(self, position: int) -> None:
         """Scroll as little as needed to show the whole tile at ``position``."""
-        rect = self.cell_rect(position)
-        s, vh = self.grid_layout.scale, self.viewport().height()
-        top, bottom = rect.top() * s, rect.bottom() * s
+        lay = self.grid_layout
+        y, _ = lay.origin(position)
+        s, vh = lay.scale, self.viewport().height()
+        top, bottom = (y - lay.gap) * s, (y + lay.cell[0] + lay.gap) * s
         if top < self._top:
             self.scroll_to(top)
         elif bottom > self._top + vh:

@@ -49,7 +49,7 @@ class TileLabels(pg.GraphicsObject):
         self._layout: GridLayout | None = None
         self._labels = np.zeros(0, np.int64)
         self._rect = QRectF()
-        self.painted = 0  # labels drawn in the last paint (for tests and the benchmark)
+        self.painted: dict[str, int] = {}  # text -> how many tiles showed it in the last paint
 
     # ------------------------------------------------------------------ content
 
@@ -104,7 +104,7 @@ class TileLabels(pg.GraphicsObject):
         return x, y
 
     def paint(self, p: QPainter, *args) -> None:
-        self.painted = 0
+        self.painted = {}
         lay = self._layout
         if lay is None or lay.strip == 0 or not len(self._labels) or not self._texts:
             return
@@ -133,5 +133,5 @@ class TileLabels(pg.GraphicsObject):
             top = np.rint(y[idx[labels == label]] + (strip_h - self.text_height) / 2)
             for lx, ty in zip(left.tolist(), top.tolist()):
                 p.drawStaticText(QPointF(lx, ty), static)
-            self.painted += len(left)
+            self.painted[static.text()] = len(left)
         p.restore()
