@@ -18,9 +18,7 @@ def test_opens_on_sample_and_shows_all_images(window):
     assert window.page.page_total.text() == f"of {-(-10000 // window.page_size)}"
     assert "MNIST test set" in window.status.dataset_label.text()
     # the mosaic really holds the first image's pixels in the top-left tile
-    gap = window.grid.gap
-    tile = window.grid.image.image[gap:gap + 28, gap:gap + 28, 0]
-    np.testing.assert_array_equal(tile, window.dataset.images[0])
+    np.testing.assert_array_equal(window.grid.tile_pixels(0), window.dataset.images[0])
 
 
 def test_label_filter_shows_real_class_counts(window, qtbot):
@@ -61,9 +59,7 @@ def test_next_button_turns_the_page(window, qtbot):
     assert window.browser.page == 1
     first = window.browser.page_indices()[0]
     assert first == window.page_size
-    gap = window.grid.gap
-    np.testing.assert_array_equal(window.grid.image.image[gap:gap + 28, gap:gap + 28, 0],
-                                  window.dataset.images[first])
+    np.testing.assert_array_equal(window.grid.tile_pixels(0), window.dataset.images[first])
     assert not window.page.next_button.isEnabled() or window.browser.page_count > 2
 
 

@@ -22,10 +22,7 @@ def wait_for_preview(window, qtbot):
 
 def tile(window, position):
     """Pixels of tile ``position`` as drawn in the grid mosaic."""
-    g = window.grid
-    y = g.gap + (position // g.columns) * (g.tile[0] + g.strip_height + g.gap)
-    x = g.gap + (position % g.columns) * (g.tile[1] + g.gap)
-    return g.image.image[y:y + 28, x:x + 28, 0]
+    return window.grid.tile_pixels(position)
 
 
 def test_slider_changes_the_visible_page_exactly_as_augment_images(window, qtbot):

@@ -1,11 +1,11 @@
 """The image grid: one page of tiles as ONE pyqtgraph ImageItem mosaic, fitted to the window.
 
-The mosaic (tiles, blank label strips, flag outlines) is built in numpy by
-``core.view.mosaic``; where the tiles go is ``core.view.grid_layout``: the
+The mosaic (grey tiles over blank label strips) is built in numpy by
+``core.view.mosaic.make_mosaic``; where the tiles go is ``core.view.grid_layout``: the
 columns follow the viewport width at the chosen zoom, the mosaic fills the
 width exactly, and the page scrolls vertically inside bounds, with a real
-scroll bar. The labels are text painted at screen resolution by one
-:class:`~.labels_item.TileLabels` item. This widget turns mouse and keyboard
+scroll bar. The labels (and the outlines of flagged tiles) are painted at
+screen resolution by one :class:`~.labels_item.TileLabels` item. This widget turns mouse and keyboard
 input into signals and never looks at the dataset itself.
 """
 
@@ -18,13 +18,13 @@ from PySide6.QtGui import QColor, QCursor, QKeyEvent, QPen
 from PySide6.QtWidgets import QGraphicsRectItem, QLabel, QScrollBar
 
 from ...core.view.grid_layout import ZOOM_DEFAULT, GridLayout, clamp_zoom, fit_layout, zoom_to_fit
-from ...core.view.mosaic import labeled_mosaic
+from ...core.view.mosaic import make_mosaic
 from .labels_item import TileLabels
 
 pg.setConfigOptions(imageAxisOrder="row-major")
 
-BACKGROUND = (12, 12, 14)
-STRIP = (30, 30, 36)
+BACKGROUND = 13  # grey levels: the mosaic is one grey image, colour comes from the labels item
+STRIP = 34
 WHEEL_ROWS = 2  # rows scrolled per wheel notch
 _KEYS = {
     Qt.Key.Key_Left: "left", Qt.Key.Key_Right: "right", Qt.Key.Key_Up: "up", Qt.Key.Key_Down: "down",
@@ -60,7 +60,7 @@ class GridView(pg.GraphicsView):
     zoom_changed = Signal(float)
 
     def __init__(self, parent=None, zoom: float = ZOOM_DEFAULT) -> None:
-        super().__init__(parent, background=QColor(*BACKGROUND))
+        super().__init__(parent, background=QColor(BACKGROUND, BACKGROUND, BACKGROUND))
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMinimumSize(240, 160)
         self.box = pg.ViewBox(lockAspect=False, invertY=True, enableMenu=False)
@@ -190,18 +190,21 @@ class GridView(pg.GraphicsView):
     def _build_mosaic(self) -> None:
         images, labels, flagged = self._page
         lay = self.grid_layout
+        self.labels.set_tiles(lay, labels, flagged)
         if not self.count:
             self.image.clear()
-            self.labels.set_tiles(lay, labels)
             self.selection.hide()
             return
-        n_classes = int(labels.max()) + 1 if len(labels) else 1
-        strips = np.empty((n_classes, lay.strip, self.tile[1], 3), np.uint8)
-        strips[...] = STRIP
-        mosaic = labeled_mosaic(images, labels, strips, lay.columns, gap=self.gap, fill=BACKGROUND,
-                                flagged=flagged)
-        self.image.setImage(mosaic, autoLevels=False)
-        self.labels.set_tiles(lay, labels)
+        th = self.tile[0]
+        cells = np.empty((len(images), th + lay.strip, self.tile[1]), np.uint8)
+        cells[:, :th] = images
+        cells[:, th:] = STRIP
+        self.image.setImage(make_mosaic(cells, lay.columns, gap=self.gap, fill=BACKGROUND), levels=(0, 255))
+
+    def tile_pixels(self, position: int) -> np.ndarray:
+        """The image pixels of tile ``position`` as drawn in the mosaic (h, w) uint8."""
+        y, x = self.grid_layout.origin(position)
+        return self.image.image[y:y + self.tile[0], x:x + self.tile[1]]
 
     def scroll_to(self, top: float) -> None:
         """Scroll so that screen row ``top`` of the page is at the viewport's top (clamped to the page)."""

@@ -4,8 +4,11 @@ Labels baked into the mosaic as 5x7 pixel digits were scaled down with the
 images and became unreadable ("8" read as "0"). This item sits over the
 mosaic and paints, in device pixels, the class name of every *visible* tile
 in the strip under it: the tile positions are mapped to the screen with
-numpy, and each class's text is a cached ``QStaticText`` drawn in its colour.
-A 1,024-tile page costs one item, not 1,024.
+numpy, and each class's text is rendered once, in its colour, into a small
+image that is then stamped (an unscaled blit, far cheaper than laying text
+out again) at every visible tile.
+A 1,024-tile page costs one item, not 1,024. The same pass outlines flagged
+tiles (suspicious samples) in red, so the mosaic itself can stay one grey image.
 """
 
 from __future__ import annotations
@@ -13,13 +16,14 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QStaticText
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
 
 from ...core.view.grid_layout import GridLayout
 from ...core.view.labels import class_color
 
 #: Smallest cap height of the label font, in screen pixels.
 MIN_CAP_HEIGHT = 9.0
+FLAG_COLOR = QColor(235, 64, 52)
 
 
 def label_font() -> QFont:
@@ -44,10 +48,12 @@ class TileLabels(pg.GraphicsObject):
         self.text_height = metrics.height()
         self.strip_px = int(np.ceil(self.text_height)) + 2
         self._metrics = metrics
-        self._texts: list[list[tuple[float, QStaticText]]] = []
+        self._texts: list[list[tuple[float, str]]] = []
+        self._stamps: dict[tuple[int, str, float], QImage] = {}
         self._colors: list[QColor] = []
         self._layout: GridLayout | None = None
         self._labels = np.zeros(0, np.int64)
+        self._flagged = np.zeros(0, bool)
         self._rect = QRectF()
         self.painted: dict[str, int] = {}  # text -> how many tiles showed it in the last paint
 
@@ -57,16 +63,31 @@ class TileLabels(pg.GraphicsObject):
         """Class names; each gets its colour and its texts (full, then shortened with an ellipsis)."""
         self._colors = [QColor(*class_color(i)) for i in range(len(names))]
         self._texts = [self._variants(str(name)) for name in names]
+        self._stamps = {}
 
-    def _variants(self, name: str) -> list[tuple[float, QStaticText]]:
+    def _variants(self, name: str) -> list[tuple[float, str]]:
         """(width, text) from the full name down to its first letter plus an ellipsis, widest first."""
-        out = []
-        for text in [name] + [name[:k] + "…" for k in range(len(name) - 1, 0, -1)]:
-            static = QStaticText(text)
-            static.setTextFormat(Qt.TextFormat.PlainText)
-            static.prepare(font=self.font)
-            out.append((self._metrics.horizontalAdvance(text), static))
-        return out
+        texts = [name] + [name[:k] + "…" for k in range(len(name) - 1, 0, -1)]
+        return [(self._metrics.horizontalAdvance(t), t) for t in texts]
+
+    def _stamp(self, label: int, text: str, ratio: float) -> QImage:
+        """``text`` in class ``label``'s colour on a transparent image, at ``ratio`` device pixels a pixel."""
+        key = (label, text, ratio)
+        if key not in self._stamps:
+            font = QFont(self.font)
+            font.setPixelSize(round(self.font.pixelSize() * ratio))
+            metrics = QFontMetricsF(font)
+            image = QImage(int(np.ceil(metrics.horizontalAdvance(text))) + 2, int(np.ceil(metrics.height())) + 1,
+                           QImage.Format.Format_ARGB32_Premultiplied)
+            image.fill(Qt.GlobalColor.transparent)
+            p = QPainter(image)
+            p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+            p.setFont(font)
+            p.setPen(self._colors[label % len(self._colors)])
+            p.drawText(QPointF(1, metrics.ascent()), text)
+            p.end()
+            self._stamps[key] = image
+        return self._stamps[key]
 
     @property
     def min_width(self) -> float:
@@ -75,16 +96,17 @@ class TileLabels(pg.GraphicsObject):
 
     def text_for(self, label: int, width: float) -> str | None:
         """The text shown for class ``label`` in a tile ``width`` screen pixels wide (None: hidden)."""
-        for w, static in self._texts[label]:
+        for w, text in self._texts[label % len(self._texts)]:
             if w <= width:
-                return static.text()
+                return text
         return None
 
-    def set_tiles(self, layout: GridLayout, labels: np.ndarray) -> None:
-        """The page's geometry and each tile's class."""
+    def set_tiles(self, layout: GridLayout, labels: np.ndarray, flagged: np.ndarray | None = None) -> None:
+        """The page's geometry, each tile's class and which tiles to outline (boolean per tile)."""
         self.prepareGeometryChange()
         self._layout = layout
         self._labels = np.asarray(labels, np.int64)
+        self._flagged = np.zeros(len(self._labels), bool) if flagged is None else np.asarray(flagged, bool)
         h, w = layout.mosaic_size
         self._rect = QRectF(0, 0, w, h)
         self.update()
@@ -106,32 +128,43 @@ class TileLabels(pg.GraphicsObject):
     def paint(self, p: QPainter, *args) -> None:
         self.painted = {}
         lay = self._layout
-        if lay is None or lay.strip == 0 or not len(self._labels) or not self._texts:
+        if lay is None or not len(self._labels):
             return
         t = p.transform()
         sx, sy, dx, dy = t.m11(), t.m22(), t.dx(), t.dy()
         x, y = self._anchors()
         x, y = x * sx + dx, y * sy + dy
         device = p.device()
-        visible = (y > -self.strip_px) & (y < device.height()) & (x > -lay.tile[1] * sx) & (x < device.width() + lay.tile[1] * sx)
+        tile_w, tile_h = lay.tile[1] * sx, lay.tile[0] * sy
+        visible = (y > -self.strip_px) & (y - tile_h < device.height()) & (x > -tile_w) & (x < device.width() + tile_w)
         idx = np.flatnonzero(visible)
         if not len(idx):
             return
-        tile_w = lay.tile[1] * sx
-        strip_h = lay.strip * sy
         p.save()
         p.resetTransform()
-        p.setFont(self.font)
-        labels = self._labels[idx]
-        for label in np.unique(labels):
-            fit = [(w, s) for w, s in self._texts[int(label) % len(self._texts)] if w <= tile_w + 1]
-            if not fit:
-                continue
-            width, static = fit[0]
-            p.setPen(QPen(self._colors[int(label) % len(self._colors)]))
-            left = np.rint(x[idx[labels == label]] - width / 2)
-            top = np.rint(y[idx[labels == label]] + (strip_h - self.text_height) / 2)
-            for lx, ty in zip(left.tolist(), top.tolist()):
-                p.drawStaticText(QPointF(lx, ty), static)
-            self.painted[static.text()] = len(left)
+        flagged = idx[self._flagged[idx]]
+        if len(flagged):
+            self._outline(p, x[flagged] - tile_w / 2, y[flagged] - tile_h, tile_w, tile_h + lay.strip * sy)
+        if lay.strip and self._texts:
+            self._draw_texts(p, idx, x, y, tile_w, lay.strip * sy, p.device().devicePixelRatioF())
         p.restore()
+
+    def _outline(self, p: QPainter, left, top, width: float, height: float) -> None:
+        pen = QPen(FLAG_COLOR, 2)
+        p.setPen(pen)
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        for lx, ty in zip(left.tolist(), top.tolist()):
+            p.drawRect(QRectF(lx - 1, ty - 1, width + 2, height + 2))
+
+    def _draw_texts(self, p: QPainter, idx, x, y, tile_w: float, strip_h: float, ratio: float) -> None:
+        labels = self._labels[idx]
+        for label in np.unique(labels).tolist():
+            text = self.text_for(label, (tile_w + 1) / ratio)
+            if text is None:
+                continue
+            stamp = self._stamp(label, text, ratio)
+            left = np.rint(x[idx[labels == label]] - stamp.width() / 2)
+            top = np.rint(y[idx[labels == label]] + (strip_h - stamp.height()) / 2)
+            for lx, ty in zip(left.tolist(), top.tolist()):
+                p.drawImage(QPointF(lx, ty), stamp)
+            self.painted[text] = len(left)
