@@ -91,8 +91,9 @@ def create_menus(w: QMainWindow, actions: dict[str, QAction], features: list[Fea
     for name in ("zoom_in", "zoom_out", "zoom_reset", "fit"):
         view.addAction(actions[name])
     view.addSeparator()
-    _choice_menu(w, view.addMenu("&Tile size"), [z for _, z in TILE_SIZES], w.grid.zoom_level, w.grid.set_zoom,
-                 [t for t, _ in TILE_SIZES])
+    sizes = _choice_menu(w, view.addMenu("&Tile size"), [z for _, z in TILE_SIZES], w.grid.zoom_level,
+                         w.grid.set_zoom, [t for t, _ in TILE_SIZES])
+    w.grid.zoom_changed.connect(lambda zoom: _check_value(sizes, zoom))  # Ctrl+wheel zooms between sizes
     _choice_menu(w, view.addMenu("Tiles per &page"), PAGE_SIZES, w.page_size, w.set_page_size)
     view.addSeparator()
     panels = view.addMenu("Pa&nels")
@@ -118,14 +119,23 @@ def _refresh_panels(menu: QMenu, w) -> None:
         menu.addAction(dock.toggleViewAction())
 
 
-def _choice_menu(w, menu, values, current, setter, texts=None) -> None:
+def _choice_menu(w, menu, values, current, setter, texts=None) -> QActionGroup:
     group = QActionGroup(w)
+    group.setExclusionPolicy(QActionGroup.ExclusionPolicy.ExclusiveOptional)
     for i, value in enumerate(values):
         a = QAction(texts[i] if texts else f"{value:,}", w, checkable=True)
+        a.setData(value)
         a.setChecked(value == current)
         a.triggered.connect(lambda _=False, v=value: setter(v))
         group.addAction(a)
         menu.addAction(a)
+    return group
+
+
+def _check_value(group: QActionGroup, value) -> None:
+    """Check the entry equal to ``value``, or none when it lies between entries."""
+    for a in group.actions():
+        a.setChecked(abs(a.data() - value) < 1e-9)
 
 
 def create_tool_bar(w: QMainWindow, actions: dict[str, QAction], features: list[FeatureUi]) -> None:

@@ -320,6 +320,10 @@ class GridView(pg.GraphicsView):
             self.setFocus()
             self.tile_clicked.emit(pos)
 
+    def leaveEvent(self, ev) -> None:  # noqa: N802 - Qt override
+        super().leaveEvent(ev)
+        self.tile_hovered.emit(-1, 0, 0)  # the hover text must not outlive the pointer's visit
+
     def wheelEvent(self, ev) -> None:  # noqa: N802 - Qt override
         """The wheel scrolls (and, pushed past an end, turns the page); with Ctrl it zooms about the cursor."""
         dy = ev.angleDelta().y()
