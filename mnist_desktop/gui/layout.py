@@ -44,11 +44,15 @@ class DockLayout:
     def is_compact(width: int, height: int) -> bool:
         return width < COMPACT_SIZE[0] or height < COMPACT_SIZE[1]
 
-    def apply(self, compact: bool) -> None:
-        """Put every dock back in its place for a wide or a compact window, at default sizes."""
+    def apply(self, compact: bool, *, show_all: bool = True) -> None:
+        """Put every dock back in its place for a wide or a compact window, at default sizes.
+
+        ``show_all=False`` keeps the docks the user closed closed.
+        """
         w = self.window
         self.compact = compact
         docks = [self.docks[s.key] for s in self.specs]
+        closed = [] if show_all else [d for d in docks if not d.toggleViewAction().isChecked()]
         for dock in docks:
             dock.setMinimumSize(DOCK_MIN_WIDTH, DOCK_MIN_HEIGHT)
             dock.setFloating(False)
@@ -65,6 +69,8 @@ class DockLayout:
                 dock.show()
             first.raise_()
             w.resizeDocks([first], [max(DOCK_MIN_WIDTH, min(360, int(w.width() * 0.38)))], Qt.Orientation.Horizontal)
+            for dock in closed:
+                dock.hide()
             return
         groups: dict = {}
         for spec in self.specs:
@@ -78,6 +84,8 @@ class DockLayout:
         for group in groups.values():
             group[0].raise_()
         self._default_sizes()
+        for dock in closed:
+            dock.hide()
 
     def _default_sizes(self) -> None:
         w = self.window
@@ -99,7 +107,7 @@ class DockLayout:
         """Re-arrange when the window crossed between wide and compact."""
         compact = self.is_compact(self.window.width(), self.window.height())
         if compact != self.compact:
-            self.apply(compact)
+            self.apply(compact, show_all=False)
 
 
 def screen_key(window: QMainWindow) -> str:

@@ -331,21 +331,7 @@ class MainWindow(QMainWindow):
             self.refresh()
 
     def _on_grid_tile_hovered(self, position: int, x: int, y: int) -> None:
-        shown = self._shown
-        if self.browser is None or not 0 <= position < len(shown.indices):
-            self.status.set_hover("")
-            return
-        ds = self.dataset
-        index = int(shown.indices[position])
-        split, si = ds.locate(index)
-        if shown.placeholder:
-            value = "computing…"
-        elif shown.processed and shown.preview is not None:
-            value = f"{float(shown.preview.values[position, y, x]):.4g} (processed)"
-        else:
-            value = str(int(ds.images[index, y, x]))
-        self.status.set_hover(f"#{index:,} ({split} #{si:,}) label {ds.class_names[int(ds.labels[index])]}"
-                              f" · pixel ({x}, {y}) = {value}")
+        self.status.set_hover("" if self.browser is None else self._shown.describe(self.dataset, position, x, y))
 
     def _on_detail_pixel_hovered(self, x: int, y: int, _value: int) -> None:
         self.status.set_hover("" if x < 0 else self.detail.pixel.text())

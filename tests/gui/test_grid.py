@@ -22,9 +22,10 @@ def wheel(grid, notches: int, *, ctrl: bool = False, at: QPointF | None = None) 
     grid.wheelEvent(event)
 
 
-def shown_width(grid) -> float:
-    """Screen width of the drawn mosaic."""
-    return grid.image.width() * grid.grid_layout.scale
+def shown_span(grid) -> tuple[float, float]:
+    """(left, right) of the drawn mosaic in viewport pixels."""
+    rect = grid.mapFromScene(grid.image.sceneBoundingRect()).boundingRect()
+    return rect.left(), rect.right()
 
 
 def test_resize_refits_the_grid(window, qtbot):
@@ -32,11 +33,13 @@ def test_resize_refits_the_grid(window, qtbot):
     window.resize(800, 600)
     qtbot.waitUntil(lambda: window.width() == 800)
     small = grid.columns
-    assert shown_width(grid) == np.float64(grid.viewport().width())  # fills the width: no letterbox
+    left, right = shown_span(grid)
+    assert left <= 1 and right >= grid.viewport().width() - 2  # fills the width: no letterbox
     window.resize(1600, 1000)
     qtbot.waitUntil(lambda: window.width() == 1600)
     assert grid.columns > small
-    assert shown_width(grid) == np.float64(grid.viewport().width())
+    left, right = shown_span(grid)
+    assert left <= 1 and right >= grid.viewport().width() - 2
     assert grid.viewport().width() > 0.5 * window.width()  # the docks did not stay squeezed either way
     assert window.browser.columns == grid.columns  # Down moves by a row as drawn
     grid.setFocus()
@@ -180,7 +183,7 @@ def test_hover_text_follows_a_page_change(window, qtbot, monkeypatch):
     centre = grid.cell_rect(0).center()
     s = grid.grid_layout.scale
     pointer = grid.viewport().mapToGlobal(QPoint(int(centre.x() * s), int(centre.y() * s)))
-    monkeypatch.setattr("mnist_desktop.gui.grid.grid_view.QCursor.pos", staticmethod(lambda: pointer))
+    monkeypatch.setattr("mnist_desktop.gui.grid.input.QCursor.pos", staticmethod(lambda: pointer))
     grid.rehover()
     assert window.status.hover_label.text().startswith("#0 ")
     grid.setFocus()
@@ -197,3 +200,15 @@ def test_keyboard_shortcuts_dialog_lists_the_real_shortcuts(window):
     assert any("Ctrl+0" in k for k in keys) and any("Ctrl+=" in k for k in keys)
     assert ("PgUp / PgDn", "Grid: previous / next page") in rows
     dialog.close()
+
+
+def test_saved_layout_is_used_only_on_the_same_screen(make_window, settings, qtbot):
+    w = make_window(settings)
+    w.resize(1300, 850)
+    w.docks["stats"].hide()
+    w.close()
+    assert make_window(settings).docks["stats"].toggleViewAction().isChecked() is False  # same screen: as saved
+    settings.setValue("window/screen", "3840x2160")  # saved on another screen
+    w3 = make_window(settings)
+    qtbot.waitUntil(lambda: w3.isVisible())
+    assert w3.docks["stats"].toggleViewAction().isChecked()  # default layout instead

@@ -38,6 +38,21 @@ class GridContent:
     placeholder: bool = False
     preview: object = None
 
+    def describe(self, dataset, position: int, x: int, y: int) -> str:
+        """Hover text for pixel (x, y) of tile ``position`` as shown ("" off the tiles)."""
+        if not 0 <= position < len(self.indices):
+            return ""
+        index = int(self.indices[position])
+        split, si = dataset.locate(index)
+        if self.placeholder:
+            value = "computing…"
+        elif self.processed and self.preview is not None:
+            value = f"{float(self.preview.values[position, y, x]):.4g} (processed)"
+        else:
+            value = str(int(dataset.images[index, y, x]))
+        name = dataset.class_names[int(dataset.labels[index])]
+        return f"#{index:,} ({split} #{si:,}) label {name} · pixel ({x}, {y}) = {value}"
+
     def position(self, index: int | None) -> int | None:
         """Tile position of global ``index`` on screen, or None."""
         if index is None:
