@@ -237,6 +237,7 @@ class GridView(GridInput, pg.GraphicsView):
             return
         self.zoom_level = zoom
         self._relayout(anchor=anchor)
+        self.rehover()
         self.zoom_changed.emit(zoom)
 
     def zoom(self, factor: float, anchor_point: QPointF | None = None) -> None:
