@@ -49,3 +49,14 @@ def small_source(tmp_path_factory, sample_dataset) -> Path:
     write_idx(folder / (FILE_ROLES[("test", "images")] + ".gz"), np.ascontiguousarray(split.images[:300]))
     write_idx(folder / (FILE_ROLES[("test", "labels")] + ".gz"), np.ascontiguousarray(split.labels[:300]))
     return folder
+
+
+@pytest.fixture
+def server(sample_dir):
+    """The misbehaving mirror of tests/http_mirror.py serving the real MNIST test files."""
+    from download_support import TEST_FILES
+    from http_mirror import MirrorServer
+
+    srv = MirrorServer({f.name: (sample_dir / f.name).read_bytes() for f in TEST_FILES}).start()
+    yield srv
+    srv.stop()
