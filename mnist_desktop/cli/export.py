@@ -110,6 +110,7 @@ def run(args: argparse.Namespace) -> int:
     est = estimate(dataset, recipe, args.fmt)
     if args.dry_run:
         return _dry_run(args, est)
+    check_space(Path(args.out), est)  # before saying anything else: refused at once
     if args.save_recipe:
         recipe.save(args.save_recipe)
     if est.bytes >= LARGE:
