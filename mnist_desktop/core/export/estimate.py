@@ -34,6 +34,7 @@ __all__ = ["Estimate", "estimate", "check_space", "SAMPLE_ROWS"]
 SAMPLE_ROWS = 256
 _MANIFEST_BYTES = 64 * 1024  # the manifest, generously
 _ZIP_ENTRY = 300  # local + central header, zip64 extras, data descriptor
+_MANIFEST_PER_FILE = 160  # each output file's path, size and SHA-256 in the manifest
 
 
 @dataclass(frozen=True)
@@ -91,8 +92,8 @@ def estimate(dataset: Dataset, recipe: Recipe, fmt: str) -> Estimate:
             per_row = _bytes_per_row(dataset, recipe, name, indices, copies, fmt)
             total += int(per_row * r) + 4096
             files += r if fmt == "png" else (1 if fmt == "csv" else 2)
+    total += _MANIFEST_BYTES + _MANIFEST_PER_FILE * files + (22 + 56 + 20 if fmt == "npz" else 0)
     files += 1  # the manifest
-    total += _MANIFEST_BYTES + (22 + 56 + 20 if fmt == "npz" else 0)
     return Estimate(rows, total, max(files, 1), exact)
 
 
