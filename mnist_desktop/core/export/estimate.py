@@ -24,7 +24,7 @@ from . import png as _png
 from ..dataset import Dataset
 from ..errors import NoSpaceError
 from ..processing.normalize import output_dtype, to_uint8
-from ..processing.pipeline import output_rows, process_rows
+from ..processing.pipeline import process_rows
 from ..processing.recipe import Recipe
 from ..units import format_bytes
 
@@ -76,8 +76,8 @@ def estimate(dataset: Dataset, recipe: Recipe, fmt: str) -> Estimate:
     exact = True
     for name in recipe.split_names(dataset):
         split = dataset.splits[name]
-        indices, copies = output_rows(recipe, name, len(split))
-        r = len(indices)
+        keep, per = _row_plan(recipe, name, len(split))
+        r = len(keep) * len(per)
         pixels = int(np.prod(split.images.shape[1:]))
         raw = r * pixels * dtype.itemsize
         rows += r
@@ -89,20 +89,28 @@ def estimate(dataset: Dataset, recipe: Recipe, fmt: str) -> Estimate:
             files += 2
         else:
             exact = False
-            per_row = _bytes_per_row(dataset, recipe, name, indices, copies, fmt)
-            total += int(per_row * r) + 4096
+            total += int(_bytes_per_row(dataset, recipe, name, keep, per, fmt) * r) + 4096
             files += r if fmt == "png" else (1 if fmt == "csv" else 2)
     total += _MANIFEST_BYTES + _MANIFEST_PER_FILE * files + (22 + 56 + 20 if fmt == "npz" else 0)
     files += 1  # the manifest
     return Estimate(rows, total, max(files, 1), exact)
 
 
-def _bytes_per_row(dataset: Dataset, recipe: Recipe, split: str, indices: np.ndarray, copies: np.ndarray,
+def _row_plan(recipe: Recipe, split: str, n_samples: int) -> tuple[np.ndarray, np.ndarray]:
+    """(kept sample indices, copies per sample): the rows of :func:`.pipeline.output_rows`
+    without materialising them (10 million rows would take 160 MB just to be counted)."""
+    keep = np.setdiff1d(np.arange(n_samples), recipe.excluded_indices(split), assume_unique=True)
+    aug = recipe.augment
+    return keep, np.arange(-1 if aug.keep_original else 0, aug.copies)
+
+
+def _bytes_per_row(dataset: Dataset, recipe: Recipe, split: str, keep: np.ndarray, per: np.ndarray,
                    fmt: str) -> float:
-    if len(indices) == 0:
+    n = len(keep) * len(per)
+    if n == 0:
         return 0.0
-    pick = np.unique(np.linspace(0, len(indices) - 1, min(SAMPLE_ROWS, len(indices))).astype(np.int64))
-    x, y = process_rows(dataset, split, indices[pick], copies[pick], recipe)
+    pick = np.unique(np.linspace(0, n - 1, min(SAMPLE_ROWS, n)).astype(np.int64))
+    x, y = process_rows(dataset, split, keep[pick // len(per)], per[pick % len(per)], recipe)
     if fmt == "png":
         return sum(map(len, _png.encode_gray_batch(to_uint8(x, recipe.normalize)))) / len(pick)
     if fmt == "idx.gz":
