@@ -30,7 +30,11 @@ FAULTS = {
     "wrong": "right length and gzip magic, wrong bytes",
     "html": "an HTML login page (text/html)",
     "disguised": "an HTML page padded to the right length, served as octet-stream",
+    "trickle": "announces the full length, then sends 1 byte every TRICKLE_INTERVAL s, for ever",
 }
+
+#: Pause between the bytes of the ``/trickle/`` route (a drip never silent long enough to time out).
+TRICKLE_INTERVAL = 0.02
 
 
 class MirrorServer:
@@ -142,6 +146,19 @@ class MirrorServer:
                 server.drip_started.set()
                 server.stop_event.wait(STALL_SECONDS * 2)
 
+            def _route_trickle(self, body: bytes) -> None:
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                for i in range(len(body)):
+                    if server.stop_event.wait(TRICKLE_INTERVAL):
+                        return
+                    try:
+                        self.wfile.write(body[i:i + 1])
+                        self.wfile.flush()
+                    except OSError:  # the client gave up, as it should
+                        return
+
             def _route_wrong(self, body: bytes) -> None:
                 wrong = bytearray(body)
                 for i in range(len(wrong) // 2, len(wrong) // 2 + 64):
@@ -156,3 +173,46 @@ class MirrorServer:
                 self._send(200, page, "application/octet-stream")
 
         return Handler
+
+
+class NotHttpServer:
+    """A TCP server on 127.0.0.1 that answers every connection with a non-HTTP banner (like sshd)."""
+
+    BANNER = b"SSH-2.0-OpenSSH_9.2p1\r\n"
+
+    def __init__(self) -> None:
+        import socket
+
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    def start(self) -> NotHttpServer:
+        self._thread.start()
+        return self
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            with conn:
+                try:
+                    conn.recv(4096)
+                    conn.sendall(self.BANNER)
+                except OSError:
+                    pass
+
+    def stop(self) -> None:
+        import socket
+
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept() on Linux
+        except OSError:
+            pass
+        self.sock.close()
+        self._thread.join(timeout=5)

@@ -6,13 +6,18 @@ import heavy things (Qt, the GUI) inside ``run`` only, so ``--help`` and the
 headless subcommands start fast and work without a display.
 
 Exit codes: 0 done; 1 a data, file or network problem, told in one line on
-stderr that starts with ``error:``; 2 bad usage (argparse).
+stderr that starts with ``error:``; 2 bad usage (argparse); 128+n after
+signal n (SIGINT 130, SIGTERM 143, SIGHUP 129). SIGTERM and SIGHUP are
+handled like Ctrl-C: they raise an exception, so every writer removes its
+temporaries and the previous output stays intact.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -46,15 +51,56 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = args_list or ["gui"]
     parser = build_parser(only=args_list[0] if args_list[0] in SUBCOMMANDS else None)
     args = parser.parse_args(args_list)
+    handled = () if args_list[0] == "gui" else _HANDLED_SIGNALS  # Qt's loop would delay Python handlers
     try:
-        return int(args.func(args) or 0)
+        with _signals_raise(handled):
+            return int(args.func(args) or 0)
     except MnistDesktopError as exc:
         return fail(str(exc))
     except OSError as exc:
         return fail(describe_os_error(exc))
+    except MemoryError:
+        return fail("not enough memory for this input (the data, or the output of the recipe, is too large "
+                    "for this machine)")
+    except RecursionError:
+        return fail("the input is nested too deeply to read")
     except KeyboardInterrupt:
-        print("error: interrupted", file=sys.stderr)
+        print("error: interrupted; nothing partial was kept", file=sys.stderr)
         return 130
+    except Terminated as exc:
+        print(f"error: stopped by {exc.name}; nothing partial was kept", file=sys.stderr)
+        return 128 + exc.signum
+
+
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP arrived: unwinds like KeyboardInterrupt, so cleanups run."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+        self.name = signal.Signals(signum).name
+
+
+_HANDLED_SIGNALS = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n))
+
+
+@contextlib.contextmanager
+def _signals_raise(signums: tuple[int, ...]):
+    """Turn ``signums`` into :class:`Terminated` while the block runs (main thread only)."""
+    def raise_terminated(signum, _frame):
+        raise Terminated(signum)
+
+    previous = {}
+    try:
+        for s in signums:
+            previous[s] = signal.signal(s, raise_terminated)
+    except ValueError:  # not the main thread: leave the defaults
+        pass
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
 
 
 def fail(message: str) -> int:

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import math
+import sys
 
 from ..core.catalog import CATALOG, SPLITS
 from ..core.download.downloader import DEFAULT_TIMEOUT, dataset_dir, download
+from ..core.errors import DownloadError
 from ._progress import ProgressBar, format_bytes
 
 __all__ = ["register", "run"]
+
+#: Largest --timeout accepted (a day); beyond it the socket layer overflows.
+MAX_TIMEOUT = 86400.0
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,7 +33,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "tried in the order given")
     p.add_argument("--force", action="store_true", help="download again even files already present and verified")
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
-                   help=f"give up on a silent mirror after this many seconds (default: {DEFAULT_TIMEOUT:g})")
+                   help=f"give up on a mirror that is silent, or slower than 1 kB/s, for this many seconds "
+                        f"(default: {DEFAULT_TIMEOUT:g})")
     p.set_defaults(func=run, parser=p)
 
 
@@ -35,14 +42,20 @@ def run(args: argparse.Namespace) -> int:
     for url in args.mirror or ():
         if not url.startswith(("http://", "https://")):
             args.parser.error(f"--mirror {url!r}: expected an http:// or https:// URL")
-    if args.timeout <= 0:
-        args.parser.error("--timeout must be positive")
+    if not (math.isfinite(args.timeout) and 0 < args.timeout <= MAX_TIMEOUT):
+        args.parser.error(f"--timeout must be a number of seconds between 0 and {MAX_TIMEOUT:g}, "
+                          f"got {args.timeout:g}")
     bar = ProgressBar(f"download {args.dataset} {args.split}")
     try:
         paths = download(args.dataset, args.split, args.data_dir, mirrors=args.mirror, force=args.force,
                          progress=bar.update, notify=lambda line: _tell(bar, line), timeout=args.timeout)
-    finally:  # errors (DownloadError, Ctrl-C) are told by cli.main in one "error:" line
-
+    except DownloadError as exc:
+        if not exc.attempts:
+            raise  # a local problem: cli.main prints it
+        # Each mirror's reason was already printed as it failed: say only what it adds up to.
+        print(f"error: {str(exc).splitlines()[0].rstrip(':')} (reasons above)", file=sys.stderr)
+        return 1
+    finally:  # other errors (Ctrl-C, signals) are told by cli.main in one "error:" line
         bar.close()
     total = sum(p.stat().st_size for p in paths)
     folder = dataset_dir(args.dataset, args.data_dir)

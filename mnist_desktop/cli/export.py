@@ -7,8 +7,10 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from ..core.export.estimate import check_space, estimate
 from ..core.export.exporter import FORMATS, check_target, export
 from ..core.errors import RecipeError
+from ..core.units import format_bytes
 from ..core.processing.recipe import Recipe
 from ._progress import ProgressBar
 from ._source import add_source_argument
@@ -50,10 +52,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--split", choices=("train", "test", "all"), help="which splits to export (default all)")
     p.add_argument("--exclude-flagged", action="store_true",
                    help="drop the samples the data-quality check flags (see `mnist-desktop check`)")
-    p.add_argument("--top", type=int, metavar="N", help="with --exclude-flagged: drop only the N most suspicious")
+    p.add_argument("--top", type=_non_negative, metavar="N", help="with --exclude-flagged: drop only the N most suspicious")
     p.add_argument("--save-recipe", metavar="R.json", help="also save the effective recipe to this file")
-    p.add_argument("--force", action="store_true", help="replace an existing export at --out")
+    p.add_argument("--force", action="store_true",
+                   help="replace an earlier export at --out (never a file or folder that is not an export)")
+    p.add_argument("--dry-run", action="store_true",
+                   help="print the rows and bytes the export would write, check the free space, write nothing")
     p.set_defaults(func=run, parser=p)
+
+
+def _non_negative(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more, got {value}")
+    return value
 
 
 def _scale_range(text: str) -> tuple[float, float]:
@@ -92,16 +107,39 @@ def run(args: argparse.Namespace) -> int:
     dataset = load_dataset(args.source)
     if args.exclude_flagged:
         recipe = _exclude_flagged(recipe, dataset, args.top)
+    est = estimate(dataset, recipe, args.fmt)
+    if args.dry_run:
+        return _dry_run(args, est)
+    check_space(Path(args.out), est)  # before saying anything else: refused at once
     if args.save_recipe:
         recipe.save(args.save_recipe)
+    if est.bytes >= LARGE:
+        print(f"export: about {format_bytes(est.bytes)} to write ({est.rows:,} images)", file=sys.stderr)
     bar = ProgressBar("export", unit="images")
     try:
-        result = export(dataset, recipe, args.out, args.fmt, overwrite=args.force, progress=bar.update)
+        result = export(dataset, recipe, args.out, args.fmt, overwrite=args.force, progress=bar.update,
+                        notify=lambda line: print(line, file=sys.stderr))
     finally:
         bar.close()
     per_split = ", ".join(f"{name} {c['rows']:,}" for name, c in result.counts.items())
     print(f"wrote {result.rows:,} images ({per_split}) as {args.fmt} to {result.path}")
     print(f"manifest: {result.manifest_path}")
+    return 0
+
+
+#: Exports at least this big say their size before they start.
+LARGE = 1 << 30
+
+
+def _dry_run(args: argparse.Namespace, est) -> int:
+    import shutil
+
+    about = "" if est.exact else "about "
+    print(f"would write {est.rows:,} images as {args.fmt} to {args.out}: {about}{format_bytes(est.bytes)} "
+          f"({est.bytes:,} bytes) in {est.files:,} file{'s' if est.files != 1 else ''}")
+    check_space(Path(args.out), est)
+    free = shutil.disk_usage(Path(args.out).parent).free
+    print(f"free space at {Path(args.out).parent}: {format_bytes(free)}; nothing was written (--dry-run)")
     return 0
 
 

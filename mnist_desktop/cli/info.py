@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 from pathlib import Path
 
 
 from ..core.dataset import Dataset, load_dataset
+from ..core.export.manifest import MANIFEST, verify_export
 from ..core.hashing import sha256_file
 from ..core.idx import read_idx
 from ..core.stats import label_counts, pixel_stats
@@ -19,7 +21,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "info", help="counts, shapes, pixel statistics, label counts and SHA-256 of a dataset or IDX files",
         description="Describe a dataset (--source) or individual IDX files: per split the count, shape, "
-                    "dtype, pixel min/max/mean/std, label counts and the SHA-256 of each file.")
+                    "dtype, pixel min/max/mean/std, label counts and the SHA-256 of each file. For an "
+                    "export (a folder with manifest.json, or an npz with FILE.manifest.json beside it), "
+                    "also checks that the data is the data its manifest describes.")
     add_source_argument(p, default=None)
     p.add_argument("files", nargs="*", metavar="FILE", help="IDX files to describe (gzip or not)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
@@ -31,7 +35,22 @@ def run(args: argparse.Namespace) -> int:
         args.parser.error("give either --source or FILE arguments, not both")
     report = describe_files(args.files) if args.files else describe_dataset(load_dataset(args.source or "sample"))
     print(json.dumps(report, indent=2, ensure_ascii=False) if args.json else format_report(report))
+    mismatches = [p for f in report.get("files", []) for p in f.get("export_check", [])]
+    mismatches += report.get("export_check", [])
+    if mismatches:
+        print(f"error: {mismatches[0]}", file=sys.stderr)
+        return 1
     return 0
+
+
+def _starts_with(path: Path, magic: bytes) -> bool:
+    with open(path, "rb") as f:
+        return f.read(len(magic)) == magic
+
+
+def _export_check(manifest: Path) -> list[str] | None:
+    """Mismatches between an export and its manifest; None when ``manifest`` does not exist."""
+    return verify_export(manifest) if manifest.is_file() else None
 
 
 def describe_dataset(ds: Dataset) -> dict:
@@ -46,16 +65,26 @@ def describe_dataset(ds: Dataset) -> dict:
             "label_counts": label_counts(split.labels, len(ds.class_names)),
             "files": [_file_entry(p) for p in split.files],
         }
-    return {"dataset": ds.key, "title": ds.title, "source": ds.source,
-            "class_names": list(ds.class_names), "total": len(ds), "splits": splits}
+    report = {"dataset": ds.key, "title": ds.title, "source": ds.source, "identified": ds.info is not None,
+              "class_names": list(ds.class_names), "total": len(ds), "splits": splits}
+    check = _export_check(Path(ds.source) / MANIFEST) if ds.source != "sample" else None
+    if check is not None:
+        report["export_check"] = check
+    return report
 
 
 def describe_files(paths: list[str]) -> dict:
     """The info report of individual IDX files."""
     entries = []
     for path in paths:
+        check = _export_check(Path(path).with_name(Path(path).name + ".manifest.json"))
+        if check is not None and _starts_with(Path(path), b"PK"):  # an npz export: check it only
+            entries.append({**_file_entry(Path(path)), "export_check": check})
+            continue
         arr = read_idx(path)
         entry = _file_entry(Path(path))
+        if check is not None:
+            entry["export_check"] = check
         entry.update({"shape": list(arr.shape), "dtype": str(arr.dtype), "values": pixel_stats(arr)})
         if arr.ndim == 1 and arr.dtype.kind in "iu" and arr.size and arr.min() >= 0:
             entry["label_counts"] = label_counts(arr, int(arr.max()) + 1)
@@ -71,23 +100,37 @@ def format_report(report: dict) -> str:
     """Human-readable text for a report from describe_dataset / describe_files."""
     lines: list[str] = []
     if "splits" in report:
+        unknown = "" if report.get("identified", True) else "  (not a catalog dataset: classes from the file names/labels)"
         lines += [f"{report['title']}  [{report['dataset']}]",
                   f"source:  {report['source']}",
-                  f"classes: {', '.join(report['class_names'])}",
+                  f"classes: {', '.join(report['class_names'])}{unknown}",
                   f"total:   {report['total']:,} images"]
+        if "export_check" in report:
+            lines.append("export:  " + (_check_text(report["export_check"])))
         for name, s in report["splits"].items():
             lines += ["", f"{name}: {s['count']:,} images, {'x'.join(map(str, s['shape'][1:]))} {s['dtype']}",
                       "  pixels: " + _stats_text(s["pixels"], scale=s["dtype"] == "uint8"),
                       "  labels: " + _counts_text(s["label_counts"], report["class_names"])]
             lines += ["  " + _file_text(f) for f in s["files"]]
     for f in report.get("files", []):
+        if "shape" not in f:
+            lines += [f"{f['path']}", f"  {f['bytes']:,} bytes, sha256 {f['sha256']}",
+                      "  export: " + _check_text(f["export_check"])]
+            continue
         lines += [f"{f['path']}",
                   f"  shape {'x'.join(map(str, f['shape']))} {f['dtype']}, {f['bytes']:,} bytes",
                   "  values: " + _stats_text(f["values"], scale=f["dtype"] == "uint8" and len(f["shape"]) > 1),
                   f"  sha256 {f['sha256']}"]
         if "label_counts" in f:
             lines.append("  counts: " + _counts_text(f["label_counts"], None))
+        if "export_check" in f:
+            lines.append("  export: " + _check_text(f["export_check"]))
     return "\n".join(lines)
+
+
+def _check_text(problems: list[str]) -> str:
+    return "data matches its manifest (sizes and SHA-256)" if not problems else \
+        "MISMATCH: " + "; ".join(problems)
 
 
 def _stats_text(st: dict, *, scale: bool) -> str:

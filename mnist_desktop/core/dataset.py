@@ -19,7 +19,7 @@ from .catalog import CATALOG, FILE_ROLES, SPLITS, DatasetInfo, identify_by_sha25
 from .errors import DatasetError
 from .idx import read_idx
 from .hashing import sha256_file
-from .paths import default_data_dir, sample_dir
+from .paths import default_data_dir, not_a_folder_reason, sample_dir
 from .progress import Progress
 
 __all__ = ["Split", "Dataset", "load_dataset", "load_files", "find_split_files", "best_source"]
@@ -207,7 +207,7 @@ def load_dataset(source: str | os.PathLike[str] = "sample", *, splits: tuple[str
     is_sample = str(source) == "sample"
     folder = sample_dir() if is_sample else Path(source)
     if not folder.is_dir():
-        raise DatasetError(f"{folder}: no such folder")
+        raise DatasetError(not_a_folder_reason(folder))
     found = {k: v for k, v in find_split_files(folder).items() if k in splits}
     if not found:
         raise DatasetError(
@@ -219,6 +219,7 @@ def load_dataset(source: str | os.PathLike[str] = "sample", *, splits: tuple[str
             raise DatasetError(f"{folder}: the {split} split has no {'images' if img is None else 'labels'} "
                                f"file ({missing}[.gz])")
     info = _identify([lab for _, lab in found.values()]) or CATALOG.get(folder.name)
+    classes = info.class_names if info else MNIST_STYLE_CLASSES
     total, done = 2 * len(found), 0
     loaded: dict[str, Split] = {}
     for split, (img, lab) in found.items():
@@ -230,7 +231,7 @@ def load_dataset(source: str | os.PathLike[str] = "sample", *, splits: tuple[str
         done += 1
         if progress:
             progress(done, total)
-        loaded[split] = _make_split(split, images, labels, img, lab, info.class_names if info else None)
+        loaded[split] = _make_split(split, images, labels, img, lab, classes)
     all_labels = np.concatenate([s.labels for s in loaded.values()])
     class_names = info.class_names if info else _default_class_names(all_labels)
     if is_sample:
@@ -255,7 +256,15 @@ def _load_images(path: Path) -> np.ndarray:
         raise DatasetError(
             f"{path}: expected images as a 3-dimensional ubyte array (count x height x width), "
             f"found {images.dtype} with shape {images.shape}")
+    check_not_empty(path, images)
     return images
+
+
+def check_not_empty(path: Path | str, images: np.ndarray) -> None:
+    """Reject images of 0 pixels (an N x 0 x 0 file): nothing could be shown, checked or exported."""
+    if images.ndim >= 3 and 0 in images.shape[1:]:
+        raise DatasetError(f"{path}: the images have no pixels ({'x'.join(map(str, images.shape[1:]))}); "
+                           "an image needs at least 1x1")
 
 
 def _load_labels(path: Path) -> np.ndarray:
@@ -277,8 +286,12 @@ def _make_split(name: str, images: np.ndarray, labels: np.ndarray, image_file: P
         bad = int(np.argmax(labels >= len(class_names)))
         raise DatasetError(
             f"{label_file}: label {int(labels[bad])} at index {bad} is out of range "
-            f"(this dataset has classes 0..{len(class_names) - 1})")
+            f"(the classes of this dataset are 0..{len(class_names) - 1})")
     return Split(name, images, labels, image_file, label_file)
+
+
+#: Files under the standard MNIST names (MNIST, Fashion-MNIST, KMNIST alike) hold classes 0..9.
+MNIST_STYLE_CLASSES = tuple(str(i) for i in range(10))
 
 
 def _identify(label_files: list[Path]) -> DatasetInfo | None:

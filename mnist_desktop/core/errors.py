@@ -54,6 +54,18 @@ class TargetExistsError(ExportError):
     """
 
 
+class UnsafeTargetError(ExportError):
+    """The export target is not an earlier export (or is an input file): never replaced, even with force."""
+
+
+class NoSpaceError(ExportError):
+    """The estimated output does not fit in the free space of the target's file system."""
+
+
+class TargetBusyError(MnistDesktopError):
+    """Another process is writing the same target (export or download) right now."""
+
+
 class Cancelled(MnistDesktopError):
     """A long operation (download, export, analysis, ...) was cancelled.
 

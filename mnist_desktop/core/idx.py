@@ -27,7 +27,7 @@ from .atomic import atomic_write
 from .errors import IdxFormatError
 from .hashing import GZIP_MAGIC, markup_kind
 
-__all__ = ["IdxFormatError", "read_idx", "write_idx", "IDX_TYPES"]
+__all__ = ["IdxFormatError", "read_idx", "write_idx", "idx_header", "IDX_TYPES"]
 
 #: IDX type code -> element dtype as stored on disk (big-endian).
 IDX_TYPES: dict[int, np.dtype] = {
@@ -97,7 +97,7 @@ def write_idx(path: str | os.PathLike[str] | BinaryIO, array: np.ndarray, *, com
     uint8 (labels often come as int64).
     """
     arr = _as_idx_array(np.asarray(array))
-    header = bytes([0, 0, _CODE_FOR_DTYPE[arr.dtype], arr.ndim]) + np.asarray(arr.shape, ">u4").tobytes()
+    header = idx_header(arr.dtype, arr.shape)
     data = np.ascontiguousarray(arr, dtype=arr.dtype.newbyteorder(">")).reshape(-1).view(np.uint8)
     if hasattr(path, "write"):
         _write_stream(path, header, data)  # type: ignore[arg-type]
@@ -111,6 +111,18 @@ def write_idx(path: str | os.PathLike[str] | BinaryIO, array: np.ndarray, *, com
                 _write_stream(gz, header, data)
         else:
             _write_stream(raw, header, data)
+
+
+def idx_header(dtype: np.dtype, shape: tuple[int, ...]) -> bytes:
+    """The IDX header for an array of ``dtype`` and ``shape`` (any byte order).
+
+    The one place that maps dtypes to type codes: :func:`write_idx` and the
+    streaming export writer both use it.
+    """
+    code = _CODE_FOR_DTYPE.get(np.dtype(dtype).newbyteorder("="))
+    if code is None:
+        raise ValueError(f"IDX cannot store {np.dtype(dtype)} values; it stores {_TYPE_NAMES}")
+    return bytes([0, 0, code, len(shape)]) + np.asarray(shape, ">u4").tobytes()
 
 
 # --------------------------------------------------------------------------- reading

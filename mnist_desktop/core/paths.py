@@ -10,7 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-__all__ = ["resources_dir", "sample_dir", "default_data_dir", "DATA_ENV_VAR"]
+__all__ = ["resources_dir", "sample_dir", "default_data_dir", "not_a_folder_reason", "DATA_ENV_VAR"]
 
 DATA_ENV_VAR = "MNIST_DESKTOP_DATA"
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -46,3 +46,22 @@ def default_data_dir() -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("mnist-desktop", appauthor=False))
+
+
+def not_a_folder_reason(path: Path) -> str:
+    """'<path>: why it cannot be used as a folder', with the real reason.
+
+    A file, a symlink loop or a permission problem each say so instead of
+    a generic "no such folder".
+    """
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return f"{path}: no such folder"
+    except OSError as exc:
+        return f"{path}: {exc.strerror or exc}"
+    import stat
+
+    if not stat.S_ISDIR(st.st_mode):
+        return f"{path}: is a file, not a folder"
+    return f"{path}: cannot be opened as a folder"

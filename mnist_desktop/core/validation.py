@@ -15,11 +15,14 @@ from typing import Any
 
 from .errors import Problem, RecipeError
 
-__all__ = ["shown", "is_number", "check_number", "check_int", "check_bool", "check_choice", "read_fields"]
+__all__ = ["shown", "is_number", "check_number", "check_int", "check_bool", "check_choice", "read_fields",
+           "parse_json"]
 
 
 def shown(value: Any) -> str:
     """A value as the user typed it in JSON: strings quoted, numbers plain."""
+    if isinstance(value, int) and abs(value).bit_length() > 200:
+        return f"a {len(str(abs(value))) if abs(value).bit_length() < 10000 else 'huge'}-digit number"
     try:
         return json.dumps(value, ensure_ascii=False)
     except (TypeError, ValueError):
@@ -28,7 +31,12 @@ def shown(value: Any) -> str:
 
 def is_number(value: Any) -> bool:
     """A finite int or float that is not a bool (JSON's idea of a number)."""
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int too large for a float
+        return False
 
 
 def check_number(name: str, value: Any, lo: float, hi: float, *, lo_open: bool = False,
@@ -69,3 +77,19 @@ def read_fields(data: Any, allowed: tuple[str, ...], where: str) -> dict[str, An
     if unknown:
         raise RecipeError(f"{where}.{unknown[0]} is not a known field; known fields are {', '.join(allowed)}")
     return dict(data)
+
+
+def parse_json(text: str, where: str) -> Any:
+    """``json.loads`` whose every failure is a RecipeError naming ``where``.
+
+    Besides syntax errors: nesting deep enough to exhaust the recursion limit
+    and integers with more digits than Python converts.
+    """
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise RecipeError(f"{where}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
+    except RecursionError:
+        raise RecipeError(f"{where}: nested too deeply to be a recipe") from None
+    except ValueError as exc:  # "Exceeds the limit (4300 digits) for integer string conversion"
+        raise RecipeError(f"{where}: holds a number too long to read ({exc})") from None

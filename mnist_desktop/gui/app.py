@@ -49,6 +49,7 @@ def _application():
 
     from .icons import app_icon
 
+    _quiet_offscreen_warning()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("mnist-desktop")
     app.setOrganizationName("mnist-desktop")
@@ -104,6 +105,17 @@ def _save_screenshot(window, job, out: Path) -> int:
         print(f"error: {out}: could not write the screenshot", file=sys.stderr)
         return 1
     return 0
+
+
+def _quiet_offscreen_warning() -> None:
+    """Drop the one harmless message the offscreen platform prints for every window."""
+    from PySide6.QtCore import qInstallMessageHandler
+
+    def handler(_mode, _context, message: str) -> None:
+        if "does not support propagateSizeHints" not in message:
+            print(message, file=sys.stderr)
+
+    qInstallMessageHandler(handler)
 
 
 def _dispose(app, window) -> None:

@@ -37,6 +37,7 @@ EXPECTED_REASON = {
     "wrong": "SHA-256 mismatch",
     "html": "HTML page",
     "disguised": "HTML page",
+    "trickle": "stalled",
 }
 assert set(EXPECTED_REASON) == set(FAULTS)
 

@@ -107,14 +107,16 @@ def test_corrupt_file_in_cache_is_replaced(server, tmp_path, sample_files, corru
 
 
 @pytest.mark.parametrize("force", [False, True])
-def test_corrupt_file_is_not_left_when_every_mirror_fails(server, tmp_path, force):
+def test_wrong_present_file_is_kept_when_every_mirror_fails(server, tmp_path, force):
+    """The user's file is replaced only by a verified copy: a failed download never loses it."""
     folder = tmp_path / "mnist"
     folder.mkdir()
     (folder / TEST_FILES[0].name).write_bytes(b"\x1f\x8b garbage")
     assert missing_files("mnist", "test", tmp_path) == list(TEST_FILES)
-    with pytest.raises(DownloadError):
+    with pytest.raises(DownloadError, match="still the earlier file"):
         download("mnist", "test", tmp_path, mirrors=[server.url("forbidden")], force=force)
-    assert leftovers(folder) == []
+    assert leftovers(folder) == [TEST_FILES[0].name]
+    assert (folder / TEST_FILES[0].name).read_bytes() == b"\x1f\x8b garbage"
 
 
 # --- local problems: data folder, disk ----------------------------------------------------------

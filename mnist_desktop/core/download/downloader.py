@@ -33,12 +33,13 @@ import urllib3
 from ... import __version__
 from .http import (CHUNK_SIZE, MirrorFailed, abort_read_on_cancel, check_complete, check_response, check_start,
                      network_reason, next_chunk, read_chunks)
-from ..atomic import atomic_write
+from ..atomic import atomic_write, remove_leftovers, target_lock
 from ..catalog import DatasetInfo, RemoteFile, get_dataset
-from ..errors import Cancelled, DownloadError
+from ..errors import Cancelled, DownloadError, TargetBusyError
 from ..hashing import new_sha256, sha256_file
 from ..paths import default_data_dir
 from ..progress import Cancel, Progress, cancel_check
+from ..testhook import pause_point
 
 __all__ = ["download", "dataset_dir", "missing_files", "DownloadError", "Cancelled",
            "DEFAULT_TIMEOUT", "CHUNK_SIZE"]
@@ -120,7 +121,9 @@ def download(dataset: str | DatasetInfo = "mnist", split: str = "all",
         why, a file verified.
     timeout
         Seconds to wait for a connection and for each read of the body; a
-        mirror that stays silent longer counts as failed.
+        mirror that stays silent longer counts as failed, and so does one
+        that delivers less than :data:`.http.MIN_RATE` bytes per second over
+        any ``timeout`` seconds before the file is complete (a trickle).
 
     Returns
     -------
@@ -137,7 +140,10 @@ def download(dataset: str | DatasetInfo = "mnist", split: str = "all",
         reason, one per indented line; ``.attempts`` holds the pairs), or the
         data folder cannot be created or written (disk full, no permission);
         the message names the path. A file already present with the wrong
-        hash has been removed either way.
+        hash is kept until a verified copy replaces it, so a failed download
+        never loses it (the message says it is still there).
+    TargetBusyError
+        Another process is downloading the same file into the same folder.
     ValueError
         Unknown dataset or split, or a mirror that is not an http(s) URL.
     """
@@ -156,9 +162,9 @@ def download(dataset: str | DatasetInfo = "mnist", split: str = "all",
         target = folder / remote.name
         if target.exists():
             if not _is_verified(target, remote):
-                # Removed now, so a failed download cannot leave a known-bad file in use.
-                say(f"{target}: wrong size or SHA-256; removing it and downloading it again")
-                _remove(target)
+                # Kept: it is replaced only by a verified copy, so a failed download loses nothing.
+                say(f"{target}: wrong size or SHA-256; downloading it again (the present file is kept "
+                    "until a verified copy replaces it)")
             elif not force:
                 say(f"{target}: already present, SHA-256 verified")
                 done += remote.size
@@ -170,8 +176,13 @@ def download(dataset: str | DatasetInfo = "mnist", split: str = "all",
     with requests.Session() as session:
         session.headers.update({"User-Agent": _USER_AGENT, "Accept-Encoding": "identity"})
         for remote in todo:
-            done = _fetch_one(session, remote, folder / remote.name, bases, done, total,
-                              report, is_cancelled, say, timeout)
+            target = folder / remote.name
+            with target_lock(target, lambda t=target: TargetBusyError(
+                    f"{t}: another download of this file is running; wait for it to finish")):
+                if remove_leftovers(target):
+                    say(f"{target}: removed the partial download of an interrupted run")
+                done = _fetch_one(session, remote, target, bases, done, total,
+                                  report, is_cancelled, say, timeout)
     return [folder / f.name for f in files]
 
 
@@ -196,9 +207,10 @@ def _fetch_one(session: requests.Session, remote: RemoteFile, target: Path, base
         say(f"{target}: downloaded from {url}, SHA-256 verified")
         return done + remote.size
     lines = "\n".join(f"  {url}: {reason}" for url, reason in attempts)
+    kept = f" ({target} is still the earlier file, which failed its SHA-256 check)" if target.exists() else ""
     raise DownloadError(
         f"could not download {remote.name} from any of {len(attempts)} mirror"
-        f"{'s' if len(attempts) != 1 else ''}:\n{lines}", tuple(attempts))
+        f"{'s' if len(attempts) != 1 else ''}{kept}:\n{lines}", tuple(attempts))
 
 
 def _stream_to(session: requests.Session, url: str, remote: RemoteFile, target: Path, done: int,
@@ -218,6 +230,11 @@ def _stream_to(session: requests.Session, url: str, remote: RemoteFile, target: 
         chunks = read_chunks(response, remote, received, timeout)
         try:
             first = next_chunk(chunks)
+            while first and len(first) < 512 and received[0] < remote.size:  # enough bytes to sniff
+                more = next_chunk(chunks)
+                if not more:
+                    break
+                first += more
             check_start(first, remote)
             _write_verified(target, first, chunks, received, remote, done, total, report, is_cancelled)
         finally:
@@ -236,6 +253,8 @@ def _write_verified(target: Path, first: bytes, chunks: Iterator[bytes], receive
                 digest.update(chunk)
                 out.write(chunk)
                 report(done + received[0], total)
+                if chunk is first:
+                    pause_point("download.writing")
                 if received[0] < remote.size and is_cancelled():  # a complete file is still verified
                     raise Cancelled(f"download of {remote.name} cancelled; nothing partial was kept")
                 chunk = next_chunk(chunks)
@@ -274,12 +293,3 @@ def _make_folder(folder: Path) -> None:
         raise DownloadError(f"cannot create the data folder {where}: {exc.strerror or exc}") from None
     if not os.access(folder, os.W_OK):
         raise DownloadError(f"cannot write to the data folder {folder}: permission denied")
-
-
-def _remove(path: Path) -> None:
-    try:
-        path.unlink()
-    except FileNotFoundError:
-        pass
-    except OSError as exc:
-        raise DownloadError(f"cannot remove the corrupt file {path}: {exc.strerror or exc}") from None

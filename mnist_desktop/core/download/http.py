@@ -4,14 +4,26 @@ network errors, and aborting a blocked read on cancel.
 
 Everything here raises :class:`MirrorFailed` for what a mirror did wrong, so
 :mod:`.download` can move on to the next mirror.
+
+A per-read timeout alone never ends a trickle (1 byte every 5 s resets it
+forever), so :func:`read_chunks` also measures the rate over windows of
+``timeout`` seconds and gives up on a mirror that delivers less than
+:data:`MIN_RATE` bytes per second while the file is incomplete.
+
+:func:`_socket_of` reads private attributes of urllib3's response to reach
+the socket (there is no public way to interrupt a blocked read from another
+thread); ``tests/faults/test_download_faults.py`` fails if a urllib3 or
+requests upgrade moves them.
 """
 
 from __future__ import annotations
 
 import contextlib
+import http.client
 import re
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 
 import requests
@@ -22,6 +34,8 @@ from ..hashing import is_gzip, markup_kind
 
 #: Bytes read (and hashed, written, reported) per step; cancel is checked between steps.
 CHUNK_SIZE = 64 * 1024
+#: Bytes per second below which a mirror counts as stalled (measured over ``timeout`` seconds).
+MIN_RATE = 1024
 
 
 class MirrorFailed(Exception):
@@ -98,27 +112,41 @@ def check_complete(received: int, sha256: str, remote: RemoteFile) -> None:
 
 
 def read_chunks(response: requests.Response, remote: RemoteFile, received: list[int],
-                 timeout: float) -> Iterator[bytes]:
-    """The raw body (no transfer decoding) in chunks; network errors become MirrorFailed.
+                timeout: float, *, min_rate: float = MIN_RATE) -> Iterator[bytes]:
+    """The raw body (no transfer decoding) as it arrives; network errors become MirrorFailed.
 
     ``received[0]`` counts the bytes so far. Reading stops with a failure as
-    soon as the body exceeds the expected size, so a huge wrong file is not
-    downloaded in full.
+    soon as the body exceeds the expected size (a huge wrong file is not
+    downloaded in full) or when fewer than ``min_rate`` bytes per second
+    arrived over the last ``timeout`` seconds (a trickle never ends otherwise).
     """
+    raw = response.raw
+    read1 = getattr(raw, "read1", None)  # returns what has arrived instead of waiting for a full chunk
+    pieces = iter(lambda: read1(CHUNK_SIZE, decode_content=False), b"") if read1 else \
+        raw.stream(CHUNK_SIZE, decode_content=False)
+    window_start, window_bytes = time.monotonic(), 0
     try:
-        for chunk in response.raw.stream(CHUNK_SIZE, decode_content=False):
+        for chunk in pieces:
             received[0] += len(chunk)
             if received[0] > remote.size:
                 raise MirrorFailed(f"wrong size: more than the {remote.size:,} bytes of {remote.name}")
+            window_bytes += len(chunk)
+            elapsed = time.monotonic() - window_start
+            if elapsed >= timeout:
+                if window_bytes < min_rate * elapsed and received[0] < remote.size:
+                    raise MirrorFailed(
+                        f"stalled: {window_bytes:,} bytes in the last {elapsed:.3g} s after {received[0]:,} of "
+                        f"{remote.size:,} bytes (less than {min_rate:,.0f} bytes/s)")
+                window_start, window_bytes = time.monotonic(), 0
             yield chunk
-    except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
+    except (requests.RequestException, urllib3.exceptions.HTTPError, http.client.HTTPException) as exc:
         if _is_timeout(exc):
             raise MirrorFailed(f"no data for {timeout:g} s after {received[0]:,} of "
-                                f"{remote.size:,} bytes (timed out)") from None
+                               f"{remote.size:,} bytes (timed out)") from None
         detail = _short(exc)
         detail = "" if "IncompleteRead" in detail or "Connection broken" in detail else f": {detail}"
         raise MirrorFailed(f"connection closed after {received[0]:,} of {remote.size:,} bytes "
-                            f"(body cut short{detail})") from None
+                           f"(body cut short{detail})") from None
 
 
 def next_chunk(chunks: Iterator[bytes]) -> bytes:
@@ -126,6 +154,13 @@ def next_chunk(chunks: Iterator[bytes]) -> bytes:
 
 
 def network_reason(exc: BaseException, timeout: float) -> str:
+    """One readable reason for a failed request (no nested exception reprs)."""
+    bad = _find_in_chain(exc, http.client.BadStatusLine)
+    if bad is not None:
+        if isinstance(bad, http.client.RemoteDisconnected):
+            return "the server closed the connection without answering"
+        line = str(bad.args[0] if bad.args else "").strip()[:60]
+        return f"the reply is not HTTP (it starts with {line!r}): is this the right host and port?"
     if _is_timeout(exc):
         return f"no answer within {timeout:g} s (timed out)"
     if isinstance(exc, requests.exceptions.SSLError):
@@ -135,6 +170,21 @@ def network_reason(exc: BaseException, timeout: float) -> str:
     if isinstance(exc, requests.ConnectionError):
         return f"could not connect ({_short(exc)})"
     return _short(exc)
+
+
+def _find_in_chain(exc: BaseException, kind: type) -> BaseException | None:
+    """The first exception of ``kind`` among ``exc``, its args, reasons and causes."""
+    todo, seen = [exc], set()
+    while todo:
+        e = todo.pop()
+        if id(e) in seen:
+            continue
+        seen.add(id(e))
+        if isinstance(e, kind):
+            return e
+        todo += [a for a in (*e.args, getattr(e, "reason", None), e.__cause__, e.__context__)
+                 if isinstance(a, BaseException)]
+    return None
 
 
 def _is_timeout(exc: BaseException) -> bool:

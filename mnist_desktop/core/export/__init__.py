@@ -5,6 +5,8 @@ result in atomically and writes the manifest; ``writers`` knows each format;
 ``png`` encodes grayscale PNGs without a library.
 """
 
+from .estimate import Estimate, check_space, estimate
 from .exporter import FORMATS, MANIFEST, ExportResult, check_target, export, manifest_path
 
-__all__ = ["FORMATS", "MANIFEST", "ExportResult", "check_target", "export", "manifest_path"]
+__all__ = ["FORMATS", "MANIFEST", "ExportResult", "Estimate", "check_space", "check_target", "estimate", "export",
+           "manifest_path"]

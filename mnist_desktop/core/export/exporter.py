@@ -13,22 +13,29 @@ npy, idx, idx.gz, csv, png
 
 Atomic: a single file is written under a temporary name beside the target
 and renamed; a folder is built as a hidden sibling and swapped in at the end.
-Any failure or cancel removes the temporaries and leaves the previous
-export untouched. Existing folders are replaced only if they are empty or
-an earlier export (they hold ``manifest.json``), never an arbitrary folder.
+Any failure, cancel or handled signal removes the temporaries and leaves the
+previous export untouched. A target is replaced only if it is an earlier
+export (recognised by its manifest) and never if it is one of the input
+files; an unrelated ``<out>.manifest.json`` is never overwritten.
 
-Rows stream through in chunks (:func:`.recipe.iter_chunks`), so memory stays
+One writer per target: an exclusive lock (:func:`..atomic.target_lock`)
+makes a second export to the same path fail at once, and under that lock
+the leftovers of killed runs are cleaned first: temporaries removed, a
+folder hidden by a killed swap restored, an npz manifest whose rename was
+cut off completed. Folders are swapped in one atomic exchange where the
+system has it. Before writing, the size is estimated and checked against
+the free space (:mod:`.estimate`).
+
+Rows stream through in chunks (:func:`.pipeline.iter_chunks`), so memory stays
 at a few chunks whatever the size.
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime as _dt
-import json
 import os
 import shutil
-import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,19 +43,22 @@ from typing import Any
 import numpy as np
 
 from . import writers as _writers
-from ..atomic import temp_path_for
+from .estimate import check_space, estimate
+from .manifest import MANIFEST, manifest_bytes, manifest_path
+from .target import FORMATS, check_target, recover_target
+from ..atomic import OLD_SUFFIX, exchange, name_the_target, target_lock, temp_dir_for, temp_path_for
 from ..dataset import Dataset
+from ..errors import ExportError, RecipeError, TargetBusyError
 from ..hashing import sha256_file
-from ..errors import ExportError, TargetExistsError
 from ..processing.normalize import output_dtype, to_uint8
 from ..progress import Cancel, Progress, raise_if_cancelled
 from ..processing.pipeline import CHUNK, iter_chunks, output_rows
 from ..processing.recipe import Recipe
+from ..testhook import pause_point
 
-__all__ = ["FORMATS", "ExportResult", "export", "manifest_path", "check_target"]
+__all__ = ["FORMATS", "MANIFEST", "ExportResult", "export", "manifest_path", "check_target", "recover_target"]
 
-FORMATS = ("npz", "npy", "idx", "idx.gz", "csv", "png")
-MANIFEST = "manifest.json"
+Notify = Callable[[str], None]
 
 
 @dataclass
@@ -66,35 +76,9 @@ class ExportResult:
         return sum(c["rows"] for c in self.counts.values())
 
 
-def manifest_path(out: str | os.PathLike[str], fmt: str) -> Path:
-    """Where the manifest of an export to ``out`` goes."""
-    out = Path(out)
-    return out.with_name(out.name + ".manifest.json") if fmt == "npz" else out / MANIFEST
-
-
-def check_target(out: str | os.PathLike[str], fmt: str, *, overwrite: bool) -> None:
-    """Raise ExportError if ``out`` cannot (or may not) be written."""
-    out = Path(out)
-    if fmt not in FORMATS:
-        raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    if not out.parent.is_dir():
-        raise ExportError(f"{out.parent}: no such folder")
-    if not out.exists():
-        return
-    if fmt == "npz" and out.is_dir():
-        raise ExportError(f"{out} is a folder; give a file name for the npz export")
-    if fmt != "npz" and not out.is_dir():
-        raise ExportError(f"{out} is a file; the {fmt} export writes a folder")
-    if fmt != "npz" and any(out.iterdir()) and not (out / MANIFEST).is_file():
-        raise ExportError(f"{out} is a folder that is not an mnist-desktop export (no {MANIFEST}); "
-                          "refusing to replace it: choose a new or empty folder")
-    if not overwrite:
-        raise TargetExistsError(f"{out} already exists; overwrite it explicitly (--force) to replace it")
-
-
 def export(dataset: Dataset, recipe: Recipe, out: str | os.PathLike[str], fmt: str = "npz", *,
            overwrite: bool = False, progress: Progress | None = None, cancel: Cancel = None,
-           chunk_size: int = CHUNK) -> ExportResult:
+           chunk_size: int = CHUNK, notify: Notify | None = None) -> ExportResult:
     """Process ``dataset`` with ``recipe`` and write it to ``out`` in format ``fmt``.
 
     Parameters
@@ -102,21 +86,55 @@ def export(dataset: Dataset, recipe: Recipe, out: str | os.PathLike[str], fmt: s
     fmt
         One of :data:`FORMATS`.
     overwrite
-        Replace an existing export at ``out``.
+        Replace an earlier export at ``out`` (never anything else).
     progress
         Called with (rows written, rows total) after each chunk.
     cancel
         ``threading.Event`` or callable; checked between chunks. Cancelling
         raises :class:`Cancelled` and leaves nothing behind.
+    notify
+        Called with one line per cleanup of an earlier interrupted run.
 
     Returns
     -------
     ExportResult
         Paths, counts per split and class, output files with SHA-256.
+
+    Raises
+    ------
+    UnsafeTargetError, TargetExistsError, TargetBusyError, NoSpaceError, ExportError, RecipeError
+        See :func:`check_target`; another export to ``out`` is running; the
+        estimate does not fit in the free space; a write failed (the message
+        names ``out``); the recipe does not fit the dataset.
     """
     out = Path(out)
-    check_target(out, fmt, overwrite=overwrite)
+    inputs = tuple(p for s in dataset.splits.values() for p in s.files)
+    check_target(out, fmt, overwrite=overwrite, inputs=inputs)
     recipe = recipe.validate().resolve(dataset)
+    check_exclusions(recipe, dataset)
+    check_space(out, estimate(dataset, recipe, fmt))
+    with target_lock(out, lambda: TargetBusyError(f"{out}: another export to this path is running; "
+                                                  "wait for it to finish or choose another name")):
+        for line in recover_target(out, fmt):
+            (notify or (lambda _m: None))(line)
+        check_target(out, fmt, overwrite=overwrite, inputs=inputs)
+        return _export_locked(dataset, recipe, out, fmt, progress, cancel, chunk_size)
+
+
+def check_exclusions(recipe: Recipe, dataset: Dataset) -> None:
+    """Raise RecipeError when the recipe excludes a split or index the dataset does not have."""
+    for split, indices in recipe.excluded:
+        if split not in dataset.splits:
+            raise RecipeError(f"recipe: excluded names a {split!r} split, but the dataset ({dataset.source}) "
+                              f"has only {', '.join(dataset.split_names)}")
+        n = len(dataset.splits[split])
+        if indices and indices[-1] >= n:
+            raise RecipeError(f"recipe: excluded.{split} holds index {indices[-1]}, but the {split} split has "
+                              f"{n:,} samples (indices 0..{n - 1})")
+
+
+def _export_locked(dataset: Dataset, recipe: Recipe, out: Path, fmt: str, progress: Progress | None,
+                   cancel: Cancel, chunk_size: int) -> ExportResult:
     splits = []
     for name in recipe.split_names(dataset):
         s = dataset.splits[name]
@@ -128,10 +146,15 @@ def export(dataset: Dataset, recipe: Recipe, out: str | os.PathLike[str], fmt: s
 
     def stream(name: str):
         for _, x, _, _, _ in iter_chunks(dataset, recipe, name, chunk_size=chunk_size, cancel=cancel):
+            if x.dtype.kind == "f" and not np.isfinite(x).all():
+                raise ExportError(f"{out}: the recipe turns pixels into infinite or undefined values "
+                                  "(check the normalization: a tiny std or huge mean); nothing was written")
             yield x
             state["done"] += len(x)
             if progress:
                 progress(state["done"], total)
+            if state["done"] == len(x):
+                pause_point("export.writing")
 
     for s in splits:
         s.chunks = lambda name=s.name: stream(name)
@@ -146,32 +169,39 @@ def export(dataset: Dataset, recipe: Recipe, out: str | os.PathLike[str], fmt: s
 
 
 def _export_file(out: Path, recipe: Recipe, splits: list, counts: dict, dataset: Dataset, cancel: Cancel) -> list:
-    tmp = temp_path_for(out)
     man = manifest_path(out, "npz")
-    tmp_man = temp_path_for(man)
+    tmp = tmp_man = None
     try:
+        tmp = temp_path_for(out)
+        tmp_man = temp_path_for(man)
         with open(tmp, "wb") as f:
             _writers.write_npz(f, splits)
             f.flush()
             os.fsync(f.fileno())
         raise_if_cancelled(cancel)
         files = [{"path": out.name, "bytes": tmp.stat().st_size, "sha256": sha256_file(tmp)}]
-        tmp_man.write_bytes(_manifest_bytes(recipe, "npz", splits, counts, dataset, files))
+        tmp_man.write_bytes(manifest_bytes(recipe=recipe, fmt="npz", splits=splits, counts=counts,
+                                           dataset=dataset, files=files))
         _umask_mode(tmp)
         _umask_mode(tmp_man)
-        os.replace(tmp, out)  # the two renames are the only window where file and manifest disagree
+        pause_point("export.before-swap")
+        os.replace(tmp, out)  # a kill between the renames is finished by _complete_manifest next time
+        pause_point("export.between-renames")
         os.replace(tmp_man, man)
-    except BaseException:
+    except BaseException as exc:
         for p in (tmp, tmp_man):
-            with contextlib.suppress(OSError):
-                p.unlink()
+            if p is not None:
+                with contextlib.suppress(OSError):
+                    p.unlink()
+        if isinstance(exc, OSError) and tmp is not None:
+            raise name_the_target(exc, tmp, out) from None
         raise
     return files
 
 
 def _export_folder(out: Path, fmt: str, recipe: Recipe, splits: list, counts: dict, dataset: Dataset,
                    cancel: Cancel) -> list:
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent))
+    tmp = temp_dir_for(out)
     try:
         if fmt == "npy":
             hashes = _writers.write_npy(tmp, splits)
@@ -188,9 +218,14 @@ def _export_folder(out: Path, fmt: str, recipe: Recipe, splits: list, counts: di
             rel = p.relative_to(tmp).as_posix()
             files.append({"path": rel, "bytes": p.stat().st_size,
                           "sha256": hashes[rel] if rel in hashes else sha256_file(p)})
-        (tmp / MANIFEST).write_bytes(_manifest_bytes(recipe, fmt, splits, counts, dataset, files))
+        (tmp / MANIFEST).write_bytes(manifest_bytes(recipe=recipe, fmt=fmt, splits=splits, counts=counts,
+                                                    dataset=dataset, files=files))
         _umask_mode(tmp, folder=True)
+        pause_point("export.before-swap")
         _swap_in(tmp, out)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise name_the_target(exc, tmp, out) from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -205,20 +240,29 @@ def _umask_mode(path: Path, folder: bool = False) -> None:
 
 
 def _swap_in(tmp: Path, out: Path) -> None:
-    """Put folder ``tmp`` at ``out``; the old ``out`` survives until the new one is in place."""
-    old = None
-    if out.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old.part", dir=out.parent))
-        os.rmdir(old)
-        os.replace(out, old)
+    """Put folder ``tmp`` at ``out``; the old ``out`` survives until the new one is in place.
+
+    One atomic exchange where the system has it (afterwards ``tmp`` holds the
+    old export and is removed); otherwise two renames, with the old export
+    hidden as ``.<name>.XXXXXXXX.old.part`` in between, which
+    :func:`recover_target` restores if the process dies there.
+    """
+    if not os.path.lexists(out):
+        os.replace(tmp, out)
+        return
+    if exchange(tmp, out):
+        shutil.rmtree(tmp, ignore_errors=True)
+        return
+    old = temp_dir_for(out, OLD_SUFFIX)
+    os.rmdir(old)
+    os.replace(out, old)
+    pause_point("export.between-renames")
     try:
         os.replace(tmp, out)
     except BaseException:
-        if old is not None:
-            os.replace(old, out)
+        os.replace(old, out)
         raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def _counts(dataset: Dataset, recipe: Recipe, splits: list) -> dict:
@@ -229,28 +273,3 @@ def _counts(dataset: Dataset, recipe: Recipe, splits: list) -> dict:
         out[s.name] = {"samples": len(dataset.splits[s.name]), "excluded": len(recipe.excluded_indices(s.name)),
                        "rows": s.rows, "per_class": {str(k): c for k, c in enumerate(per_class)}}
     return out
-
-
-def _manifest_bytes(recipe: Recipe, fmt: str, splits: list, counts: dict, dataset: Dataset, files: list) -> bytes:
-    from ... import __version__
-
-    sources = []
-    for s in splits:
-        for p in dataset.splits[s.name].files:
-            sources.append({"split": s.name, "path": str(p), "bytes": p.stat().st_size, "sha256": sha256_file(p)})
-    doc = {
-        "tool": "mnist-desktop", "version": __version__,
-        "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-        "format": fmt,
-        "dataset": {"key": dataset.key, "title": dataset.title, "source": dataset.source,
-                    "class_names": list(dataset.class_names)},
-        "recipe": recipe.to_dict(),
-        "row_order": "per split: samples in index order without the excluded ones; for each sample "
-                     "the original (if keep_original) then copies 0..copies-1",
-        "arrays": {s.name: {"x_shape": [s.rows, *s.image_shape], "x_dtype": str(np.dtype(s.dtype)),
-                            "y_dtype": str(s.labels.dtype)} for s in splits},
-        "counts": counts,
-        "source_files": sources,
-        "files": files,
-    }
-    return (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")

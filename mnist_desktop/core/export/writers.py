@@ -20,6 +20,7 @@ import numpy as np
 
 from . import png as _png
 from ..catalog import FILE_ROLES
+from ..idx import idx_header
 
 __all__ = ["SplitData", "write_npz", "write_npy", "write_idx_files", "write_csv", "write_png"]
 
@@ -73,11 +74,6 @@ def write_npy(folder: Path, splits: list[SplitData]) -> Hashes:
     return {}
 
 
-def _idx_header(dtype: np.dtype, shape: tuple[int, ...]) -> bytes:
-    code = {np.dtype(np.uint8): 0x08, np.dtype(np.float32): 0x0D}[np.dtype(dtype)]
-    return bytes([0, 0, code, len(shape)]) + np.asarray(shape, ">u4").tobytes()
-
-
 def write_idx_files(folder: Path, splits: list[SplitData], *, compress: bool) -> Hashes:
     """Standard MNIST file names (``train-images-idx3-ubyte[.gz]``...); float32 as type 0x0D."""
     suffix = ".gz" if compress else ""
@@ -89,7 +85,7 @@ def write_idx_files(folder: Path, splits: list[SplitData], *, compress: bool) ->
             with open(folder / name, "wb") as raw:
                 f: BinaryIO = (gzip.GzipFile(filename=name[:-3], mode="wb", fileobj=raw, mtime=0, compresslevel=6)  # type: ignore[assignment]
                                if compress else raw)
-                f.write(_idx_header(dtype, shape))
+                f.write(idx_header(dtype, shape))
                 for c in chunks():
                     f.write(np.ascontiguousarray(c, dtype=np.dtype(dtype).newbyteorder(">")).data)
                 if compress:

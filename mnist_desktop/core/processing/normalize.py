@@ -36,6 +36,8 @@ __all__ = ["NormParams", "METHODS", "normalize", "output_dtype", "to_uint8", "to
 
 METHODS = ("none", "scale", "minmax", "zscore")
 SCOPES = ("dataset", "image")
+#: Smallest zscore std: below it the outputs overflow float32 or mean nothing (a 1e-300 std gives inf).
+MIN_STD = 1e-6
 #: Images per chunk: the 3-pass methods keep a chunk in L2 between passes.
 CHUNK = 512
 
@@ -66,7 +68,7 @@ class NormParams:
     def problems(self) -> list[Problem]:
         """Every invalid value as a (field, message) problem (empty if valid)."""
         out = [check_choice("method", self.method, METHODS), check_choice("scope", self.scope, SCOPES)]
-        for name, lo, hi, lo_open in (("mean", -1e6, 1e6, False), ("std", 0, 1e6, True),
+        for name, lo, hi, lo_open in (("mean", -1e6, 1e6, False), ("std", MIN_STD, 1e6, False),
                                       ("low", 0, 1, False), ("high", 0, 1, False)):
             value = getattr(self, name)
             if value is not None:

@@ -26,7 +26,7 @@ import numpy as np
 from ..atomic import atomic_write
 from ..dataset import Dataset
 from ..errors import Problem, RecipeError
-from ..validation import check_choice, check_int, read_fields, shown
+from ..validation import check_choice, check_int, parse_json, read_fields, shown
 from .augment import AugParams
 from .normalize import NormParams
 
@@ -182,11 +182,7 @@ class Recipe:
 
     @classmethod
     def from_json(cls, text: str, where: str = "recipe") -> Recipe:
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise RecipeError(f"{where}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
-        return cls.from_dict(data, where)
+        return cls.from_dict(parse_json(text, where), where)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Recipe:

@@ -1,0 +1,150 @@
+"""How much an export will write, known before writing it, and whether it fits.
+
+``--copies 1000`` on the sample is 10 million rows and ~31 GB of float32: an
+export that only notices when the disk is full has already filled it for
+everything else. :func:`estimate` gives rows and bytes up front (exact for
+npz, npy and idx; measured on a few hundred processed rows and extrapolated
+for csv, png and idx.gz), :func:`check_space` refuses an export that would
+not leave a margin free. ``export --dry-run`` prints the estimate and the GUI
+export dialog shows it.
+"""
+
+from __future__ import annotations
+
+import gzip
+import math
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from . import png as _png
+from ..dataset import Dataset
+from ..errors import NoSpaceError
+from ..processing.normalize import output_dtype, to_uint8
+from ..processing.pipeline import process_rows
+from ..processing.recipe import Recipe
+from ..units import format_bytes
+
+__all__ = ["Estimate", "estimate", "check_space", "SAMPLE_ROWS"]
+
+#: Rows processed and encoded to measure formats whose size depends on the pixels.
+SAMPLE_ROWS = 256
+_MANIFEST_BYTES = 64 * 1024  # the manifest, generously
+_ZIP_ENTRY = 300  # local + central header, zip64 extras, data descriptor
+_MANIFEST_PER_FILE = 160  # each output file's path, size and SHA-256 in the manifest
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """What an export would write.
+
+    Attributes
+    ----------
+    rows
+        Output rows (images) over all exported splits.
+    bytes
+        Total size of the files, manifest included.
+    files
+        Number of files (one per image for png).
+    exact
+        False when ``bytes`` is extrapolated from a sample of rows.
+    """
+
+    rows: int
+    bytes: int
+    files: int
+    exact: bool
+
+    def disk_bytes(self, block: int = 4096) -> int:
+        """Space taken on disk: every file occupies whole blocks."""
+        per_file = self.bytes / max(self.files, 1)
+        return int(self.files * math.ceil(per_file / block) * block)
+
+
+def estimate(dataset: Dataset, recipe: Recipe, fmt: str) -> Estimate:
+    """Rows and bytes an export of ``dataset`` with ``recipe`` in ``fmt`` would write.
+
+    Cheap: nothing is written; at most :data:`SAMPLE_ROWS` rows per split are
+    processed (only for csv, png and idx.gz).
+    """
+    recipe = recipe.validate().resolve(dataset)
+    dtype = output_dtype(recipe.normalize)
+    rows = total = files = 0
+    exact = True
+    for name in recipe.split_names(dataset):
+        split = dataset.splits[name]
+        keep, per = _row_plan(recipe, name, len(split))
+        r = len(keep) * len(per)
+        pixels = int(np.prod(split.images.shape[1:]))
+        raw = r * pixels * dtype.itemsize
+        rows += r
+        if fmt in ("npz", "npy"):
+            total += 2 * 128 + raw + r + (2 * _ZIP_ENTRY if fmt == "npz" else 0)
+            files += 2 if fmt == "npy" else 0
+        elif fmt == "idx":
+            total += 16 + raw + 8 + r
+            files += 2
+        else:
+            exact = False
+            total += int(_bytes_per_row(dataset, recipe, name, keep, per, fmt) * r) + 4096
+            files += r if fmt == "png" else (1 if fmt == "csv" else 2)
+    total += _MANIFEST_BYTES + _MANIFEST_PER_FILE * files + (22 + 56 + 20 if fmt == "npz" else 0)
+    files += 1  # the manifest
+    return Estimate(rows, total, max(files, 1), exact)
+
+
+def _row_plan(recipe: Recipe, split: str, n_samples: int) -> tuple[np.ndarray, np.ndarray]:
+    """(kept sample indices, copies per sample): the rows of :func:`.pipeline.output_rows`
+    without materialising them (10 million rows would take 160 MB just to be counted)."""
+    keep = np.setdiff1d(np.arange(n_samples), recipe.excluded_indices(split), assume_unique=True)
+    aug = recipe.augment
+    return keep, np.arange(-1 if aug.keep_original else 0, aug.copies)
+
+
+def _bytes_per_row(dataset: Dataset, recipe: Recipe, split: str, keep: np.ndarray, per: np.ndarray,
+                   fmt: str) -> float:
+    n = len(keep) * len(per)
+    if n == 0:
+        return 0.0
+    pick = np.unique(np.linspace(0, n - 1, min(SAMPLE_ROWS, n)).astype(np.int64))
+    x, y = process_rows(dataset, split, keep[pick // len(per)], per[pick % len(per)], recipe)
+    if fmt == "png":
+        return sum(map(len, _png.encode_gray_batch(to_uint8(x, recipe.normalize)))) / len(pick)
+    if fmt == "idx.gz":
+        data = np.ascontiguousarray(x, x.dtype.newbyteorder(">")).tobytes()
+        return (len(gzip.compress(data, 6)) + len(gzip.compress(y.tobytes(), 6))) / len(pick)
+    flat = x.reshape(len(x), -1)
+    cell = "%d" if x.dtype == np.uint8 else "%.9g"
+    text = "".join(f"{lab}," + ",".join(cell % v for v in row) + "\n" for lab, row in zip(y.tolist(), flat.tolist()))
+    return len(text) / len(pick)
+
+
+def check_space(out: str | os.PathLike[str], est: Estimate) -> None:
+    """Raise :class:`NoSpaceError` when ``est`` would not fit beside ``out`` with a margin.
+
+    The margin is 5 % plus 16 MiB of space (the previous export stays until
+    the new one is complete, so it is not counted as free) and 1,000 spare
+    inodes for exports of many files.
+    """
+    out = Path(out)
+    folder = out.parent
+    usage = shutil.disk_usage(folder)
+    block = 4096
+    inodes_free = None
+    if hasattr(os, "statvfs"):
+        st = os.statvfs(folder)
+        block = st.f_frsize or st.f_bsize or block
+        inodes_free = st.f_favail if st.f_files else None  # some file systems report no inode limit
+    need = int(est.disk_bytes(block) * 1.05) + (16 << 20)
+    if need > usage.free:
+        raise NoSpaceError(
+            f"{out}: not enough free space: the export needs about {format_bytes(est.bytes)} "
+            f"({est.rows:,} images) plus a margin, and {folder} has {format_bytes(usage.free)} free; "
+            "free some space, export fewer rows (--copies, --split) or write elsewhere")
+    if inodes_free is not None and est.files + 1000 > inodes_free:
+        raise NoSpaceError(
+            f"{out}: the export writes {est.files:,} files but the file system of {folder} has room "
+            f"for only {inodes_free:,} more (no free inodes); choose another format (npz, npy) or place")
