@@ -20,6 +20,7 @@ Loading: load_data, load_dataset, load_files, read_idx, write_idx, Dataset, Spli
 Processing: Recipe, NormParams, AugParams, normalize, augment_images, process, Processed,
 apply_recipe, process_indices, process_rows, export.
 Quality: analyze, QualityReport, flagged_indices.
+Evaluation: evaluate, EvaluationReport.
 Notebook: show, Picture, matrix_png, ImageDataset.
 Errors: MnistDesktopError, DatasetError, IdxFormatError.
 """
@@ -41,6 +42,7 @@ from .core.notebook.arrays import Processed, load_data, process
 from .core.notebook.adapter import ImageDataset
 from .core.view.pictures import Picture, show
 from .core.view.charts import matrix_png
+from .core.evaluate.report import EvaluationReport, evaluate
 
 __all__ = [
     "__version__",
@@ -57,4 +59,5 @@ __all__ = [
     "process_rows", "export",
     "QualityReport", "analyze", "flagged_indices",
     "load_data", "process", "Processed", "ImageDataset", "show", "Picture", "matrix_png",
+    "EvaluationReport", "evaluate",
 ]
