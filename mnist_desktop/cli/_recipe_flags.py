@@ -1,0 +1,68 @@
+"""The recipe flags shared by ``export`` and ``evaluate``: --recipe, normalization, augmentation, --seed.
+
+Both subcommands build their recipe the same way (the file or the defaults,
+then every given flag on top), so a recipe judged with ``evaluate`` is the
+recipe ``export`` writes.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import replace
+
+from ..core.errors import RecipeError
+from ..core.processing.recipe import Recipe
+
+__all__ = ["add_recipe_arguments", "build_recipe", "AUG_FLAGS"]
+
+AUG_FLAGS = ("rotation", "translate", "scale", "shear", "elastic_alpha", "elastic_sigma", "noise",
+             "copies", "keep_original")
+
+
+def add_recipe_arguments(p: argparse.ArgumentParser) -> None:
+    """Add --recipe, the normalization and augmentation groups and --seed to parser ``p``."""
+    p.add_argument("--recipe", metavar="R.json", help="start from this recipe file")
+    g = p.add_argument_group("normalization")
+    g.add_argument("--normalize", choices=("none", "scale", "minmax", "zscore"),
+                   help="none keeps uint8; scale = x/255; minmax (over the dataset; a recipe can set "
+                        "\"scope\": \"image\"); zscore (default: scale)")
+    g.add_argument("--mean", type=float, metavar="M", help="zscore mean on the 0..1 scale (default: from the data)")
+    g.add_argument("--std", type=float, metavar="S", help="zscore std on the 0..1 scale (default: from the data)")
+    a = p.add_argument_group("augmentation")
+    a.add_argument("--rotation", type=float, metavar="DEG", help="random rotation within +-DEG degrees")
+    a.add_argument("--translate", type=float, metavar="FRAC", help="random shift within +-FRAC of the size")
+    a.add_argument("--scale", type=_scale_range, metavar="LO,HI", help="random zoom between LO and HI")
+    a.add_argument("--shear", type=float, metavar="DEG", help="random shear within +-DEG degrees")
+    a.add_argument("--elastic-alpha", type=float, metavar="A", help="elastic distortion strength (e.g. 34; 0 = off)")
+    a.add_argument("--elastic-sigma", type=float, metavar="S", help="elastic smoothness in pixels (e.g. 4)")
+    a.add_argument("--noise", type=float, metavar="STD", help="Gaussian noise std on the 0..1 scale")
+    a.add_argument("--copies", type=int, metavar="K", help="augmented copies per image (default 1)")
+    a.add_argument("--keep-original", action=argparse.BooleanOptionalAction, default=None,
+                   help="also export each original image, before its copies")
+    a.add_argument("--seed", type=int, metavar="N", help="random seed (default 0)")
+
+
+def _scale_range(text: str) -> tuple[float, float]:
+    try:
+        lo, hi = (float(v) for v in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected LO,HI such as 0.9,1.1, got {text!r}") from None
+    return lo, hi
+
+
+def build_recipe(args: argparse.Namespace) -> Recipe:
+    """The recipe file (or the defaults) with every given flag applied on top, validated."""
+    base = Recipe.load(args.recipe) if args.recipe else Recipe()
+    norm = {k: v for k, v in (("method", args.normalize), ("mean", args.mean), ("std", args.std)) if v is not None}
+    aug = {k: getattr(args, k) for k in AUG_FLAGS if getattr(args, k) is not None}
+    top = {k: getattr(args, k, None) for k in ("seed", "split") if getattr(args, k, None) is not None}
+    recipe = replace(base, normalize=replace(base.normalize, **norm), augment=replace(base.augment, **aug), **top)
+    problems = recipe.problems()
+    if problems:
+        # Name the flag when a flag set the value, else the recipe file's field.
+        field, rest = problems[0].field, problems[0].message
+        name = field.split(".")[-1]
+        given = {"normalize." + k for k in norm} | {"augment." + k for k in aug} | set(top)
+        flag = "--" + ("normalize" if name == "method" else name.replace("_", "-"))
+        raise RecipeError(f"{flag} {rest}" if field in given or not args.recipe else f"{args.recipe}: {problems[0]}")
+    return recipe
