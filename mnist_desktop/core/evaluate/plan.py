@@ -25,7 +25,8 @@ import numpy as np
 
 from ..dataset import Dataset
 from ..processing.keyed_random import image_keys
-from ..processing.recipe import Recipe, output_rows
+from ..processing.pipeline import output_rows
+from ..processing.recipe import Recipe
 
 __all__ = ["Plan", "plan_rows", "holdout_sides", "MAX_TRAIN_ROWS"]
 

@@ -18,7 +18,8 @@ import numpy as np
 
 from ..dataset import Dataset
 from ..errors import DatasetError
-from ..processing.recipe import Recipe, process_rows
+from ..processing.pipeline import process_rows
+from ..processing.recipe import Recipe
 from ..progress import Cancel, Progress, Steps
 from .metrics import Metrics, compute_metrics
 from .model import CHUNK, Accumulator, ModelSpec, probe_positions
