@@ -22,6 +22,7 @@ from ..core.view.browse import Browser
 from ..core.view.grid_layout import ZOOM_DEFAULT
 from .actions import create_actions, create_menus, create_tool_bar
 from .detail.detail_view import DetailView
+from .evaluate.controller import EvaluateController
 from .feature import RIGHT, DockSpec, FeatureUi
 from .files import FileController, load_for_view
 from .layout import DockLayout, restore_window, save_window, scrollable
@@ -96,10 +97,12 @@ class MainWindow(QMainWindow):
         self.files = FileController(self)
         self.recipe = RecipeController(self, self.recipe_model)
         self.quality = QualityController(self, self.recipe_model)
+        self.evaluate = EvaluateController(self, self.recipe_model)
         own = FeatureUi(docks=[DockSpec("filter", "Filter", self.filter_panel),
                                DockSpec("detail", "Detail", self.detail, RIGHT, stack=False),
                                DockSpec("stats", "Statistics", self.stats, RIGHT, stack=False)])
-        self.feature_uis = [self.files.ui(), own, self.recipe.ui(), self.quality.ui()]
+        self.feature_uis = [self.files.ui(), own, self.recipe.ui(), self.quality.ui(),
+                            self.evaluate.ui()]
 
     def place_docks(self, specs: list[DockSpec]) -> None:
         """Add the docks: stacked docks of one area become tabs; small windows tab them all (layout.py)."""
@@ -228,6 +231,23 @@ class MainWindow(QMainWindow):
         """Offer a sort order (highest score first) in the filter panel."""
         self._sort_scores[key] = scores
         self.filter_panel.add_sort_key(key, title)
+
+    def show_subset(self, indices: np.ndarray | None, name: str = "", *, sort_key: str | None = None) -> None:
+        """Show only these global indices (None: all again), sorted by ``sort_key`` if given.
+
+        ``name`` says where they come from ("true 4, predicted 9") in the status bar.
+        """
+        if self.browser is None:
+            return
+        self.browser.set_subset(indices, name)
+        if sort_key is not None:
+            self.filter_panel.blockSignals(True)
+            self.filter_panel.select_sort_key(sort_key)
+            self.filter_panel.blockSignals(False)
+            self.browser.set_sort(self._sort_scores.get(sort_key))
+        self.refresh()
+        shown = len(self.browser.visible)
+        self.status.showMessage(f"Showing {name}: {shown:,} images" if indices is not None else "")
 
     def select_global(self, index: int) -> None:
         """Select image ``index``, showing everything again if the filter hides it."""
@@ -421,7 +441,7 @@ class MainWindow(QMainWindow):
         """Cancel running work and wait for it, so no thread outlives the window."""
         for job in list(self._jobs):
             job.cancel()
-        for feature in (self.files, self.recipe, self.quality):
+        for feature in (self.files, self.recipe, self.quality, self.evaluate):
             feature.shutdown()
         wait_for_workers()
         self.write_settings()

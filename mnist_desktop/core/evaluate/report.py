@@ -25,7 +25,7 @@ from .metrics import Metrics, compute_metrics
 from .model import CHUNK, Accumulator, ModelSpec, probe_positions
 from .plan import MAX_TRAIN_ROWS, plan_rows
 
-__all__ = ["EvaluationReport", "evaluate"]
+__all__ = ["EvaluationReport", "evaluate", "recipe_summary"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -102,6 +102,23 @@ class EvaluationReport:
         return (f"EvaluationReport(accuracy={self.accuracy:.4f}, macro_f1={self.metrics.macro()['f1']:.4f}, "
                 f"n_train={self.n_train:,}, n_test={self.n_test:,}, seconds={self.seconds:.1f}, "
                 f"source={self.source!r})")
+
+
+def recipe_summary(recipe: Recipe) -> str:
+    """A short line for tables: normalization, augmentation, copies, exclusions."""
+    a = recipe.augment
+    parts = [recipe.normalize.method]
+    aug = [f"rot {a.rotation:g}°" if a.rotation else "", f"shift {a.translate:g}" if a.translate else "",
+           f"zoom {a.scale[0]:g}-{a.scale[1]:g}" if tuple(a.scale) != (1, 1) else "",
+           f"shear {a.shear:g}°" if a.shear else "", f"elastic {a.elastic_alpha:g}" if a.elastic_alpha else "",
+           f"noise {a.noise:g}" if a.noise else ""]
+    aug = [x for x in aug if x]
+    if aug:
+        parts.append(", ".join(aug) + f" x{a.copies}" + (" +orig" if a.keep_original else ""))
+    n_excluded = sum(len(v) for _, v in recipe.excluded)
+    if n_excluded:
+        parts.append(f"{n_excluded:,} excluded")
+    return "; ".join(parts)
 
 
 def evaluate(dataset: Dataset, recipe: Recipe | None = None, *, progress: Progress | None = None,

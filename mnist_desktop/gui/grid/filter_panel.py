@@ -95,6 +95,12 @@ class FilterPanel(QWidget):
         if self.sort_combo.findData(name) < 0:
             self.sort_combo.addItem(title, name)
 
+    def select_sort_key(self, name: str) -> None:
+        """Choose a sort order by name (emits sort_changed when it changes)."""
+        i = self.sort_combo.findData(name)
+        if i >= 0:
+            self.sort_combo.setCurrentIndex(i)
+
     def selected_splits(self) -> set[str]:
         return {n for n, b in self.split_boxes.items() if b.isChecked()}
 

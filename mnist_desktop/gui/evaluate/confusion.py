@@ -1,0 +1,111 @@
+"""The confusion matrix as a clickable heat map, counts drawn as text at screen resolution."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPoint, QPointF, Signal
+from PySide6.QtGui import QColor, QFont
+
+__all__ = ["ConfusionView", "cell_colors"]
+
+
+def cell_colors(cm: np.ndarray) -> np.ndarray:
+    """(n, n, 4) uint8 RGBA: correct cells blue by recall, errors orange by their share of the row.
+
+    Errors are scaled by the square root of their rate relative to the largest
+    error, so a handful of confusions stays visible next to a 98 % diagonal.
+    """
+    n = len(cm)
+    rows = np.maximum(cm.sum(1, keepdims=True), 1)
+    rate = cm / rows
+    out = np.zeros((n, n, 4), np.uint8)
+    out[..., :3] = (28, 28, 32)
+    out[..., 3] = 255
+    off = ~np.eye(n, dtype=bool)
+    worst = rate[off].max() if n > 1 and rate[off].max() > 0 else 1.0
+    err = np.sqrt(rate / worst)
+    hot = off & (cm > 0)
+    for ch, (lo, hi) in enumerate(((60, 255), (40, 140), (30, 20))):
+        out[..., ch][hot] = (lo + (hi - lo) * err[hot]).astype(np.uint8)
+    diag = np.arange(n)
+    for ch, (lo, hi) in enumerate(((30, 70), (50, 140), (90, 230))):
+        out[diag, diag, ch] = (lo + (hi - lo) * rate[diag, diag]).astype(np.uint8)
+    return out
+
+
+class ConfusionView(pg.GraphicsLayoutWidget):
+    """Rows are true classes, columns predicted classes.
+
+    Signals
+    -------
+    cell_clicked(int, int)
+        (true class, predicted class) of the cell the user clicked.
+    """
+
+    cell_clicked = Signal(int, int)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setBackground(QColor(20, 20, 24))
+        self.plot = self.addPlot()
+        self.plot.invertY(True)
+        self.plot.setAspectLocked(True)
+        self.plot.setMouseEnabled(False, False)
+        self.plot.hideButtons()
+        self.plot.setMenuEnabled(False)
+        self.plot.setLabel("left", "true class")
+        self.plot.setLabel("bottom", "predicted class")
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.plot.addItem(self.image)
+        self._texts: list[pg.TextItem] = []
+        self._n = 0
+        self.setMinimumHeight(260)
+        self.setToolTip("Click a cell to show those test samples in the grid, most confident first")
+        self.scene().sigMouseClicked.connect(self._on_scene_clicked)
+
+    def set_matrix(self, cm: np.ndarray | None, class_names: tuple[str, ...] = ()) -> None:
+        """Show counts ``cm`` (None clears)."""
+        for t in self._texts:
+            self.plot.removeItem(t)
+        self._texts = []
+        if cm is None:
+            self.image.clear()
+            self._n = 0
+            return
+        n = self._n = len(cm)
+        colors = cell_colors(cm)
+        self.image.setImage(colors, levels=None)
+        self.image.setRect(0, 0, n, n)
+        font = QFont()
+        font.setPointSizeF(8 if n <= 10 else 6)
+        for r in range(n):
+            for c in range(n):
+                bright = colors[r, c, :3].astype(int).sum() > 420
+                color = (10, 10, 10) if bright else ((235, 235, 235) if cm[r, c] else (90, 90, 95))
+                t = pg.TextItem(f"{int(cm[r, c]):,}", color=color, anchor=(0.5, 0.5))
+                t.setFont(font)
+                t.setPos(c + 0.5, r + 0.5)
+                self.plot.addItem(t)
+                self._texts.append(t)
+        short = all(len(s) <= 3 for s in class_names)
+        ticks = [[(i + 0.5, class_names[i] if short and i < len(class_names) else str(i)) for i in range(n)]]
+        self.plot.getAxis("bottom").setTicks(ticks)
+        self.plot.getAxis("left").setTicks(ticks)
+        self.plot.setRange(xRange=(0, n), yRange=(0, n), padding=0.01)
+
+    def cell_at(self, scene_pos: QPointF) -> tuple[int, int] | None:
+        """(row, column) under a scene position, or None outside the matrix."""
+        p = self.plot.vb.mapSceneToView(scene_pos)
+        r, c = int(np.floor(p.y())), int(np.floor(p.x()))
+        return (r, c) if 0 <= r < self._n and 0 <= c < self._n else None
+
+    def cell_center(self, row: int, col: int) -> QPoint:
+        """Widget coordinates of a cell's centre (where a click lands on it)."""
+        scene = self.plot.vb.mapViewToScene(QPointF(col + 0.5, row + 0.5))
+        return self.mapFromScene(scene)
+
+    def _on_scene_clicked(self, event) -> None:
+        cell = self.cell_at(event.scenePos())
+        if cell is not None:
+            self.cell_clicked.emit(*cell)

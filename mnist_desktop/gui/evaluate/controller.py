@@ -1,0 +1,156 @@
+"""The evaluate feature: the Evaluate dock, its worker, the runs kept for comparison,
+and confusion-matrix cells that filter the grid."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog
+
+from ...core.atomic import atomic_write
+from ...core.errors import Cancelled, describe_os_error
+from ...core.evaluate.report import EvaluationReport, evaluate, recipe_summary
+from ..feature import DockSpec, FeatureUi
+from ..recipe.model import RecipeModel
+from ..workers import Job
+from .panel import EvaluatePanel, confidence_scores
+
+SORT_KEY = "confidence"
+
+
+class EvaluateController(QObject):
+    """Runs ``core.evaluate.evaluate`` on the current recipe in a worker and keeps the runs.
+
+    ``runs`` holds (recipe summary, EvaluationReport) pairs of the data on
+    screen, oldest first; ``shown`` is the one the dock displays.
+    """
+
+    def __init__(self, window, model: RecipeModel) -> None:
+        super().__init__(window)
+        self.window = window
+        self.model = model
+        self.panel = EvaluatePanel()
+        self.runs: list[tuple[str, EvaluationReport]] = []
+        self.shown: int | None = None
+        self.job: Job | None = None
+        self.action = QAction("E&valuate recipe", window, shortcut=QKeySequence("Ctrl+Shift+E"))
+        self.action.setToolTip("Train the baseline model on the recipe's training rows and measure it")
+        self.action.triggered.connect(self.start)
+        self.panel.run_requested.connect(self.start)
+        self.panel.cancel_requested.connect(self.cancel)
+        self.panel.cell_clicked.connect(self._on_panel_cell_clicked)
+        self.panel.run_chosen.connect(self._on_panel_run_chosen)
+        self.panel.save_requested.connect(self._on_panel_save_requested)
+        self.panel.show_all_requested.connect(lambda: self.window.show_subset(None))
+        window.dataset_loaded.connect(self._on_window_dataset_loaded)
+
+    def ui(self) -> FeatureUi:
+        return FeatureUi(docks=[DockSpec("evaluate", "Evaluate", self.panel)], actions={"tools": [self.action]})
+
+    @property
+    def report(self) -> EvaluationReport | None:
+        """The run shown in the dock."""
+        return None if self.shown is None else self.runs[self.shown][1]
+
+    # ------------------------------------------------------------------ running
+
+    def start(self) -> Job | None:
+        w = self.window
+        if w.dataset is None or (self.job is not None and self.job.running):
+            return None
+        problems = self.model.problems
+        if problems:
+            w.show_error("Cannot evaluate this recipe", str(problems[0]))
+            return None
+        recipe = self.model.recipe
+        self.panel.set_running(True)
+        self.job = Job(evaluate, w.dataset, recipe)
+        self.job.progress.connect(self.panel.set_progress)
+        self.job.succeeded.connect(lambda report, ds=w.dataset: self._on_job_succeeded(report, ds))
+        self.job.failed.connect(self._on_job_failed)
+        self.job.finished.connect(lambda: self.panel.set_running(False))
+        w.track(self.job)
+        self.job.start()
+        return self.job
+
+    def cancel(self) -> None:
+        if self.job is not None and self.job.running:
+            self.job.cancel()
+
+    def _on_job_succeeded(self, report: EvaluationReport, dataset) -> None:
+        if dataset is not self.window.dataset:
+            return  # measured on data that is no longer shown
+        self.runs.append((recipe_summary(report.recipe), report))
+        self.show_run(len(self.runs) - 1)
+
+    def _on_job_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, Cancelled):
+            self.panel.summary.setText("Cancelled.")
+            return
+        self.panel.summary.setText(f"Failed: {exc}")
+        self.window.show_error("Could not evaluate the recipe", str(exc))
+
+    def _on_window_dataset_loaded(self, _dataset) -> None:
+        """Forget the runs: they measured the data shown before."""
+        self.cancel()
+        self.runs, self.shown = [], None
+        self.panel.show_report(None)
+        self.panel.set_runs([])
+        self.panel.show_comparison(None, None)
+        self.panel.summary.setText("Not evaluated yet.")
+        self.panel.progress.setValue(0)
+
+    # ------------------------------------------------------------------ showing
+
+    def show_run(self, i: int, compare_with: int | None = None) -> None:
+        """Show run ``i``; compare it with ``compare_with`` (default: the run before it)."""
+        self.shown = i
+        report = self.report
+        self.panel.show_report(report)
+        self.panel.set_runs(self.runs)
+        self.panel.select_runs([i] if compare_with is None else [compare_with, i])
+        other = compare_with if compare_with is not None else (i - 1 if i > 0 else None)
+        pair = sorted((other, i)) if other is not None else None
+        if pair is None:
+            self.panel.show_comparison(None, None)
+        else:
+            self.panel.show_comparison((pair[0], self.runs[pair[0]][1]), (pair[1], self.runs[pair[1]][1]))
+        w = self.window
+        w.add_sort_key(SORT_KEY, "Prediction confidence (Evaluate)",
+                       confidence_scores(len(w.dataset), report.test_indices, report.confidence))
+
+    def _on_panel_run_chosen(self, row: int) -> None:
+        selected = self.panel.selected_runs()
+        other = selected[0] if len(selected) >= 2 else None
+        self.show_run(row, compare_with=other)
+
+    def _on_panel_cell_clicked(self, true: int, predicted: int) -> None:
+        report, w = self.report, self.window
+        if report is None or w.browser is None:
+            return
+        names = report.class_names
+        indices = report.cell(true, predicted)
+        w.show_subset(indices, f"true {names[true]}, predicted {names[predicted]}", sort_key=SORT_KEY)
+
+    def _on_panel_save_requested(self) -> None:
+        if self.report is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self.panel, "Save evaluation report", "evaluation.json",
+                                              "JSON (*.json)")
+        if path:
+            self.save_report(path)
+
+    def save_report(self, path: str) -> bool:
+        """Write the shown run's JSON report atomically; False (after telling the user) on failure."""
+        try:
+            with atomic_write(path) as f:
+                f.write((json.dumps(self.report.to_dict(), indent=1) + "\n").encode("utf-8"))
+        except OSError as exc:
+            self.window.show_error("Could not save the report", describe_os_error(exc))
+            return False
+        return True
+
+    def shutdown(self) -> None:
+        self.cancel()

@@ -1,0 +1,215 @@
+"""The Evaluate dock: run/cancel, headline numbers, confusion matrix, per-class table, runs compared."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QProgressBar,
+                               QPushButton, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
+
+from .confusion import ConfusionView
+
+__all__ = ["EvaluatePanel"]
+
+RUN_COLUMNS = ("#", "Recipe", "Accuracy", "Macro F1", "Train rows", "Time")
+
+
+def _table(columns: tuple[str, ...]) -> QTableWidget:
+    t = QTableWidget(0, len(columns))
+    t.setHorizontalHeaderLabels(columns)
+    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    t.verticalHeader().hide()
+    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    t.horizontalHeader().setStretchLastSection(True)
+    return t
+
+
+def _fill(table: QTableWidget, rows: list[tuple]) -> None:
+    """Rows of cells: text, or (text, QColor) for a coloured number; numbers align right."""
+    table.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            text, color = cell if isinstance(cell, tuple) else (cell, None)
+            item = QTableWidgetItem(text)
+            if c > 0 or text[:1].isdigit():
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if color is not None:
+                item.setForeground(color)
+            table.setItem(r, c, item)
+
+
+class EvaluatePanel(QWidget):
+    """Presents evaluation runs; holds no logic.
+
+    Signals
+    -------
+    run_requested()
+        Evaluate the current recipe.
+    cancel_requested()
+        Stop the running evaluation.
+    cell_clicked(int, int)
+        (true, predicted) cell of the shown run's confusion matrix.
+    run_chosen(int)
+        Row of the runs table now shown.
+    save_requested()
+        Save the shown run's report as JSON.
+    show_all_requested()
+        Show every image in the grid again (after a cell filtered it).
+    """
+
+    run_requested = Signal()
+    cancel_requested = Signal()
+    cell_clicked = Signal(int, int)
+    run_chosen = Signal(int)
+    save_requested = Signal()
+    show_all_requested = Signal()
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.run_button = QPushButton("Evaluate recipe")
+        self.run_button.setToolTip("Train the baseline model on the recipe's training rows and test it")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setEnabled(False)
+        self.save_button = QPushButton("Save report…")
+        self.save_button.setEnabled(False)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.summary = QLabel("Not evaluated yet.")
+        self.summary.setWordWrap(True)
+        self.headline = {k: QLabel("–") for k in ("accuracy", "precision", "recall", "f1")}
+        big = QFont()
+        big.setPointSize(20)
+        big.setBold(True)
+        self.headline["accuracy"].setFont(big)
+        mid = QFont()
+        mid.setPointSize(13)
+        for k in ("precision", "recall", "f1"):
+            self.headline[k].setFont(mid)
+        numbers = QGridLayout()
+        for col, (key, title) in enumerate((("accuracy", "accuracy"), ("precision", "macro P"),
+                                            ("recall", "macro R"), ("f1", "macro F1"))):
+            numbers.addWidget(self.headline[key], 0, col, Qt.AlignmentFlag.AlignBottom)
+            numbers.addWidget(QLabel(title), 1, col)
+        self.matrix = ConfusionView()
+        self.matrix_hint = QLabel("Click a cell to see its test images in the grid.")
+        self.show_all_button = QPushButton("Show all images")
+        hint = QHBoxLayout()
+        hint.addWidget(self.matrix_hint, 1)
+        hint.addWidget(self.show_all_button)
+        self.per_class = _table(("Class", "Precision", "Recall", "F1", "Support"))
+        self.runs = _table(RUN_COLUMNS)
+        self.runs.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.compare_title = QLabel("Two runs are compared here: select them in the table above.")
+        self.compare_title.setWordWrap(True)
+        self.compare = _table(("Class", "F1 A", "F1 B", "B − A"))
+        runs_tab = QWidget()
+        rl = QVBoxLayout(runs_tab)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.runs, 2)
+        rl.addWidget(self.compare_title)
+        rl.addWidget(self.compare, 3)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.per_class, "Per class")
+        self.tabs.addTab(runs_tab, "Runs")
+        top = QHBoxLayout()
+        for b, stretch in ((self.run_button, 1), (self.cancel_button, 0), (self.save_button, 0)):
+            top.addWidget(b, stretch)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.progress)
+        layout.addLayout(numbers)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.matrix, 3)
+        layout.addLayout(hint)
+        layout.addWidget(self.tabs, 2)
+        self.run_button.clicked.connect(self.run_requested.emit)
+        self.cancel_button.clicked.connect(self.cancel_requested.emit)
+        self.save_button.clicked.connect(self.save_requested.emit)
+        self.matrix.cell_clicked.connect(self.cell_clicked.emit)
+        self.show_all_button.clicked.connect(self.show_all_requested.emit)
+        self.runs.itemSelectionChanged.connect(self._on_runs_selection_changed)
+
+    def set_running(self, running: bool) -> None:
+        self.run_button.setEnabled(not running)
+        self.cancel_button.setEnabled(running)
+        if running:
+            self.progress.setValue(0)
+            self.summary.setText("Training the baseline on the recipe's rows…")
+
+    def set_progress(self, done: int, total: int) -> None:
+        self.progress.setValue(int(1000 * done / total) if total else 0)
+
+    def show_report(self, report) -> None:
+        """Headline numbers, matrix and per-class table of one EvaluationReport (None clears)."""
+        self.save_button.setEnabled(report is not None)
+        if report is None:
+            for label in self.headline.values():
+                label.setText("–")
+            self.matrix.set_matrix(None)
+            self.per_class.setRowCount(0)
+            return
+        m, macro = report.metrics, report.metrics.macro()
+        self.headline["accuracy"].setText(f"{m.accuracy:.2%}")
+        for k in ("precision", "recall", "f1"):
+            self.headline[k].setText(f"{macro[k]:.3f}")
+        self.summary.setText(f"{report.n_train:,} training rows → {report.n_test:,} test images in "
+                             f"{report.seconds:.1f} s. {report.holdout}. Model: {report.model}.")
+        self.summary.setToolTip(report.holdout)
+        self.matrix.set_matrix(m.confusion, report.class_names)
+        _fill(self.per_class, [(name, f"{m.precision[i]:.3f}", f"{m.recall[i]:.3f}", f"{m.f1[i]:.3f}",
+                                f"{int(m.support[i]):,}") for i, name in enumerate(report.class_names)])
+
+    def set_runs(self, runs: list) -> None:
+        """Fill the runs table (``runs``: (recipe summary, report) pairs, oldest first)."""
+        self.runs.blockSignals(True)
+        _fill(self.runs, [(str(i + 1), summary, f"{r.accuracy:.2%}", f"{r.metrics.macro()['f1']:.4f}",
+                           f"{r.n_train:,}", f"{r.seconds:.1f} s") for i, (summary, r) in enumerate(runs)])
+        self.runs.blockSignals(False)
+
+    def select_runs(self, rows: list[int]) -> None:
+        """Select these rows of the runs table (without emitting run_chosen)."""
+        self.runs.blockSignals(True)
+        self.runs.clearSelection()
+        mode = self.runs.selectionMode()
+        self.runs.setSelectionMode(QAbstractItemView.SelectionMode.MultiSelection)
+        for r in rows:
+            self.runs.selectRow(r)
+        self.runs.setSelectionMode(mode)
+        self.runs.blockSignals(False)
+
+    def show_comparison(self, a: tuple[int, object] | None, b: tuple[int, object] | None) -> None:
+        """Per-class F1 of runs a and b side by side, with the difference."""
+        if a is None or b is None:
+            self.compare.setRowCount(0)
+            self.compare_title.setText("Two runs are compared here: select them in the table above.")
+            return
+        (ia, ra), (ib, rb) = a, b
+        d = rb.accuracy - ra.accuracy
+        self.compare_title.setText(f"A = run {ia + 1} ({ra.accuracy:.2%}), B = run {ib + 1} ({rb.accuracy:.2%}): "
+                                   f"accuracy {d:+.2%}")
+        rows = []
+        for i, name in enumerate(ra.class_names):
+            fa, fb = float(ra.metrics.f1[i]), float(rb.metrics.f1[i])
+            color = QColor(30, 140, 60) if fb > fa else QColor(200, 50, 40) if fb < fa else None
+            rows.append((name, f"{fa:.3f}", f"{fb:.3f}", (f"{fb - fa:+.3f}", color)))
+        _fill(self.compare, rows)
+
+    def selected_runs(self) -> list[int]:
+        """Rows selected in the runs table, in order."""
+        return sorted({i.row() for i in self.runs.selectedIndexes()})
+
+    def _on_runs_selection_changed(self) -> None:
+        rows = self.selected_runs()
+        if len(rows) == 1:
+            self.run_chosen.emit(rows[0])
+        elif len(rows) >= 2:
+            self.run_chosen.emit(rows[-1])
+
+
+def confidence_scores(n: int, indices: np.ndarray, confidence: np.ndarray) -> np.ndarray:
+    """Per global index: the prediction's confidence for test samples, -1 for the others."""
+    scores = np.full(n, -1.0, np.float32)
+    scores[indices] = confidence
+    return scores
