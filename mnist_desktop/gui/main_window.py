@@ -46,10 +46,13 @@ class MainWindow(QMainWindow):
         A dataset finished loading and is on screen.
     load_failed(str)
         Loading failed; the message names the file and the problem.
+    selection_changed(int)
+        Global index of the image now selected and shown in the detail view (-1: none).
     """
 
     dataset_loaded = Signal(object)
     load_failed = Signal(str)
+    selection_changed = Signal(int)
 
     def __init__(self, settings: QSettings | None = None) -> None:
         super().__init__()
@@ -245,8 +248,10 @@ class MainWindow(QMainWindow):
             self.filter_panel.select_sort_key(sort_key)
             self.filter_panel.blockSignals(False)
             self.browser.set_sort(self._sort_scores.get(sort_key))
-        self.refresh()
         shown = len(self.browser.visible)
+        if indices is not None and shown:
+            self.browser.select(int(self.browser.visible[0]))  # the first of the subset, in its order
+        self.refresh()
         self.status.showMessage(f"Showing {name}: {shown:,} images" if indices is not None else "")
 
     def select_global(self, index: int) -> None:
@@ -271,10 +276,12 @@ class MainWindow(QMainWindow):
         self._show_detail()
         if b.selected is None:
             self.status.set_selection(None)
+            self.selection_changed.emit(-1)
             return
         split, split_index = ds.locate(b.selected)
         label = int(ds.labels[b.selected])
         self.status.set_selection(f"#{b.selected:,} ({split} #{split_index:,}), label {ds.class_names[label]}")
+        self.selection_changed.emit(int(b.selected))
         self.recipe.request_preview()
 
     def _show_detail(self) -> None:

@@ -31,6 +31,10 @@ class DetailView(QWidget):
         self.title = QLabel("No image selected")
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.title.setWordWrap(True)
+        self.note = QLabel("")  # what a feature says about this image (e.g. the model's prediction)
+        self.note.setTextFormat(Qt.TextFormat.RichText)
+        self.note.setWordWrap(True)
+        self.note.hide()
         self.pixel = QLabel(HOVER_HINT)
         self.pixel.setStyleSheet("color: palette(mid);")
         self.pixel.setWordWrap(True)
@@ -62,6 +66,7 @@ class DetailView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.title)
+        layout.addWidget(self.note)
         layout.addWidget(self.canvas, 1)
         layout.addWidget(self.rows_title)
         layout.addWidget(self.pixel)
@@ -102,6 +107,11 @@ class DetailView(QWidget):
         self.hist_curve.setData(edges, counts)
         zeros = int((image == 0).sum())
         self.hist.setTitle(f"{zeros} of {image.size} pixels are 0", size="9pt")
+
+    def set_note(self, html: str) -> None:
+        """A line under the title about the shown image (empty hides it)."""
+        self.note.setText(html)
+        self.note.setVisible(bool(html))
 
     def show_rows(self, rows: np.ndarray | None, description: str = "") -> None:
         """Show the processed output rows of the selected image (what the export writes) in a strip."""

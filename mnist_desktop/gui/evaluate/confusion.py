@@ -60,7 +60,8 @@ class ConfusionView(pg.GraphicsLayoutWidget):
         self.plot.addItem(self.image)
         self._texts: list[pg.TextItem] = []
         self._n = 0
-        self.setMinimumHeight(260)
+        self.setMinimumHeight(300)
+        self.setMaximumHeight(360)  # about square in a side dock; the tables get the rest
         self.setToolTip("Click a cell to show those test samples in the grid, most confident first")
         self.scene().sigMouseClicked.connect(self._on_scene_clicked)
 

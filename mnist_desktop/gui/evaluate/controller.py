@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog
@@ -34,6 +36,7 @@ class EvaluateController(QObject):
         self.panel = EvaluatePanel()
         self.runs: list[tuple[str, EvaluationReport]] = []
         self.shown: int | None = None
+        self._row_of: np.ndarray | None = None  # global index -> test row of the shown run, or -1
         self.job: Job | None = None
         self.action = QAction("E&valuate recipe", window, shortcut=QKeySequence("Ctrl+Shift+E"))
         self.action.setToolTip("Train the baseline model on the recipe's training rows and measure it")
@@ -45,6 +48,7 @@ class EvaluateController(QObject):
         self.panel.save_requested.connect(self._on_panel_save_requested)
         self.panel.show_all_requested.connect(lambda: self.window.show_subset(None))
         window.dataset_loaded.connect(self._on_window_dataset_loaded)
+        window.selection_changed.connect(self._on_window_selection_changed)
 
     def ui(self) -> FeatureUi:
         return FeatureUi(docks=[DockSpec("evaluate", "Evaluate", self.panel)], actions={"tools": [self.action]})
@@ -96,6 +100,7 @@ class EvaluateController(QObject):
         """Forget the runs: they measured the data shown before."""
         self.cancel()
         self.runs, self.shown = [], None
+        self._row_of = None
         self.panel.show_report(None)
         self.panel.set_runs([])
         self.panel.show_comparison(None, None)
@@ -118,8 +123,25 @@ class EvaluateController(QObject):
         else:
             self.panel.show_comparison((pair[0], self.runs[pair[0]][1]), (pair[1], self.runs[pair[1]][1]))
         w = self.window
+        self._row_of = np.full(len(w.dataset), -1, np.int64)
+        self._row_of[report.test_indices] = np.arange(report.n_test)
+        if w.browser is not None and w.browser.selected is not None:
+            self._on_window_selection_changed(w.browser.selected)
         w.add_sort_key(SORT_KEY, "Prediction confidence (Evaluate)",
                        confidence_scores(len(w.dataset), report.test_indices, report.confidence))
+
+    def _on_window_selection_changed(self, index: int) -> None:
+        """Tell in the detail view what the shown run predicted for the selected test image."""
+        report, detail = self.report, self.window.detail
+        row = -1 if report is None or self._row_of is None or index < 0 else int(self._row_of[index])
+        if row < 0:
+            detail.set_note("")
+            return
+        pred, true = int(report.y_pred[row]), int(report.y_true[row])
+        color = "#2a9d4b" if pred == true else "#d1493f"
+        detail.set_note(f"run {self.shown + 1} predicts <b style='color:{color}; font-size:12pt'>"
+                        f"{report.class_names[pred]}</b> at {report.confidence[row]:.0%} confidence"
+                        + ("" if pred == true else " (wrong)"))
 
     def _on_panel_run_chosen(self, row: int) -> None:
         selected = self.panel.selected_runs()

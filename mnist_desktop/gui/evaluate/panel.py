@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QProgressBar,
-                               QPushButton, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QProgressBar,
+                               QPushButton, QScrollArea, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
 from .confusion import ConfusionView
 
 __all__ = ["EvaluatePanel"]
 
 RUN_COLUMNS = ("#", "Recipe", "Accuracy", "Macro F1", "Train rows", "Time")
+_NUMBER = re.compile(r"^[+\-]?[\d.,]+ ?(%|s)?$")
 
 
 def _table(columns: tuple[str, ...]) -> QTableWidget:
@@ -33,7 +36,7 @@ def _fill(table: QTableWidget, rows: list[tuple]) -> None:
         for c, cell in enumerate(row):
             text, color = cell if isinstance(cell, tuple) else (cell, None)
             item = QTableWidgetItem(text)
-            if c > 0 or text[:1].isdigit():
+            if _NUMBER.match(text):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             if color is not None:
                 item.setForeground(color)
@@ -72,7 +75,7 @@ class EvaluatePanel(QWidget):
         self.run_button.setToolTip("Train the baseline model on the recipe's training rows and test it")
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setEnabled(False)
-        self.save_button = QPushButton("Save report…")
+        self.save_button = QPushButton("Save report of the shown run…")
         self.save_button.setEnabled(False)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
@@ -80,11 +83,11 @@ class EvaluatePanel(QWidget):
         self.summary.setWordWrap(True)
         self.headline = {k: QLabel("–") for k in ("accuracy", "precision", "recall", "f1")}
         big = QFont()
-        big.setPointSize(20)
+        big.setPointSize(18)
         big.setBold(True)
         self.headline["accuracy"].setFont(big)
         mid = QFont()
-        mid.setPointSize(13)
+        mid.setPointSize(12)
         for k in ("precision", "recall", "f1"):
             self.headline[k].setFont(mid)
         numbers = QGridLayout()
@@ -94,6 +97,7 @@ class EvaluatePanel(QWidget):
             numbers.addWidget(QLabel(title), 1, col)
         self.matrix = ConfusionView()
         self.matrix_hint = QLabel("Click a cell to see its test images in the grid.")
+        self.matrix_hint.setWordWrap(True)
         self.show_all_button = QPushButton("Show all images")
         hint = QHBoxLayout()
         hint.addWidget(self.matrix_hint, 1)
@@ -101,22 +105,38 @@ class EvaluatePanel(QWidget):
         self.per_class = _table(("Class", "Precision", "Recall", "F1", "Support"))
         self.runs = _table(RUN_COLUMNS)
         self.runs.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.runs.horizontalHeader().setStretchLastSection(False)
+        self.runs.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.runs.setWordWrap(False)
         self.compare_title = QLabel("Two runs are compared here: select them in the table above.")
         self.compare_title.setWordWrap(True)
         self.compare = _table(("Class", "F1 A", "F1 B", "B − A"))
         runs_tab = QWidget()
         rl = QVBoxLayout(runs_tab)
         rl.setContentsMargins(0, 0, 0, 0)
-        rl.addWidget(self.runs, 2)
+        self.runs.setMaximumHeight(150)
+        rl.addWidget(self.runs, 1)
+        rl.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignRight)
         rl.addWidget(self.compare_title)
         rl.addWidget(self.compare, 3)
         self.tabs = QTabWidget()
+        self.tabs.setMinimumHeight(260)
         self.tabs.addTab(self.per_class, "Per class")
         self.tabs.addTab(runs_tab, "Runs")
         top = QHBoxLayout()
-        for b, stretch in ((self.run_button, 1), (self.cancel_button, 0), (self.save_button, 0)):
+        for b, stretch in ((self.run_button, 1), (self.cancel_button, 0)):
             top.addWidget(b, stretch)
-        layout = QVBoxLayout(self)
+        # Scrolls rather than squeezing the matrix when the window is small.
+        inner = QWidget()
+        scroll = QScrollArea()
+        scroll.setWidget(inner)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        layout = QVBoxLayout(inner)
         layout.addLayout(top)
         layout.addWidget(self.progress)
         layout.addLayout(numbers)
@@ -154,9 +174,9 @@ class EvaluatePanel(QWidget):
         self.headline["accuracy"].setText(f"{m.accuracy:.2%}")
         for k in ("precision", "recall", "f1"):
             self.headline[k].setText(f"{macro[k]:.3f}")
-        self.summary.setText(f"{report.n_train:,} training rows → {report.n_test:,} test images in "
-                             f"{report.seconds:.1f} s. {report.holdout}. Model: {report.model}.")
-        self.summary.setToolTip(report.holdout)
+        self.summary.setText(f"{report.n_train:,} training rows → {report.n_test:,} test images, "
+                             f"{report.seconds:.1f} s (hover for how)")
+        self.summary.setToolTip(f"{report.holdout}.\nModel: {report.model}.")
         self.matrix.set_matrix(m.confusion, report.class_names)
         _fill(self.per_class, [(name, f"{m.precision[i]:.3f}", f"{m.recall[i]:.3f}", f"{m.f1[i]:.3f}",
                                 f"{int(m.support[i]):,}") for i, name in enumerate(report.class_names)])
@@ -166,6 +186,8 @@ class EvaluatePanel(QWidget):
         self.runs.blockSignals(True)
         _fill(self.runs, [(str(i + 1), summary, f"{r.accuracy:.2%}", f"{r.metrics.macro()['f1']:.4f}",
                            f"{r.n_train:,}", f"{r.seconds:.1f} s") for i, (summary, r) in enumerate(runs)])
+        for i, (summary, r) in enumerate(runs):
+            self.runs.item(i, 1).setToolTip(f"{summary}\n{r.holdout}")
         self.runs.blockSignals(False)
 
     def select_runs(self, rows: list[int]) -> None:
