@@ -140,6 +140,7 @@ def test_json_keys_and_repr(sample_dataset):
     assert set(d["per_class"]["3"]) == {"precision", "recall", "f1", "support"}
     assert Recipe.from_dict(d["recipe"]) == report.recipe
     assert isinstance(report, EvaluationReport) and len(repr(report)) < 300
+    assert report._repr_png_().startswith(b"\x89PNG")
 
 
 def test_cancel_raises_promptly(sample_dataset):

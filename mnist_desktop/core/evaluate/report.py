@@ -98,6 +98,14 @@ class EvaluationReport:
                 "holdout": self.holdout, "seconds": round(self.seconds, 3), "recipe": self.recipe.to_dict(),
                 "model": self.model, "source": self.source, "classes": list(self.class_names)}
 
+    def _repr_png_(self) -> bytes:
+        """The confusion matrix as a picture (Jupyter shows it under the repr)."""
+        from ..view.charts import matrix_png
+
+        return matrix_png(self.metrics.confusion, self.class_names, self.class_names,
+                          title=f"accuracy {self.accuracy:.2%}, {self.n_test:,} test images",
+                          row_title="true", col_title="predicted", normalize="row")
+
     def __repr__(self) -> str:
         return (f"EvaluationReport(accuracy={self.accuracy:.4f}, macro_f1={self.metrics.macro()['f1']:.4f}, "
                 f"n_train={self.n_train:,}, n_test={self.n_test:,}, seconds={self.seconds:.1f}, "
