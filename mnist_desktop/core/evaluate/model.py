@@ -23,8 +23,9 @@ How it works, per image:
    scores of the probe rows (closed form for ridge) in :func:`fit`, the
    out-of-fold scores themselves in :func:`out_of_fold_proba`.
 
-Measured (benchmarks/bench_evaluate.py): about 96.7 % on the sample's
-half/half hold-out (5,000 train), more with augmented copies.
+Measured (benchmarks/bench_evaluate.py): 97.2 % on the sample's half/half
+hold-out (5,000 train, about 3 CPU seconds), 97.3 % with 3 augmented copies;
+97.5 % on unseen digits after 60,000 training rows.
 
 Public API, stable (the label-error work reuses it): :class:`ModelSpec`,
 :class:`Model` (``predict_proba``, ``predict``, ``scores``), :func:`fit`,
@@ -34,7 +35,6 @@ Public API, stable (the label-error work reuses it): :class:`ModelSpec`,
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -156,6 +156,7 @@ class Accumulator:
         self.rows = 0
 
     def features(self, x: np.ndarray) -> np.ndarray:
+        """(n, D+1) random features of images x, as :meth:`Model.features`."""
         return self._model(np.zeros((self.spec.n_features + 1, self.n_classes))).features(x)
 
     def add(self, x: np.ndarray, y: np.ndarray) -> None:
@@ -266,7 +267,7 @@ def out_of_fold_proba(x: np.ndarray, y: np.ndarray, n_classes: int, folds: int |
     One pass computes the features and a Gram matrix per fold; the model of
     fold f solves with the sums of all other folds, so k folds cost one
     training pass, k small solves and one more feature pass (no N x N, no
-    features kept). The rescaling, feature mean and scale come from all
+    features kept; k Gram matrices of 20 MB each at the default D). The rescaling, feature mean and scale come from all
     images (unsupervised; labels never leak). The temperature is fitted on
     the out-of-fold scores themselves.
     """
