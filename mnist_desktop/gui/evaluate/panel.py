@@ -187,7 +187,7 @@ class EvaluatePanel(QWidget):
         _fill(self.runs, [(str(i + 1), summary, f"{r.accuracy:.2%}", f"{r.metrics.macro()['f1']:.4f}",
                            f"{r.n_train:,}", f"{r.seconds:.1f} s") for i, (summary, r) in enumerate(runs)])
         for i, (summary, r) in enumerate(runs):
-            self.runs.item(i, 1).setToolTip(f"{summary}\n{r.holdout}")
+            self.runs.item(i, 1).setToolTip(f"{summary}\ndata: {r.source}\n{r.holdout}\nmodel: {r.model}")
         self.runs.blockSignals(False)
 
     def select_runs(self, rows: list[int]) -> None:
