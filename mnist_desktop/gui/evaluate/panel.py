@@ -7,8 +7,8 @@ import re
 import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import (QAbstractItemView, QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QProgressBar,
-                               QPushButton, QScrollArea, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QProgressBar,
+                               QPushButton, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
 from .confusion import ConfusionView
 
@@ -126,17 +126,7 @@ class EvaluatePanel(QWidget):
         top = QHBoxLayout()
         for b, stretch in ((self.run_button, 1), (self.cancel_button, 0)):
             top.addWidget(b, stretch)
-        # Scrolls rather than squeezing the matrix when the window is small.
-        inner = QWidget()
-        scroll = QScrollArea()
-        scroll.setWidget(inner)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
-        layout = QVBoxLayout(inner)
+        layout = QVBoxLayout(self)  # the window puts every dock's panel in a scroll area
         layout.addLayout(top)
         layout.addWidget(self.progress)
         layout.addLayout(numbers)
