@@ -67,6 +67,9 @@ def run(args: argparse.Namespace) -> int:
         recipe.save(args.save_recipe)
     if est.bytes >= LARGE:
         print(f"export: about {format_bytes(est.bytes)} to write ({est.rows:,} images)", file=sys.stderr)
+    warning = recipe.statistics_warning(dataset)
+    if warning:
+        print(f"warning: {warning}", file=sys.stderr)
     bar = ProgressBar("export", unit="images")
     try:
         result = export(dataset, recipe, args.out, args.fmt, overwrite=args.force, progress=bar.update,

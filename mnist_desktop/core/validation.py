@@ -11,12 +11,13 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from .errors import Problem, RecipeError
 
 __all__ = ["shown", "is_number", "check_number", "check_int", "check_bool", "check_choice", "read_fields",
-           "parse_json"]
+           "parse_json", "FieldRange"]
 
 
 def shown(value: Any) -> str:
@@ -93,3 +94,51 @@ def parse_json(text: str, where: str) -> Any:
         raise RecipeError(f"{where}: nested too deeply to be a recipe") from None
     except ValueError as exc:  # "Exceeds the limit (4300 digits) for integer string conversion"
         raise RecipeError(f"{where}: holds a number too long to read ({exc})") from None
+
+
+@dataclass(frozen=True)
+class FieldRange:
+    """The valid range of one numeric parameter, and how a control steps through it.
+
+    The one source of truth for a parameter: ``problems()`` checks values
+    with :meth:`check`, and the GUI builds its slider or spin box from the
+    same numbers, so a control can hold every value the recipe accepts.
+
+    Attributes
+    ----------
+    label
+        The parameter in the user's words ("Rotation"), used by the GUI for
+        the control and for messages about it.
+    lo, hi
+        Valid values are ``lo <= v <= hi`` (``lo < v`` when ``lo_open``).
+    step, page_step
+        Arrow-key and PageUp/PageDown steps of a control.
+    decimals
+        Decimals a control shows (the value itself is kept exactly).
+    unit
+        What the number measures, in words ("degrees").
+    integer
+        Whole numbers only.
+    """
+
+    label: str
+    lo: float
+    hi: float
+    step: float
+    page_step: float
+    decimals: int = 2
+    unit: str = ""
+    lo_open: bool = False
+    integer: bool = False
+
+    @property
+    def control_min(self) -> float:
+        """Smallest value a control offers: ``lo``, or one displayed step above it when open."""
+        return self.lo + 10.0 ** -self.decimals if self.lo_open else self.lo
+
+    def check(self, name: str, value: Any) -> Problem | None:
+        """None if ``value`` is valid, else a Problem for field ``name``."""
+        if self.integer:
+            return check_int(name, value, int(self.lo), int(self.hi))
+        return check_number(name, value, self.lo, self.hi, lo_open=self.lo_open,
+                            unit=f" ({self.unit})" if self.unit else "")

@@ -61,7 +61,7 @@ def test_bad_recipe_file_names_the_field(tmp_path, capsys):
 
 def test_bad_flag_value_names_the_flag(tmp_path, capsys):
     assert main(["export", "--out", str(tmp_path / "m.npz"), "--format", "npz", "--elastic-sigma", "0"]) == 1
-    assert capsys.readouterr().err.startswith("error: --elastic-sigma must be a number greater than 0")
+    assert capsys.readouterr().err.startswith("error: --elastic-sigma must be a number between 0.01 and 50")
 
 
 def test_missing_split_and_missing_folder(tmp_path, capsys):

@@ -110,7 +110,10 @@ def export(dataset: Dataset, recipe: Recipe, out: str | os.PathLike[str], fmt: s
     out = Path(out)
     inputs = tuple(p for s in dataset.splits.values() for p in s.files)
     check_target(out, fmt, overwrite=overwrite, inputs=inputs)
-    recipe = recipe.validate().resolve(dataset)
+    # issue 12: the manifest says which splits the normalization statistics came from
+    statistics = {"from": list(recipe.validate().statistics_splits(dataset)),
+                  "warning": recipe.statistics_warning(dataset)}
+    recipe = recipe.resolve(dataset)
     check_exclusions(recipe, dataset)
     check_space(out, estimate(dataset, recipe, fmt))
     with target_lock(out, lambda: TargetBusyError(f"{out}: another export to this path is running; "
@@ -118,7 +121,7 @@ def export(dataset: Dataset, recipe: Recipe, out: str | os.PathLike[str], fmt: s
         for line in recover_target(out, fmt):
             (notify or (lambda _m: None))(line)
         check_target(out, fmt, overwrite=overwrite, inputs=inputs)
-        return _export_locked(dataset, recipe, out, fmt, progress, cancel, chunk_size)
+        return _export_locked(dataset, recipe, out, fmt, progress, cancel, chunk_size, statistics)
 
 
 def check_exclusions(recipe: Recipe, dataset: Dataset) -> None:
@@ -134,7 +137,7 @@ def check_exclusions(recipe: Recipe, dataset: Dataset) -> None:
 
 
 def _export_locked(dataset: Dataset, recipe: Recipe, out: Path, fmt: str, progress: Progress | None,
-                   cancel: Cancel, chunk_size: int) -> ExportResult:
+                   cancel: Cancel, chunk_size: int, statistics: dict | None = None) -> ExportResult:
     splits = []
     for name in recipe.split_names(dataset):
         s = dataset.splits[name]
@@ -162,13 +165,14 @@ def _export_locked(dataset: Dataset, recipe: Recipe, out: Path, fmt: str, progre
         progress(0, total)
     counts = _counts(dataset, recipe, splits)
     if fmt == "npz":
-        files = _export_file(out, recipe, splits, counts, dataset, cancel)
+        files = _export_file(out, recipe, splits, counts, dataset, cancel, statistics)
     else:
-        files = _export_folder(out, fmt, recipe, splits, counts, dataset, cancel)
+        files = _export_folder(out, fmt, recipe, splits, counts, dataset, cancel, statistics)
     return ExportResult(out, manifest_path(out, fmt), fmt, counts, files)
 
 
-def _export_file(out: Path, recipe: Recipe, splits: list, counts: dict, dataset: Dataset, cancel: Cancel) -> list:
+def _export_file(out: Path, recipe: Recipe, splits: list, counts: dict, dataset: Dataset, cancel: Cancel,
+                 statistics: dict | None = None) -> list:
     man = manifest_path(out, "npz")
     tmp = tmp_man = None
     try:
@@ -181,7 +185,7 @@ def _export_file(out: Path, recipe: Recipe, splits: list, counts: dict, dataset:
         raise_if_cancelled(cancel)
         files = [{"path": out.name, "bytes": tmp.stat().st_size, "sha256": sha256_file(tmp)}]
         tmp_man.write_bytes(manifest_bytes(recipe=recipe, fmt="npz", splits=splits, counts=counts,
-                                           dataset=dataset, files=files))
+                                           dataset=dataset, files=files, statistics=statistics))
         _umask_mode(tmp)
         _umask_mode(tmp_man)
         pause_point("export.before-swap")
@@ -200,7 +204,7 @@ def _export_file(out: Path, recipe: Recipe, splits: list, counts: dict, dataset:
 
 
 def _export_folder(out: Path, fmt: str, recipe: Recipe, splits: list, counts: dict, dataset: Dataset,
-                   cancel: Cancel) -> list:
+                   cancel: Cancel, statistics: dict | None = None) -> list:
     tmp = temp_dir_for(out)
     try:
         if fmt == "npy":
@@ -219,7 +223,7 @@ def _export_folder(out: Path, fmt: str, recipe: Recipe, splits: list, counts: di
             files.append({"path": rel, "bytes": p.stat().st_size,
                           "sha256": hashes[rel] if rel in hashes else sha256_file(p)})
         (tmp / MANIFEST).write_bytes(manifest_bytes(recipe=recipe, fmt=fmt, splits=splits, counts=counts,
-                                                    dataset=dataset, files=files))
+                                                    dataset=dataset, files=files, statistics=statistics))
         _umask_mode(tmp, folder=True)
         pause_point("export.before-swap")
         _swap_in(tmp, out)

@@ -59,8 +59,12 @@ def is_earlier_export(out: Path, fmt: str) -> bool:
 
 
 def manifest_bytes(*, recipe: Any, fmt: str, splits: list, counts: dict, dataset: Any,
-                   files: list) -> bytes:
-    """The JSON text of a manifest (UTF-8, indented, newline at the end)."""
+                   files: list, statistics: dict | None = None) -> bytes:
+    """The JSON text of a manifest (UTF-8, indented, newline at the end).
+
+    ``statistics``: which splits the normalization statistics came from, and
+    a warning when that is the test split (see ``Recipe.statistics_warning``).
+    """
     from ... import __version__
 
     sources = []
@@ -74,6 +78,7 @@ def manifest_bytes(*, recipe: Any, fmt: str, splits: list, counts: dict, dataset
         "dataset": {"key": dataset.key, "title": dataset.title, "source": dataset.source,
                     "class_names": list(dataset.class_names)},
         "recipe": recipe.to_dict(),
+        "normalization_statistics": statistics,
         "row_order": "per split: samples in index order without the excluded ones; for each sample "
                      "the original (if keep_original) then copies 0..copies-1",
         "arrays": {s.name: {"x_shape": [s.rows, *s.image_shape], "x_dtype": str(np.dtype(s.dtype)),

@@ -27,16 +27,29 @@ import numpy as np
 from . import keyed_random as _random
 from .normalize import to_unit_float
 from . import warp as _warp
-from ..validation import check_bool, check_int, check_number, read_fields, shown
+from ..validation import FieldRange, check_bool, read_fields, shown
 from ..errors import Problem, RecipeError
 
-__all__ = ["AugParams", "augment_batch", "augment_images", "CHUNK"]
+__all__ = ["AugParams", "AUG_RANGES", "augment_batch", "augment_images", "CHUNK"]
 
 #: Images per inner chunk: ~10 float32 temporaries of CHUNK x 784 stay in L2/L3.
 CHUNK = 256
 #: Threads for large batches (numpy releases the GIL in the kernels).
 THREADS = max(1, min(4, os.cpu_count() or 1))
 MAX_COPIES = 1000
+
+#: Valid range of every numeric AugParams field; ``problems()`` and the GUI's
+#: controls both read it (``scale`` applies to both ends of the range).
+AUG_RANGES: dict[str, FieldRange] = {
+    "rotation": FieldRange("Rotation", 0, 180, 1, 10, 1, "degrees"),
+    "translate": FieldRange("Shift", 0, 1, 0.01, 0.05, 3, "fraction of the image size"),
+    "scale": FieldRange("Scale", 0.1, 10, 0.01, 0.1, 2, "zoom factor"),
+    "shear": FieldRange("Shear", 0, 80, 1, 5, 1, "degrees"),
+    "elastic_alpha": FieldRange("Elastic strength", 0, 1000, 1, 10, 1, "pixels"),
+    "elastic_sigma": FieldRange("Elastic smoothness", 0.01, 50, 0.1, 1, 2, "pixels"),
+    "noise": FieldRange("Noise", 0, 1, 0.01, 0.05, 3, "standard deviation on the 0..1 scale"),
+    "copies": FieldRange("Copies per image", 0, MAX_COPIES, 1, 10, 0, integer=True),
+}
 
 
 @dataclass(frozen=True)
@@ -92,18 +105,10 @@ class AugParams:
 
     def problems(self) -> list[Problem]:
         """Every invalid value as a (field, message) problem (empty if valid)."""
-        out = [
-            check_number("rotation", self.rotation, 0, 180, unit=" (degrees)"),
-            check_number("translate", self.translate, 0, 1, unit=" (fraction of the image size)"),
-            _check_scale(self.scale),
-            check_number("shear", self.shear, 0, 80, unit=" (degrees)"),
-            check_number("elastic_alpha", self.elastic_alpha, 0, 1000, unit=" (pixels)"),
-            check_number("elastic_sigma", self.elastic_sigma, 0, 50, lo_open=True, unit=" (pixels)"),
-            check_number("noise", self.noise, 0, 1, unit=" (standard deviation on the 0..1 scale)"),
-            check_int("copies", self.copies, 0, MAX_COPIES),
-            check_bool("keep_original", self.keep_original),
-        ]
-        if not any(out[-2:]) and self.copies == 0 and not self.keep_original:
+        out = [_check_scale(self.scale) if name == "scale" else spec.check(name, getattr(self, name))
+               for name, spec in AUG_RANGES.items()]
+        out.append(check_bool("keep_original", self.keep_original))
+        if not any(out[-2:]) and self.copies == 0 and self.keep_original is False:
             out.append(Problem("copies", "is 0 and the original is not kept: the export would have no images"))
         return [p for p in out if p]
 
@@ -126,11 +131,13 @@ class AugParams:
 
 
 def _check_scale(scale: Any) -> Problem | None:
+    spec = AUG_RANGES["scale"]
     ok = (isinstance(scale, (tuple, list)) and len(scale) == 2
-          and all(check_number("", v, 0.1, 10) is None for v in scale) and scale[0] <= scale[1])
+          and all(spec.check("", v) is None for v in scale) and scale[0] <= scale[1])
     if ok:
         return None
-    return Problem("scale", f"must be two numbers [low, high] with 0.1 <= low <= high <= 10, got {shown(scale)}")
+    return Problem("scale", f"must be two numbers [low, high] with {spec.lo:g} <= low <= high <= {spec.hi:g}, "
+                            f"got {shown(scale)}")
 
 
 def augment_batch(images: np.ndarray, params: AugParams, *, seed: int = 0, split: str | None = None,

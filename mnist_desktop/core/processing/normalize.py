@@ -28,16 +28,24 @@ from typing import Any
 
 import numpy as np
 
-from ..validation import check_choice, check_number, read_fields
+from ..validation import FieldRange, check_choice, read_fields
 from ..errors import Problem, RecipeError
 from ..stats import pixel_stats
 
-__all__ = ["NormParams", "METHODS", "normalize", "output_dtype", "to_uint8", "to_unit_float"]
+__all__ = ["NormParams", "METHODS", "NORM_RANGES", "normalize", "output_dtype", "to_uint8", "to_unit_float"]
 
 METHODS = ("none", "scale", "minmax", "zscore")
 SCOPES = ("dataset", "image")
 #: Smallest zscore std: below it the outputs overflow float32 or mean nothing (a 1e-300 std gives inf).
 MIN_STD = 1e-6
+#: Valid range of the statistics a recipe may give (None = computed from the data);
+#: ``problems()`` and the GUI's boxes both read it.
+NORM_RANGES: dict[str, FieldRange] = {
+    "mean": FieldRange("Mean", -1e6, 1e6, 0.001, 0.01, 4, "0..1 pixel scale"),
+    "std": FieldRange("Std", MIN_STD, 1e6, 0.001, 0.01, 6, "0..1 pixel scale"),
+    "low": FieldRange("Low", 0, 1, 0.001, 0.01, 4, "0..1 pixel scale"),
+    "high": FieldRange("High", 0, 1, 0.001, 0.01, 4, "0..1 pixel scale"),
+}
 #: Images per chunk: the 3-pass methods keep a chunk in L2 between passes.
 CHUNK = 512
 
@@ -68,11 +76,10 @@ class NormParams:
     def problems(self) -> list[Problem]:
         """Every invalid value as a (field, message) problem (empty if valid)."""
         out = [check_choice("method", self.method, METHODS), check_choice("scope", self.scope, SCOPES)]
-        for name, lo, hi, lo_open in (("mean", -1e6, 1e6, False), ("std", MIN_STD, 1e6, False),
-                                      ("low", 0, 1, False), ("high", 0, 1, False)):
+        for name, spec in NORM_RANGES.items():
             value = getattr(self, name)
             if value is not None:
-                out.append(check_number(name, value, lo, hi, lo_open=lo_open, unit=" (0..1 pixel scale)"))
+                out.append(spec.check(name, value))
         if self.low is not None and self.high is not None and not any(out[-2:]) and self.low > self.high:
             out.append(Problem("low", f"({self.low:g}) must not be greater than high ({self.high:g})"))
         return [p for p in out if p]

@@ -26,14 +26,15 @@ import numpy as np
 from ..atomic import atomic_write
 from ..dataset import Dataset
 from ..errors import Problem, RecipeError
-from ..validation import check_choice, check_int, parse_json, read_fields, shown
+from ..validation import FieldRange, check_choice, parse_json, read_fields, shown
 from .augment import AugParams
 from .normalize import NormParams
 
-__all__ = ["Recipe", "RECIPE_VERSION", "SPLIT_CHOICES"]
+__all__ = ["Recipe", "RECIPE_VERSION", "SPLIT_CHOICES", "SEED_RANGE"]
 
 RECIPE_VERSION = 1
 SPLIT_CHOICES = ("all", "train", "test")
+SEED_RANGE = FieldRange("Seed", 0, 2**63 - 1, 1, 1000, 0, integer=True)
 
 
 @dataclass(frozen=True)
@@ -85,8 +86,18 @@ class Recipe:
         return replace(self, excluded=d)
 
     def excluded_mask(self, dataset: Dataset) -> np.ndarray:
-        """(N,) bool over the dataset's global indices: True where the export drops the sample."""
-        return dataset.mask_of({k: np.asarray(v, np.int64) for k, v in self.excluded})
+        """(N,) bool over the dataset's global indices: True where the export drops the sample.
+
+        Indices beyond a split's end (a recipe written for bigger data) mark nothing.
+        """
+        return dataset.mask_of({k: np.asarray([i for i in v if i < len(dataset.splits[k])], np.int64)
+                                for k, v in self.excluded if k in dataset.splits})
+
+    def excluded_count(self, dataset: Dataset | None = None) -> int:
+        """How many samples are excluded (of ``dataset`` only, when given)."""
+        if dataset is None:
+            return sum(len(v) for _, v in self.excluded)
+        return int(self.excluded_mask(dataset).sum())
 
     def excluding(self, dataset: Dataset, indices: Any, exclude: bool = True) -> Recipe:
         """A copy with global ``indices`` of ``dataset`` added to (or removed from) the exclusions."""
@@ -115,7 +126,7 @@ class Recipe:
         """Every invalid value as a problem whose field is "section.field" (empty if valid)."""
         out = [p.within("normalize") for p in self.normalize.problems()]
         out += [p.within("augment") for p in self.augment.problems()]
-        out += [p for p in (check_int("seed", self.seed, 0, 2**63 - 1),
+        out += [p for p in (SEED_RANGE.check("seed", self.seed),
                             check_choice("split", self.split, SPLIT_CHOICES)) if p]
         ok = isinstance(self.excluded, tuple) and all(
             isinstance(v, tuple) and all(i >= 0 for i in v) for _, v in self.excluded)
@@ -134,16 +145,37 @@ class Recipe:
     def resolve(self, dataset: Dataset) -> Recipe:
         """Fill the normalization statistics from ``dataset``.
 
-        zscore uses the training split when the dataset has one (the usual
-        practice: test statistics must not leak into training), otherwise all
-        loaded images; minmax over the dataset uses all loaded images. The
+        zscore and minmax over the dataset use the training split when the
+        dataset has one (test statistics must not leak into training),
+        otherwise all loaded images (see :meth:`statistics_splits`). The
         export writes the resolved recipe into its manifest.
         """
-        if self.normalize.is_resolved:
+        names = self.statistics_splits(dataset)
+        if not names:
             return self
-        if self.normalize.method == "zscore" and "train" in dataset.splits:
-            return replace(self, normalize=self.normalize.fit(dataset.splits["train"].images))
-        return replace(self, normalize=self.normalize.fit(dataset.images))
+        if names == dataset.split_names:
+            return replace(self, normalize=self.normalize.fit(dataset.images))
+        return replace(self, normalize=self.normalize.fit(dataset.splits[names[0]].images))
+
+    def statistics_splits(self, dataset: Dataset) -> tuple[str, ...]:
+        """The splits :meth:`resolve` computes the normalization statistics from (empty: none needed).
+
+        The train split when there is one (test statistics must not leak into
+        training), else every loaded split.
+        """
+        if self.normalize.is_resolved:
+            return ()
+        if "train" in dataset.splits:
+            return ("train",)
+        return dataset.split_names
+
+    def statistics_warning(self, dataset: Dataset) -> str | None:
+        """A sentence when the statistics come from a test split because there is no train split."""
+        names = self.statistics_splits(dataset)
+        if "train" in names or "test" not in names:
+            return None
+        what = "z-score mean/std" if self.normalize.method == "zscore" else "min-max low/high"
+        return f"the {what} come from the test split: the dataset ({dataset.source}) has no train split"
 
     # ------------------------------------------------------------------ JSON
     def to_dict(self) -> dict[str, Any]:
