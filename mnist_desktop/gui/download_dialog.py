@@ -47,7 +47,7 @@ class DownloadDialog(JobDialog):
             self.dataset_combo.addItem(info.title, key)
         self.licence = QLabel()
         self.licence.setWordWrap(True)
-        self.licence.setStyleSheet("color: palette(mid);")
+        self.licence.setStyleSheet("color: palette(window-text); font-size: 9pt;")
         self.split_buttons = {s: QRadioButton(t) for s, t in
                               (("all", "Train and test"), ("train", "Train only"), ("test", "Test only"))}
         self.split_buttons["all"].setChecked(True)

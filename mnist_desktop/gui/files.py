@@ -8,6 +8,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QStyle
 
+from ..core.processing.exclusions import dataset_key
 from ..core.dataset import load_dataset, load_files
 from ..core.stats import ClassMeans
 from .actions import make_action
@@ -17,6 +18,7 @@ from .feature import FeatureUi
 def load_for_view(source, *, progress=None, files: tuple[str, str] | None = None):
     """Load a dataset and the per-class sums the statistics panel needs (runs in a worker)."""
     ds = load_files(*files) if files else load_dataset(source, progress=progress)
+    dataset_key(ds)  # hash the files here, off the UI thread (cached for the exclusions)
     return ds, ClassMeans(ds)
 
 

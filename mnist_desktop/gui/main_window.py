@@ -12,9 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QEventLoop, QSettings, Qt, Signal
+from PySide6.QtCore import QEventLoop, QPoint, QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMenu, QMessageBox
 
 from ..core.dataset import Dataset
 from ..core.stats import ClassMeans
@@ -31,6 +31,7 @@ from .grid.filter_panel import FilterPanel
 from .grid.page import GridPage
 from .quality.controller import QualityController
 from .recipe.controller import RecipeController
+from .recipe.exclusions import ExclusionsController
 from .recipe.model import RecipeModel
 from .stats.stats_panel import StatsPanel
 from .status import StatusBar
@@ -81,7 +82,9 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status)
         self._connect()
         self.read_settings()
-        self.recipe_model.restore()
+        if self.recipe_model.restore():
+            self.status.showMessage("The recipe of the last session is back (Edit > Reset recipe for the defaults)",
+                                    10000)
 
     # ------------------------------------------------------------------ construction
 
@@ -101,11 +104,12 @@ class MainWindow(QMainWindow):
         self.recipe = RecipeController(self, self.recipe_model)
         self.quality = QualityController(self, self.recipe_model)
         self.evaluate = EvaluateController(self, self.recipe_model)
+        self.exclusions = ExclusionsController(self, self.recipe_model)
         own = FeatureUi(docks=[DockSpec("filter", "Filter", self.filter_panel),
                                DockSpec("detail", "Detail", self.detail, RIGHT, stack=False),
                                DockSpec("stats", "Statistics", self.stats, RIGHT, stack=False)])
         self.feature_uis = [self.files.ui(), own, self.recipe.ui(), self.quality.ui(),
-                            self.evaluate.ui()]
+                            self.evaluate.ui(), self.exclusions.ui()]
 
     def place_docks(self, specs: list[DockSpec]) -> None:
         """Add the docks: stacked docks of one area become tabs; small windows tab them all (layout.py)."""
@@ -132,6 +136,12 @@ class MainWindow(QMainWindow):
         self.filter_panel.sort_changed.connect(self._on_filter_sort_changed)
         self.detail.pixel_hovered.connect(self._on_detail_pixel_hovered)
         self.recipe_model.changed.connect(self._on_recipe_model_changed)
+        # exclude/restore from the grid's and the detail view's right-click menus
+        self._hovered = -1
+        self.grid.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.grid.customContextMenuRequested.connect(self._on_grid_context_menu)
+        self.detail.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.detail.addActions([a for ui in self.feature_uis for a in ui.actions.get("context", ())])
 
     # ------------------------------------------------------------------ loading
 
@@ -174,6 +184,7 @@ class MainWindow(QMainWindow):
         self.grid.set_classes(ds.class_names, ds.images.shape[1:3])
         self.filter_panel.set_choices(list(ds.splits), ds.class_names)
         self.status.set_dataset(ds)
+        self.recipe_model.set_dataset(ds)  # this dataset's own exclusions, never the previous one's
         self.dataset_loaded.emit(ds)  # features reset before the first page is drawn
         self.refresh()
         self.grid.setFocus()  # arrow keys move through the images at once
@@ -187,7 +198,8 @@ class MainWindow(QMainWindow):
             return
         indices = b.page_indices()
         self.draw_page(self.recipe.processed_page(indices))
-        self.page.set_page_info(b.page, b.page_count, len(b.visible), len(self.dataset))
+        excluded = int(self.recipe_model.recipe.excluded_mask(self.dataset)[b.visible].sum())
+        self.page.set_page_info(b.page, b.page_count, len(b.visible), len(self.dataset), excluded=excluded)
         self._show_selection()
         self._update_stats()
 
@@ -280,7 +292,10 @@ class MainWindow(QMainWindow):
             return
         split, split_index = ds.locate(b.selected)
         label = int(ds.labels[b.selected])
-        self.status.set_selection(f"#{b.selected:,} ({split} #{split_index:,}), label {ds.class_names[label]}")
+        excluded = bool(self.recipe_model.recipe.excluded_mask(ds)[b.selected])
+        self.status.set_selection(f"#{b.selected:,} ({split} #{split_index:,}), label {ds.class_names[label]}"
+                                  + (" · excluded" if excluded else ""))
+        self.exclusions.update_action()
         self.selection_changed.emit(int(b.selected))
         self.recipe.request_preview()
 
@@ -305,7 +320,8 @@ class MainWindow(QMainWindow):
 
     def _update_stats(self) -> None:
         b, ds = self.browser, self.dataset
-        self.stats.show_counts(b.counts_by_label(), ds.class_names)
+        excluded = int(self.recipe_model.recipe.excluded_mask(ds)[b.visible].sum())
+        self.stats.show_counts(b.counts_by_label(), ds.class_names, excluded=excluded)
         means = self._means.means(b.splits) if self._means is not None else None
         if means is not None:
             self.stats.show_means(means)
@@ -358,7 +374,17 @@ class MainWindow(QMainWindow):
             self.refresh()
 
     def _on_grid_tile_hovered(self, position: int, x: int, y: int) -> None:
+        self._hovered = position
         self.status.set_hover("" if self.browser is None else self._shown.describe(self.dataset, position, x, y))
+
+    def _on_grid_context_menu(self, pos: QPoint) -> None:
+        """Right-click on a tile: select it, then offer the features' actions for it."""
+        if self.browser is None or self._hovered < 0:
+            return
+        self._on_grid_tile_clicked(self._hovered)
+        menu = QMenu(self)
+        menu.addActions([a for ui in self.feature_uis for a in ui.actions.get("context", ())])
+        menu.popup(self.grid.mapToGlobal(pos))
 
     def _on_detail_pixel_hovered(self, x: int, y: int, _value: int) -> None:
         self.status.set_hover("" if x < 0 else self.detail.pixel.text())
@@ -448,7 +474,7 @@ class MainWindow(QMainWindow):
         """Cancel running work and wait for it, so no thread outlives the window."""
         for job in list(self._jobs):
             job.cancel()
-        for feature in (self.files, self.recipe, self.quality, self.evaluate):
+        for feature in (self.files, self.recipe, self.quality, self.evaluate, self.exclusions):
             feature.shutdown()
         wait_for_workers()
         self.write_settings()

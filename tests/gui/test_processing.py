@@ -80,9 +80,10 @@ def test_detail_shows_every_exported_row_of_the_selected_image(window, qtbot):
 def test_save_then_load_restores_every_control(window, qtbot, tmp_path):
     p = window.recipe
     aug, norm = p.augment_panel, p.normalize_panel
-    norm.method.setCurrentIndex(5)  # z-score with given mean/std
-    norm.mean.setValue(0.2)
-    norm.std.setValue(0.4)
+    norm.method.setCurrentIndex(4)  # z-score, with given mean/std
+    for name, value in (("mean", 0.2), ("std", 0.4)):
+        norm.stats[name].given.setChecked(True)
+        norm.stats[name].box.setValue(value)
     for group in ("affine", "elastic", "noise"):
         aug.groups[group].setChecked(True)
     aug.sliders["rotation"].setValue(12.5)
@@ -103,7 +104,7 @@ def test_save_then_load_restores_every_control(window, qtbot, tmp_path):
     assert aug.sliders["rotation"].value() == 12.5 and tuple(aug.sliders["scale"].value()) == (0.8, 1.2)
     assert aug.copies.value() == 5 and aug.keep_original.isChecked() and aug.seed.value() == 1234
     assert all(b.isChecked() for b in aug.groups.values())
-    assert norm.method.currentIndex() == 5 and norm.mean.value() == 0.2 and norm.std.value() == 0.4
+    assert norm.method.currentIndex() == 4 and norm.stats["mean"].value() == 0.2 and norm.stats["std"].value() == 0.4
 
 
 def test_bad_recipe_file_is_reported_not_raised(window, tmp_path):

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from mnist_desktop import write_idx
 from mnist_desktop.core.export.exporter import export
 from mnist_desktop.core.processing.recipe import Recipe
+from mnist_desktop.gui.quality.panel import EXCLUDED_COLUMN
 
 
 @pytest.fixture
@@ -63,7 +64,7 @@ def test_review_finds_planted_problems_and_exclusions_reach_the_export(make_wind
         qtbot.mouseClick(panel.exclude_button, Qt.MouseButton.LeftButton)
     recipe = window.recipe.model.recipe
     assert recipe.excluded_indices("test").tolist() == sorted(relabelled)
-    assert panel.table.item(rank, 6).text() == "✕"
+    assert panel.table.item(rank, EXCLUDED_COLUMN).text() == "✕"
 
     # exclusions survive a recipe save/load and are honoured by the export
     path = tmp_path / "r.json"

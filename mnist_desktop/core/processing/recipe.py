@@ -27,14 +27,32 @@ from ..atomic import atomic_write
 from ..dataset import Dataset
 from ..errors import Problem, RecipeError
 from ..validation import FieldRange, check_choice, parse_json, read_fields, shown
-from .augment import AugParams
-from .normalize import NormParams
+from .augment import AUG_RANGES, AugParams
+from .normalize import NORM_RANGES, NormParams
 
-__all__ = ["Recipe", "RECIPE_VERSION", "SPLIT_CHOICES", "SEED_RANGE"]
+__all__ = ["Recipe", "RECIPE_VERSION", "SPLIT_CHOICES", "SEED_RANGE", "field_label", "describe_problem"]
 
 RECIPE_VERSION = 1
 SPLIT_CHOICES = ("all", "train", "test")
 SEED_RANGE = FieldRange("Seed", 0, 2**63 - 1, 1, 1000, 0, integer=True)
+
+#: Labels of the fields that have no numeric range, in the user's words.
+_LABELS = {"augment.keep_original": "Keep original", "normalize.method": "Normalization method",
+           "normalize.scope": "Min-max scope", "seed": "Seed", "split": "Splits", "excluded": "Excluded samples"}
+
+
+def field_label(field_name: str) -> str:
+    """The control's label for a problem field ("augment.rotation" -> "Rotation")."""
+    section, _, name = field_name.rpartition(".")
+    table = {"augment": AUG_RANGES, "normalize": NORM_RANGES}.get(section, {})
+    if name in table:
+        return table[name].label
+    return _LABELS.get(field_name, field_name)
+
+
+def describe_problem(problem: Problem) -> str:
+    """A problem as a sentence for a person, naming the control rather than the JSON field."""
+    return f"{field_label(problem.field)} {problem.message}"
 
 
 @dataclass(frozen=True)

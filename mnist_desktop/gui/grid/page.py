@@ -52,7 +52,7 @@ class GridPage(QWidget):
         self.next_button.clicked.connect(lambda: self.page_requested.emit(self._page + 1))
         self.page_box.valueChanged.connect(self._on_page_box_changed)
 
-    def set_page_info(self, page: int, pages: int, shown: int, total: int) -> None:
+    def set_page_info(self, page: int, pages: int, shown: int, total: int, excluded: int = 0) -> None:
         self._page = page
         self.page_box.blockSignals(True)
         self.page_box.setMaximum(pages)
@@ -61,7 +61,8 @@ class GridPage(QWidget):
         self.page_total.setText(f"of {pages:,}")
         self.prev_button.setEnabled(page > 0)
         self.next_button.setEnabled(page < pages - 1)
-        self.shown.setText(f"{shown:,} of {total:,} images shown")
+        self.shown.setText(f"{shown:,} of {total:,} images shown"
+                           + (f", {excluded:,} of them excluded from the export" if excluded else ""))
 
     def _on_page_box_changed(self, value: int) -> None:
         if value - 1 != self._page:

@@ -7,6 +7,7 @@ import time
 
 import numpy as np
 from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QMessageBox
 
 from ...core.errors import Cancelled
 from ...core.quality.report import analyze
@@ -47,7 +48,10 @@ class QualityController(QObject):
         self.cancel()
         self.report = None
         self.panel.table.setRowCount(0)
-        self.panel.summary.setText("Not computed yet.")
+        n = self.model.recipe.excluded_count()
+        self.panel.summary.setText("Not computed yet." + (
+            f" {n:,} sample{'s' if n != 1 else ''} of this dataset {'are' if n != 1 else 'is'} excluded from "
+            "earlier work: see the Excluded panel." if n else ""))
         self.panel.progress.setValue(0)
 
     def start(self) -> Job | None:
@@ -102,8 +106,18 @@ class QualityController(QObject):
         self.panel.show_neighbours(ds.images[near], ds.labels[near], text)
 
     def _on_panel_exclude_requested(self, indices: np.ndarray, exclude: bool) -> None:
-        if len(indices):
-            self.model.set(self.model.recipe.excluding(self.window.dataset, indices, exclude))
+        n = len(indices)
+        if n > 1 and not self.confirm(
+                f"{'Exclude' if exclude else 'Restore'} {n:,} samples?",
+                f"{'Drop' if exclude else 'Take back'} {n:,} samples {'from' if exclude else 'into'} the export? "
+                "Edit > Undo reverses it."):
+            return
+        self.model.end_merge()
+        self.model.exclude(indices, exclude)
+
+    def confirm(self, title: str, text: str) -> bool:
+        """Ask before a bulk change (tests replace this method)."""
+        return QMessageBox.question(self.window, title, text) == QMessageBox.StandardButton.Yes
 
     def _on_model_changed(self, recipe) -> None:
         if recipe.excluded == self._excluded:

@@ -12,10 +12,13 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
 from ...core.view.labels import label_strips
 from ...core.view.mosaic import labeled_mosaic
 
-COLUMNS = ("#", "Image", "Label", "Suggests", "Score", "Why", "Out")
-#: short words for the reasons, so the list fits a side panel (full names in the tooltip)
-SHORT = {"mislabelled": "label?", "label-conflict": "conflict", "duplicate": "dup", "near-duplicate": "near dup",
-         "cross-split": "train/test", "blank": "blank", "outlier": "odd"}
+COLUMNS = ("Image", "Label", "Suggests", "Score", "Why", "✕")
+#: the column that says whether a sample is excluded
+EXCLUDED_COLUMN = 5
+#: the reasons in words (the report's names are for scripts)
+WORDS = {"mislabelled": "label looks wrong", "label-conflict": "same image, other label",
+         "duplicate": "duplicate", "near-duplicate": "near duplicate", "cross-split": "also in the other split",
+         "blank": "blank", "outlier": "unusual image"}
 
 
 class SuspiciousPanel(QWidget):
@@ -56,9 +59,16 @@ class SuspiciousPanel(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
+        header.setMinimumSectionSize(24)
+        self.table.horizontalHeaderItem(EXCLUDED_COLUMN).setToolTip("✕: excluded from the export")
+        self.table.horizontalHeaderItem(3).setToolTip("How suspicious, 0..1 (the list is sorted by it)")
         self.neighbours_title = QLabel("")
         self.neighbours_title.setWordWrap(True)
         self.neighbours = pg.GraphicsLayoutWidget()
@@ -117,15 +127,16 @@ class SuspiciousPanel(QWidget):
             where = f"#{int(report.index[i]):,}" if len(report.split_names) == 1 else \
                 f"{report.split[i]} #{int(report.index[i]):,}"
             reasons = report.reasons_of(i)
-            cells = (str(r + 1), where, class_names[int(report.label[i])],
+            cells = (where, class_names[int(report.label[i])],
                      f"{class_names[sug]} {report.confidence[i]:.0%}" if sug >= 0 else "",
-                     f"{report.score[i]:.2f}", ", ".join(SHORT.get(x, x) for x in reasons), "")
-            tip = (f"{report.split[i]} #{int(report.index[i]):,}: {', '.join(reasons)}"
+                     f"{report.score[i]:.2f}", ", ".join(WORDS.get(x, x) for x in reasons), "")
+            tip = (f"rank {r + 1}: {report.split[i]} #{int(report.index[i]):,}: "
+                   f"{', '.join(WORDS.get(x, x) for x in reasons)}"
                    + (f"; suggested label {class_names[sug]} ({report.confidence[i]:.0%})" if sug >= 0 else ""))
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(tip)
-                if c in (0, 4):
+                if c == 3:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(r, c, item)
         self.show_excluded(excluded)
@@ -136,7 +147,7 @@ class SuspiciousPanel(QWidget):
     def show_excluded(self, excluded: np.ndarray) -> None:
         """Tick the Excluded column for the listed samples that ``excluded`` (bool per global index) marks."""
         for r, i in enumerate(self._rows):
-            item = self.table.item(r, 6)
+            item = self.table.item(r, EXCLUDED_COLUMN)
             if item is not None:
                 item.setText("✕" if excluded[int(i)] else "")
 

@@ -1,8 +1,11 @@
 """Augmentation sliders bound to ``recipe.augment`` and ``recipe.seed``.
 
-Each group (affine, elastic, noise) can be switched off without losing its
-slider values; every control has a reset button; problems with the values are
-shown under the controls in words, never raised.
+Every control's range is the one ``AugParams`` accepts (``AUG_RANGES`` in
+core). Loading a recipe sets every control to its value (zeros included),
+and reading the controls back gives that recipe again: an edit changes only
+the field that was touched. A group (affine, elastic, noise) is on exactly
+when one of its values differs from "no change"; switching an empty group on
+fills in typical values. Problems are shown under the controls in words.
 """
 
 from __future__ import annotations
@@ -10,27 +13,30 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QSpinBox,
                                QToolButton, QVBoxLayout, QWidget)
-from superqt import QLabeledDoubleRangeSlider, QLabeledDoubleSlider
 
-from ...core.processing.augment import AugParams
+from ...core.processing.augment import AUG_RANGES, AugParams
+from ...core.processing.recipe import SEED_RANGE, describe_problem
 from ...core.validation import is_number
+from .controls import PROBLEM_STYLE, BigIntEdit, make_range_slider, make_slider
 from .model import RecipeModel
 
-#: field -> (label, minimum, maximum, default, decimals, tooltip)
-SLIDERS = {
-    "rotation": ("Rotation ±°", 0, 90, 15, 1, "each image turns by a random angle in [-r, +r] degrees"),
-    "translate": ("Shift ±", 0, 0.5, 0.1, 3, "random shift as a fraction of the width/height"),
-    "shear": ("Shear ±°", 0, 45, 10, 1, "random horizontal shear angle in degrees"),
-    "elastic_alpha": ("Alpha", 0, 100, 34, 1, "strength of the elastic displacement in pixels (Simard: 34)"),
-    "elastic_sigma": ("Sigma", 1, 10, 4, 2, "smoothness of the displacement field in pixels (Simard: 4)"),
-    "noise": ("Std", 0, 0.5, 0.05, 3, "standard deviation of Gaussian noise on the 0..1 scale"),
+#: field -> (typical value when its group is switched on, row label suffix, tooltip)
+TYPICAL = {
+    "rotation": (15.0, " ±°", "each image turns by a random angle in [-r, +r] degrees"),
+    "translate": (0.1, " ±", "random shift as a fraction of the width/height"),
+    "scale": ((0.9, 1.1), "", "each image is zoomed by a random factor in [low, high]"),
+    "shear": (10.0, " ±°", "random horizontal shear angle in degrees"),
+    "elastic_alpha": (34.0, "", "strength of the elastic displacement in pixels (Simard: 34)"),
+    "elastic_sigma": (4.0, "", "smoothness of the displacement field in pixels (Simard: 4)"),
+    "noise": (0.05, " (std)", "standard deviation of Gaussian noise on the 0..1 scale"),
 }
 GROUPS = {"affine": ("rotation", "translate", "scale", "shear"), "elastic": ("elastic_alpha", "elastic_sigma"),
           "noise": ("noise",)}
-SCALE_RANGE, SCALE_DEFAULT = (0.5, 1.5), (0.9, 1.1)
+GROUP_TITLES = {"affine": "Random affine", "elastic": "Elastic distortion", "noise": "Gaussian noise"}
+#: the value of each switchable field that means "no change"
+IDENTITY = {"rotation": 0.0, "translate": 0.0, "scale": (1.0, 1.0), "shear": 0.0, "elastic_alpha": 0.0, "noise": 0.0}
 
 
 class AugmentPanel(QWidget):
@@ -39,75 +45,67 @@ class AugmentPanel(QWidget):
     def __init__(self, model: RecipeModel, parent=None) -> None:
         super().__init__(parent)
         self.model = model
-        self.sliders: dict[str, QLabeledDoubleSlider] = {}
+        self.sliders: dict = {}
         self.groups: dict[str, QGroupBox] = {}
         self.problems: dict[str, QLabel] = {}
         layout = QVBoxLayout(self)
         for group, names in GROUPS.items():
-            box = QGroupBox({"affine": "Random affine", "elastic": "Elastic distortion",
-                             "noise": "Gaussian noise"}[group])
+            box = QGroupBox(GROUP_TITLES[group])
             box.setCheckable(True)
             box.setChecked(False)
             form = QFormLayout(box)
             for name in names:
-                form.addRow(SLIDERS[name][0] if name != "scale" else "Scale", self._control(name))
+                form.addRow(AUG_RANGES[name].label + TYPICAL[name][1], self._control(name))
             problem = QLabel()
-            problem.setStyleSheet("color: #d33;")
+            problem.setStyleSheet(PROBLEM_STYLE)
             problem.setWordWrap(True)
             problem.hide()
             form.addRow(problem)
-            box.toggled.connect(self._on_widget_changed)
+            box.toggled.connect(lambda on, g=group: self._on_group_toggled(g, on))
             layout.addWidget(box)
             self.groups[group] = box
             self.problems[group] = problem
-
-        out = QGroupBox("Output")
-        form = QFormLayout(out)
-        self.copies = QSpinBox(minimum=0, maximum=100, value=1)
-        self.copies.setToolTip("augmented versions of each image in the export")
-        self.keep_original = QCheckBox("also keep each original image")
-        self.seed = QSpinBox(minimum=0, maximum=2**31 - 1, value=0)
-        self.seed.setToolTip("same seed, same augmented images (preview and export)")
-        new_seed = QPushButton("New seed")
-        new_seed.clicked.connect(lambda: self.seed.setValue(random.randrange(2**31 - 1)))
-        seed_row = QHBoxLayout()
-        seed_row.addWidget(self.seed, 1)
-        seed_row.addWidget(new_seed)
-        form.addRow("Copies per image", self.copies)
-        form.addRow("", self.keep_original)
-        form.addRow("Seed", seed_row)
-        self.output_problem = QLabel()
-        self.output_problem.setStyleSheet("color: #d33;")
-        self.output_problem.setWordWrap(True)
-        form.addRow(self.output_problem)
-        layout.addWidget(out)
+        layout.addWidget(self._output_box())
         layout.addStretch(1)
-        for w in (self.copies, self.seed):
-            w.valueChanged.connect(self._on_widget_changed)
-        self.keep_original.toggled.connect(self._on_widget_changed)
         model.changed.connect(self.show_recipe)
         self.show_recipe(model.recipe)
 
+    def _output_box(self) -> QGroupBox:
+        out = QGroupBox("Output")
+        form = QFormLayout(out)
+        copies = AUG_RANGES["copies"]
+        self.copies = QSpinBox(minimum=int(copies.lo), maximum=int(copies.hi), value=1)
+        self.copies.setToolTip(f"augmented versions of each image in the export (0 to {int(copies.hi)})")
+        self.keep_original = QCheckBox("also keep each original image")
+        self.seed = BigIntEdit(SEED_RANGE)
+        self.seed.setToolTip(f"same seed, same augmented images in preview and export (0 to {SEED_RANGE.hi:,.0f})")
+        new_seed = QPushButton("New seed")
+        new_seed.clicked.connect(lambda: self.seed.setValue(random.randrange(2**31)))
+        seed_row = QHBoxLayout()
+        seed_row.addWidget(self.seed, 1)
+        seed_row.addWidget(new_seed)
+        form.addRow(copies.label, self.copies)
+        form.addRow("", self.keep_original)
+        form.addRow(SEED_RANGE.label, seed_row)
+        self.output_problem = QLabel()
+        self.output_problem.setStyleSheet(PROBLEM_STYLE)
+        self.output_problem.setWordWrap(True)
+        form.addRow(self.output_problem)
+        self.copies.valueChanged.connect(lambda: self._on_widget_changed("augment.copies"))
+        self.seed.valueChanged.connect(lambda: self._on_widget_changed(None))
+        self.keep_original.toggled.connect(lambda: self._on_widget_changed(None))
+        return out
+
     def _control(self, name: str) -> QWidget:
-        if name == "scale":
-            slider = QLabeledDoubleRangeSlider(Qt.Orientation.Horizontal)
-            slider.setRange(*SCALE_RANGE)
-            slider.setDecimals(2)
-            slider.setValue(SCALE_DEFAULT)
-            slider.setToolTip("each image is zoomed by a random factor in [low, high]")
-            default = SCALE_DEFAULT
-        else:
-            _, lo, hi, default, decimals, tip = SLIDERS[name]
-            slider = QLabeledDoubleSlider(Qt.Orientation.Horizontal)
-            slider.setRange(lo, hi)
-            slider.setDecimals(decimals)
-            slider.setValue(default)
-            slider.setToolTip(tip)
-        slider.valueChanged.connect(self._on_widget_changed)
+        typical, _, tip = TYPICAL[name]
+        spec = AUG_RANGES[name]
+        slider = make_range_slider(spec, tip) if name == "scale" else make_slider(spec, tip)
+        slider.valueChanged.connect(lambda *_: self._on_widget_changed(f"augment.{name}"))
+        slider.sliderReleased.connect(self.model.end_merge)
         self.sliders[name] = slider
         reset = QToolButton(text="↺")
-        reset.setToolTip(f"reset to {default}")
-        reset.clicked.connect(lambda: slider.setValue(default))
+        reset.setToolTip(f"back to {typical}")
+        reset.clicked.connect(lambda: slider.setValue(typical))
         row = QWidget()
         h = QHBoxLayout(row)
         h.setContentsMargins(0, 0, 0, 0)
@@ -115,63 +113,75 @@ class AugmentPanel(QWidget):
         h.addWidget(reset)
         return row
 
+    # ------------------------------------------------------------------ controls -> recipe
+
     def params(self) -> AugParams:
-        """The AugParams the widgets describe (a switched-off group contributes nothing)."""
+        """The AugParams the widgets describe (a switched-off group contributes "no change")."""
         on = {g: box.isChecked() for g, box in self.groups.items()}
         v = {name: s.value() for name, s in self.sliders.items()}
-        return AugParams(
-            rotation=v["rotation"] if on["affine"] else 0.0,
-            translate=v["translate"] if on["affine"] else 0.0,
-            scale=tuple(v["scale"]) if on["affine"] else (1.0, 1.0),
-            shear=v["shear"] if on["affine"] else 0.0,
-            elastic_alpha=v["elastic_alpha"] if on["elastic"] else 0.0,
-            elastic_sigma=v["elastic_sigma"],
-            noise=v["noise"] if on["noise"] else 0.0,
-            copies=self.copies.value(), keep_original=self.keep_original.isChecked())
+        v["scale"] = tuple(v["scale"])
+        for group, names in GROUPS.items():
+            for name in names:
+                if not on[group] and name in IDENTITY:
+                    v[name] = IDENTITY[name]
+        return AugParams(**v, copies=self.copies.value(), keep_original=self.keep_original.isChecked())
 
-    def _on_widget_changed(self, *_) -> None:
-        self.model.set(replace(self.model.recipe, augment=self.params(), seed=self.seed.value()))
+    def _on_widget_changed(self, key: str | None) -> None:
+        recipe = replace(self.model.recipe, augment=self.params(), seed=self.seed.value())
+        self.model.set(recipe, "Change the augmentation", key)
+
+    def _on_group_toggled(self, group: str, on: bool) -> None:
+        names = [n for n in GROUPS[group] if n in IDENTITY]
+        if on and all(self._slider_value(n) == IDENTITY[n] for n in names):
+            for name in names:  # an empty group switched on: start from typical values
+                self.sliders[name].blockSignals(True)
+                self.sliders[name].setValue(TYPICAL[name][0])
+                self.sliders[name].blockSignals(False)
+        self.model.end_merge()
+        self._on_widget_changed(None)
+
+    def _slider_value(self, name: str):
+        value = self.sliders[name].value()
+        return tuple(value) if name == "scale" else value
+
+    # ------------------------------------------------------------------ recipe -> controls
 
     def show_recipe(self, recipe) -> None:
-        """Set the widgets from the recipe (switching groups on where values are set)."""
+        """Set every control to the recipe's value (zeros included); groups on where a value is set."""
         a = recipe.augment
-        if self.params() == a and self.seed.value() == recipe.seed:  # our own edit echoed back
-            self._show_problems(recipe.problems())
-            return
         widgets = [*self.sliders.values(), *self.groups.values(), self.copies, self.keep_original, self.seed]
         for w in widgets:
             w.blockSignals(True)
-        on = {"affine": a.rotation or a.translate or tuple(a.scale) != (1.0, 1.0) or a.shear,
-              "elastic": a.elastic_alpha > 0, "noise": a.noise > 0}
-        for group, box in self.groups.items():
-            box.setChecked(bool(on[group]))
-        values = {"rotation": a.rotation, "translate": a.translate, "shear": a.shear,
-                  "elastic_alpha": a.elastic_alpha, "noise": a.noise}
+        values = {"scale": tuple(a.scale)} if _is_pair(a.scale) else {}
+        values.update({n: getattr(a, n) for n in self.sliders if n != "scale" and is_number(getattr(a, n))})
         for name, value in values.items():
-            if value and is_number(value):
-                self.sliders[name].setValue(float(value))
-        if is_number(a.elastic_sigma):
-            self.sliders["elastic_sigma"].setValue(float(a.elastic_sigma))
-        if on["affine"] and len(a.scale) == 2:
-            self.sliders["scale"].setValue(tuple(float(s) for s in a.scale))
+            if self._slider_value(name) != value:
+                self.sliders[name].setValue(value)
+        for group, box in self.groups.items():
+            box.setChecked(any(n in values and values[n] != IDENTITY[n] for n in GROUPS[group] if n in IDENTITY))
         if isinstance(a.copies, int):
             self.copies.setValue(a.copies)
         self.keep_original.setChecked(bool(a.keep_original))
-        if isinstance(recipe.seed, int) and recipe.seed < 2**31:
+        if isinstance(recipe.seed, int) and SEED_RANGE.check("seed", recipe.seed) is None:
             self.seed.setValue(recipe.seed)
         for w in widgets:
             w.blockSignals(False)
         self._show_problems(recipe.problems())
 
     def _show_problems(self, problems: list) -> None:
-        by_group = {g: [] for g in GROUPS}
+        by_group: dict[str, list[str]] = {g: [] for g in GROUPS}
         rest = []
         for p in problems:
             field = p.field.removeprefix("augment.")
             group = next((g for g, names in GROUPS.items() if field in names), None)
-            (by_group[group] if group else rest).append(f"{field} {p.message}")
+            if p.field.startswith("augment.") or p.field == "seed":
+                (by_group[group] if group else rest).append(describe_problem(p))
         for group, label in self.problems.items():
             label.setText("\n".join(by_group[group]))
             label.setVisible(bool(by_group[group]))
         self.output_problem.setText("\n".join(rest))
+        self.output_problem.setVisible(bool(rest))
 
+
+def _is_pair(scale) -> bool:
+    return isinstance(scale, (tuple, list)) and len(scale) == 2 and all(is_number(s) for s in scale)

@@ -10,7 +10,9 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QStyle
 
 from ...core.errors import MnistDesktopError, describe_os_error
+from ...core.processing.normalize import NormParams, normalize
 from ...core.processing.preview import Preview, preview_copy, row_names
+from ...core.processing.recipe import describe_problem
 from ..feature import DockSpec, FeatureUi
 from .augment_panel import AugmentPanel
 from .model import RecipeModel
@@ -32,8 +34,10 @@ class RecipeController(QObject):
         self.preview.failed.connect(self._on_preview_failed)
         self.last: Preview | None = None
         self.export_dialog = None
+        self._used: dict[NormParams, NormParams] = {}
         self.actions = self._create_actions()
         model.changed.connect(self._on_model_changed)
+        window.dataset_loaded.connect(self._on_window_dataset_loaded)
 
     def _create_actions(self) -> dict[str, QAction]:
         w = self.window
@@ -51,7 +55,16 @@ class RecipeController(QObject):
         export.setToolTip("Export the processed dataset (npz, npy, IDX, CSV, PNG)")
         export.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_DialogSaveButton))
         export.triggered.connect(self.open_export_dialog)
-        return {"show_processed": show, "save_recipe": save, "load_recipe": load, "export": export}
+        undo = self.model.undo_stack.createUndoAction(w, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.model.undo_stack.createRedoAction(w, "&Redo")
+        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        reset = QAction("Reset &recipe", w)
+        reset.setToolTip("Normalization, augmentation and seed back to the defaults (exclusions stay; undoable)")
+        reset.setStatusTip(reset.toolTip())
+        reset.triggered.connect(self.model.reset)
+        return {"show_processed": show, "save_recipe": save, "load_recipe": load, "export": export,
+                "undo": undo, "redo": redo, "reset_recipe": reset}
 
     def ui(self) -> FeatureUi:
         a = self.actions
@@ -59,6 +72,7 @@ class RecipeController(QObject):
             docks=[DockSpec("normalize", "Normalize", self.normalize_panel),
                    DockSpec("augment", "Augment", self.augment_panel)],
             actions={"file": [a["load_recipe"], a["save_recipe"], a["export"]],
+                     "edit": [a["undo"], a["redo"], a["reset_recipe"]],
                      "view": [a["show_processed"]],
                      "toolbar": [a["export"], a["show_processed"]]})
 
@@ -88,7 +102,31 @@ class RecipeController(QObject):
         return r.display
 
     def _on_model_changed(self, recipe) -> None:
+        self.show_statistics()
         self.request_preview()
+
+    def _on_window_dataset_loaded(self, _dataset) -> None:
+        self._used = {}
+        self.show_statistics()
+
+    def show_statistics(self) -> None:
+        """Tell the Normalize panel which statistics are used and where they come from."""
+        ds, recipe = self.window.dataset, self.model.recipe
+        if ds is None or recipe.normalize.problems():
+            self.normalize_panel.show_used(None, "")
+            return
+        names = recipe.statistics_splits(ds)
+        key = recipe.normalize
+        if key not in self._used:
+            self._used[key] = recipe.resolve(ds).normalize
+        self.normalize_panel.show_used(self._used[key], _statistics_note(recipe, ds, names))
+
+    def _background(self, recipe) -> float:
+        """The value a black pixel becomes under the recipe's normalization (as resolved)."""
+        used = self._used.get(recipe.normalize, recipe.normalize)
+        if not used.is_resolved:
+            return 0.0
+        return float(normalize(np.zeros((1, 1, 1), np.uint8), used).reshape(-1)[0])
 
     def _on_show_processed_toggled(self, on: bool) -> None:
         self.window.refresh()
@@ -103,7 +141,8 @@ class RecipeController(QObject):
             return
         if self.showing_processed:
             w.draw_page(result.display)
-        self.normalize_panel.show_histograms(w.dataset.images[result.indices], result.values)
+        self.normalize_panel.show_histograms(w.dataset.images[result.indices], result.values,
+                                             self._background(result.recipe))
         self._show_rows(result)
 
     def _show_rows(self, result: Preview) -> None:
@@ -165,7 +204,7 @@ class RecipeController(QObject):
         if w.dataset is None:
             return None
         if self.model.problems:
-            w.show_error("The recipe has problems", "\n".join(map(str, self.model.problems)))
+            w.show_error("The recipe has problems", "\n".join(map(describe_problem, self.model.problems)))
             return None
         if self.export_dialog is not None:
             self.export_dialog.cancel_and_wait()
@@ -183,3 +222,16 @@ class RecipeController(QObject):
         if self.export_dialog is not None:
             self.export_dialog.cancel_and_wait()
         self.model.remember()
+
+
+def _statistics_note(recipe, dataset, names: tuple[str, ...]) -> str:
+    """Where the normalization statistics come from, in words (empty when none are computed)."""
+    if not names:
+        return "Given values are used." if recipe.normalize.method in ("zscore", "minmax") else ""
+    count = sum(len(dataset.splits[n]) for n in names)
+    warning = recipe.statistics_warning(dataset)
+    if warning:
+        return (f"<b>Computed from the test split</b> ({count:,} images): this dataset has no train split, "
+                "so test statistics shape the normalization. Greyed boxes show the values used.")
+    return (f"Computed from the {' and '.join(names)} split{'s' if len(names) > 1 else ''} ({count:,} images); "
+            "greyed boxes show the values used.")

@@ -16,7 +16,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialogButtonBox, QFileDial
                                QLabel, QLineEdit, QMessageBox, QPushButton, QVBoxLayout, QWidget)
 
 from ...core.dataset import Dataset
-from ...core.errors import Cancelled, ExportError, TargetExistsError
+from ...core.errors import Cancelled, ExportError, MnistDesktopError, TargetExistsError
+from ...core.export.estimate import estimate
 from ...core.export.exporter import FORMATS, check_target, export
 from ...core.processing.recipe import Recipe
 from ...core.units import format_bytes
@@ -67,8 +68,9 @@ class ExportDialog(JobDialog):
             self.split.addItem(name, name)
         if recipe.split in dataset.split_names:
             self.split.setCurrentIndex(self.split.findData(recipe.split))
-        n_excluded = sum(len(v) for _, v in recipe.excluded)
-        self.drop_excluded = QCheckBox(f"Drop the {n_excluded:,} samples marked as excluded")
+        n_excluded = recipe.excluded_count(dataset)
+        self.drop_excluded = QCheckBox(f"Drop the {n_excluded:,} excluded sample{'s' if n_excluded != 1 else ''}"
+                                       if n_excluded else "No sample is excluded")
         self.drop_excluded.setChecked(True)
         self.drop_excluded.setEnabled(n_excluded > 0)
         aug = recipe.augment
@@ -83,6 +85,9 @@ class ExportDialog(JobDialog):
         form.addRow("Splits", self.split)
         form.addRow("", self.drop_excluded)
         form.addRow("Recipe", what)
+        self.size = QLabel()
+        self.size.setWordWrap(True)
+        form.addRow("Size", self.size)
 
         self.summary = QLabel("Ready.")
         self.summary.setWordWrap(True)
@@ -90,6 +95,9 @@ class ExportDialog(JobDialog):
         self.copy_button.clicked.connect(self.copy_command)
         self.inputs = [self.format, self.path, self.split, self.drop_excluded]
         self.format.currentIndexChanged.connect(self._on_format_changed)
+        for signal in (self.format.currentIndexChanged, self.split.currentIndexChanged, self.drop_excluded.toggled):
+            signal.connect(self.show_estimate)
+        self.show_estimate()
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -107,6 +115,25 @@ class ExportDialog(JobDialog):
         """The recipe written: the window's, with this dialog's split and exclusion choices."""
         r = replace(self.recipe, split=self.split.currentData())
         return r if self.drop_excluded.isChecked() else replace(r, excluded=())
+
+    def show_estimate(self, *_):
+        """Rows and bytes the export will write, for the current choices."""
+        try:
+            e = estimate(self.dataset, self.export_recipe(), self.fmt)
+        except MnistDesktopError as exc:
+            self.size.setText(str(exc))
+            return None
+        splits = ", ".join(f"{name} {rows:,}" for name, rows in e.per_split.items())
+        big = " — <b>large: you will be asked to confirm</b>" if e.needs_confirmation else ""
+        self.size.setText(f"{e.rows:,} images ({splits}), {'' if e.exact else 'about '}{format_bytes(e.bytes)}{big}")
+        return e
+
+    def ask_large(self, e) -> bool:
+        """Confirm an export above about 1 GB (tests replace this method)."""
+        answer = QMessageBox.question(self, "Write a large export?",
+                                      f"This export writes {e.rows:,} images, {'' if e.exact else 'about '}"
+                                      f"{format_bytes(e.bytes)}. Continue?")
+        return answer == QMessageBox.StandardButton.Yes
 
     def _on_format_changed(self, *_) -> None:
         path = Path(self.path.text())
@@ -165,6 +192,9 @@ class ExportDialog(JobDialog):
         except ExportError as exc:
             self._show_failure(str(exc))
             return
+        e = self.show_estimate()
+        if e is not None and e.needs_confirmation and not self.ask_large(e):
+            return
         job = Job(export, self.dataset, self.export_recipe(), out, self.fmt, overwrite=overwrite)
         job.progress.connect(self._on_job_progress)
         job.succeeded.connect(self._on_job_succeeded)
@@ -205,4 +235,5 @@ class ExportDialog(JobDialog):
 
     def _show_failure(self, message: str) -> None:
         self.outcome = message
+        self.progress.setValue(0)  # never a full bar above an error
         self.summary.setText(f"<span style='color:#d33'>Export failed: {message}</span>")

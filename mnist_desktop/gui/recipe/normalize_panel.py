@@ -1,28 +1,43 @@
-"""Normalization method and its parameters, with a before/after intensity histogram."""
+"""Normalization method and its statistics, with a before/after histogram of the page.
+
+The statistics (z-score mean/std, min-max low/high) are either given or
+computed from the data; the greyed boxes show the values actually used and a
+note says which split they come from, in particular when it is the test split
+because the dataset has no train split.
+"""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
-from ...core.processing.normalize import NormParams
+from ...core.processing.normalize import NORM_RANGES, NormParams
+from ...core.processing.recipe import describe_problem
+from .controls import HELPER_STYLE, PROBLEM_STYLE, OptionalNumber
 from .model import RecipeModel
 
-#: (title, method, scope, given statistics?) per choice in the combo box
+#: (title, method, scope or None when the method has no scope) per choice in the combo box
 CHOICES = (
-    ("None (keep uint8 0..255)", "none", "dataset", False),
-    ("Scale to 0..1 (x / 255)", "scale", "dataset", False),
-    ("Min-max over the dataset", "minmax", "dataset", False),
-    ("Min-max per image", "minmax", "image", False),
-    ("Z-score, mean/std from the training data", "zscore", "dataset", False),
-    ("Z-score with given mean/std", "zscore", "dataset", True),
+    ("None (keep uint8 0..255)", "none", None),
+    ("Scale to 0..1 (x / 255)", "scale", None),
+    ("Min-max over the dataset", "minmax", "dataset"),
+    ("Min-max per image", "minmax", "image"),
+    ("Z-score (x − mean) / std", "zscore", None),
 )
+#: which statistics each method uses
+STATISTICS = {"zscore": ("mean", "std"), "minmax": ("low", "high")}
+TIPS = {"mean": "mean on the 0..1 scale (MNIST's training set: 0.1307)",
+        "std": "standard deviation on the 0..1 scale (MNIST's training set: 0.3081)",
+        "low": "darkest value, mapped to 0", "high": "brightest value, mapped to 1"}
+BEFORE_PEN, AFTER_PEN = (150, 150, 150), (88, 166, 255)
 
 
 class NormalizePanel(QWidget):
-    """Binds a method combo and mean/std boxes to ``recipe.normalize``; shows histograms."""
+    """Binds a method combo and the statistics boxes to ``recipe.normalize``; shows histograms."""
 
     def __init__(self, model: RecipeModel, parent=None) -> None:
         super().__init__(parent)
@@ -30,78 +45,106 @@ class NormalizePanel(QWidget):
         self.method = QComboBox()
         for title, *_ in CHOICES:
             self.method.addItem(title)
-        self.mean = QDoubleSpinBox(decimals=4, minimum=-10, maximum=10, singleStep=0.01, value=0.1307)
-        self.std = QDoubleSpinBox(decimals=4, minimum=0.0001, maximum=10, singleStep=0.01, value=0.3081)
-        self.mean.setToolTip("mean on the 0..1 scale (MNIST's training set: 0.1307)")
-        self.std.setToolTip("standard deviation on the 0..1 scale (MNIST's training set: 0.3081)")
+        self.stats = {name: OptionalNumber(spec, TIPS[name]) for name, spec in NORM_RANGES.items()}
+        self._scope = "dataset"  # kept for methods without a scope, so nothing is rewritten
+        self.source = QLabel()
+        self.source.setWordWrap(True)
+        self.source.setStyleSheet(HELPER_STYLE)
         self.problem = QLabel()
-        self.problem.setStyleSheet("color: #d33;")
+        self.problem.setStyleSheet(PROBLEM_STYLE)
         self.problem.setWordWrap(True)
-        form = QFormLayout()
-        form.addRow("Method", self.method)
-        form.addRow("Mean", self.mean)
-        form.addRow("Std", self.std)
+        self.form = QFormLayout()
+        self.form.addRow("Method", self.method)
+        for name, widget in self.stats.items():
+            self.form.addRow(NORM_RANGES[name].label, widget)
         self.hist = pg.PlotWidget(background=QColor(12, 12, 14))
-        self.hist.setMinimumHeight(150)
+        self.hist.setMinimumHeight(140)
         self.hist.setMouseEnabled(False, False)
         self.hist.hideButtons()
         self.hist.setMenuEnabled(False)
-        self.hist.setLabel("bottom", "value")
-        self.hist.setTitle("Intensities of the page (non-zero)", size="9pt")
-        self.hist.addLegend(offset=(-5, 5))
-        self.before = self.hist.plot(stepMode="center", pen=pg.mkPen(150, 150, 150), name="before (0..1)")
-        self.after = self.hist.plot(stepMode="center", pen=pg.mkPen(88, 166, 255, width=2), name="after")
+        self.hist.setLabel("bottom", "pixel value")
+        self.hist.setLabel("left", "pixels")
+        self.hist.setTitle("Ink pixels of the page (background left out)", size="9pt")
+        self.before = self.hist.plot(stepMode="center", pen=pg.mkPen(*BEFORE_PEN))
+        self.after = self.hist.plot(stepMode="center", pen=pg.mkPen(*AFTER_PEN, width=2))
+        self.legend = QLabel(self._legend_text())
+        self.legend.setWordWrap(True)
+        self.legend.setStyleSheet(HELPER_STYLE)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        layout.addLayout(self.form)
+        layout.addWidget(self.source)
         layout.addWidget(self.problem)
         layout.addWidget(self.hist, 1)
+        layout.addWidget(self.legend)
         self.method.currentIndexChanged.connect(self._on_widget_changed)
-        self.mean.valueChanged.connect(self._on_widget_changed)
-        self.std.valueChanged.connect(self._on_widget_changed)
+        for widget in self.stats.values():
+            widget.edited.connect(self._on_widget_changed)
+        self._used: NormParams | None = None
         model.changed.connect(self.show_recipe)
         self.show_recipe(model.recipe)
 
+    @staticmethod
+    def _legend_text() -> str:
+        def swatch(rgb):
+            return f"<span style='color:rgb{rgb}; font-weight:bold'>▬</span>"
+        return (f"{swatch(BEFORE_PEN)} before: original pixels that are not black, on 0..1 &nbsp; "
+                f"{swatch(AFTER_PEN)} after: processed pixels not at the background value")
+
+    # ------------------------------------------------------------------ controls -> recipe
+
     def params(self) -> NormParams:
         """The NormParams the widgets describe."""
-        _, method, scope, given = CHOICES[self.method.currentIndex()]
-        if given:
-            return NormParams(method, scope, mean=self.mean.value(), std=self.std.value())
-        return NormParams(method, scope)
+        _, method, scope = CHOICES[self.method.currentIndex()]
+        return NormParams(method, scope or self._scope, **{n: w.value() for n, w in self.stats.items()})
 
     def _on_widget_changed(self, *_) -> None:
-        given = CHOICES[self.method.currentIndex()][3]
-        self.mean.setEnabled(given)
-        self.std.setEnabled(given)
         p = self.params()
-        self.model.set_normalize(method=p.method, scope=p.scope, mean=p.mean, std=p.std, low=None, high=None)
+        self._show_rows(p.method, p.scope)
+        self.model.set(replace(self.model.recipe, normalize=p), "Change the normalization")
+
+    # ------------------------------------------------------------------ recipe -> controls
 
     def show_recipe(self, recipe) -> None:
-        """Set the widgets from ``recipe.normalize`` without echoing changes back."""
+        """Set every control from ``recipe.normalize`` without echoing changes back."""
         p = recipe.normalize
-        given = p.method == "zscore" and p.mean is not None
-        index = next((i for i, (_, m, s, g) in enumerate(CHOICES)
-                      if m == p.method and (s == p.scope or m != "minmax") and g == given), 1)
-        for w in (self.method, self.mean, self.std):
-            w.blockSignals(True)
+        index = next((i for i, (_, m, s) in enumerate(CHOICES) if m == p.method and s in (None, p.scope)), 1)
+        self.method.blockSignals(True)
         self.method.setCurrentIndex(index)
-        if given:
-            self.mean.setValue(p.mean)
-            self.std.setValue(p.std)
-        self.mean.setEnabled(given)
-        self.std.setEnabled(given)
-        for w in (self.method, self.mean, self.std):
-            w.blockSignals(False)
-        problems = [f"{q.field.removeprefix('normalize.')} {q.message}" for q in recipe.problems()
-                    if q.field.startswith("normalize.")]
+        self.method.blockSignals(False)
+        self._scope = p.scope
+        used = self._used if self._used is not None and self._used.method == p.method else None
+        for name, widget in self.stats.items():
+            widget.set_value(getattr(p, name), getattr(used, name) if used is not None else None)
+        self._show_rows(p.method, p.scope)
+        problems = [describe_problem(q) for q in recipe.problems() if q.field.startswith("normalize.")]
         self.problem.setText("\n".join(problems))
+        self.problem.setVisible(bool(problems))
 
-    def show_histograms(self, original: np.ndarray, processed: np.ndarray) -> None:
-        """Histograms of the page before (on 0..1) and after normalization (non-zero pixels)."""
+    def _show_rows(self, method: str, scope: str) -> None:
+        shown = STATISTICS.get(method, ()) if not (method == "minmax" and scope == "image") else ()
+        for name, widget in self.stats.items():
+            self.form.setRowVisible(widget, name in shown)
+        self.source.setVisible(bool(shown))
+
+    def show_used(self, used: NormParams | None, note: str) -> None:
+        """Show the statistics actually used (greyed where computed) and where they come from."""
+        self._used = used
+        self.source.setText(note)
+        self.show_recipe(self.model.recipe)
+
+    # ------------------------------------------------------------------ histogram
+
+    def show_histograms(self, original: np.ndarray, processed: np.ndarray, background: float) -> None:
+        """Histograms of the page's ink: originals (non-zero, on 0..1) and processed values != ``background``.
+
+        ``background`` is the value a black pixel becomes; processed pixels at
+        that value are left out, as the black pixels of the originals are.
+        """
         before = original[original > 0].astype(np.float32) / 255
         counts, edges = np.histogram(before, bins=40, range=(0, 1))
         self.before.setData(edges, counts)
-        values = processed[original > 0] if processed.shape == original.shape else processed.ravel()
-        values = values.astype(np.float32)
+        values = processed.astype(np.float32).ravel()
+        values = values[values != np.float32(background)]
         lo, hi = (float(values.min()), float(values.max())) if values.size else (0.0, 1.0)
         counts, edges = np.histogram(values, bins=40, range=(min(lo, 0.0), max(hi, lo + 1e-6, 1.0)))
         self.after.setData(edges, counts)

@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from ...core.dataset import Dataset
 from ...core.processing.preview import Previewer
-from ...core.processing.recipe import Recipe
+from ...core.processing.recipe import Recipe, describe_problem
 from ..workers import Job
 
 DEBOUNCE_MS = 60
@@ -48,7 +48,7 @@ class PreviewWorker(QObject):
         if self._previewer is None or dataset is not self._previewer.dataset:
             self._previewer = Previewer(dataset)
         if recipe.problems():
-            self.failed.emit("; ".join(map(str, recipe.problems())))
+            self.failed.emit("; ".join(map(describe_problem, recipe.problems())))
             return
         self._pending = (dataset, np.asarray(indices).copy(), selected, recipe)
         self._timer.start()

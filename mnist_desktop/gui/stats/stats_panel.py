@@ -37,8 +37,8 @@ class StatsPanel(QWidget):
         layout.addWidget(self.canvas)
         self.counts: np.ndarray = np.zeros(0, int)
 
-    def show_counts(self, counts: np.ndarray, class_names: tuple[str, ...]) -> None:
-        """Bars for ``counts`` per class, coloured like the grid's labels."""
+    def show_counts(self, counts: np.ndarray, class_names: tuple[str, ...], excluded: int = 0) -> None:
+        """Bars for ``counts`` per class, coloured like the grid's labels; ``excluded`` of them are dropped."""
         self.counts = np.asarray(counts)
         x = np.arange(len(counts))
         brushes = [pg.mkBrush(*class_color(i)) for i in x]
@@ -48,7 +48,8 @@ class StatsPanel(QWidget):
         self.plot.getAxis("bottom").setTicks([ticks])
         self.plot.setXRange(-0.6, len(counts) - 0.4, padding=0)
         self.plot.setYRange(0, max(1, int(self.counts.max(initial=0))) * 1.08, padding=0)
-        self.plot.setTitle(f"Images per class: {int(self.counts.sum()):,} shown", size="9pt")
+        dropped = f", {excluded:,} excluded from the export" if excluded else ""
+        self.plot.setTitle(f"Images per class: {int(self.counts.sum()):,} shown{dropped}", size="9pt")
 
     def show_means(self, means: np.ndarray) -> None:
         """Show the per-class mean images (n_classes, h, w) float in 0..255 in one strip."""
