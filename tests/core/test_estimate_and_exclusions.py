@@ -1,0 +1,82 @@
+"""Export size estimate, where normalization statistics come from, and the dataset key of exclusions."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from mnist_desktop import write_idx
+from mnist_desktop.core.dataset import Dataset, Split, load_dataset
+from mnist_desktop.core.export.estimate import estimate
+from mnist_desktop.core.export.exporter import export
+from mnist_desktop.core.processing.augment import AugParams
+from mnist_desktop.core.processing.exclusions import dataset_key, exclusions_from_json, exclusions_to_json
+from mnist_desktop.core.processing.normalize import NormParams
+from mnist_desktop.core.processing.recipe import Recipe
+
+
+@pytest.fixture(scope="module")
+def small_ds(sample_dataset):
+    s = sample_dataset.splits["test"]
+    train = Split("train", s.images[:300], s.labels[:300])
+    test = Split("test", s.images[300:500], s.labels[300:500])
+    return Dataset("small", "small", {"train": train, "test": test}, sample_dataset.class_names, "memory")
+
+
+@pytest.mark.parametrize("fmt", ["npz", "npy", "idx", "idx.gz", "csv", "png"])
+@pytest.mark.parametrize("method", ["none", "scale"])
+def test_estimate_matches_what_the_export_writes(small_ds, tmp_path, fmt, method):
+    recipe = Recipe(normalize=NormParams(method), augment=AugParams(rotation=10, copies=2, keep_original=True),
+                    excluded={"train": [0, 5, 299]})
+    e = estimate(small_ds, recipe, fmt)
+    result = export(small_ds, recipe, tmp_path / ("out.npz" if fmt == "npz" else "out"), fmt)
+    written = sum(f["bytes"] for f in result.files)
+    assert e.rows == result.rows and e.per_split == {k: c["rows"] for k, c in result.counts.items()}
+    if e.exact:
+        assert 0 <= written - e.bytes <= 2048  # headers only
+    else:
+        assert 0.4 < e.bytes / written < 2.5  # the right order of magnitude for a decision
+
+
+def test_large_exports_need_confirmation(sample_dataset):
+    assert not estimate(sample_dataset, Recipe(augment=AugParams(copies=30)), "npz").needs_confirmation
+    assert estimate(sample_dataset, Recipe(augment=AugParams(copies=40)), "npz").needs_confirmation
+
+
+def test_statistics_come_from_train_or_say_they_come_from_test(small_ds, sample_dataset):
+    z = Recipe(normalize=NormParams("zscore"))
+    assert z.statistics_splits(small_ds) == ("train",) and z.statistics_warning(small_ds) is None
+    resolved = z.resolve(small_ds).normalize
+    assert resolved.mean == pytest.approx(small_ds.splits["train"].images.mean() / 255, abs=1e-6)
+    assert z.statistics_splits(sample_dataset) == ("test",)
+    assert "test split" in z.statistics_warning(sample_dataset)
+    m = Recipe(normalize=NormParams("minmax"))
+    assert m.statistics_splits(small_ds) == ("train",) and "min-max" in m.statistics_warning(sample_dataset)
+    given = Recipe(normalize=NormParams("zscore", mean=0.1307, std=0.3081))
+    assert given.statistics_splits(sample_dataset) == () and given.statistics_warning(sample_dataset) is None
+
+
+def test_dataset_key_follows_content_not_place(tmp_path, sample_dataset):
+    a, b, c = (tmp_path / n for n in "abc")
+    for folder, n in ((a, 400), (c, 401)):
+        folder.mkdir()
+        write_idx(folder / "t10k-images-idx3-ubyte.gz", sample_dataset.images[:n])
+        write_idx(folder / "t10k-labels-idx1-ubyte.gz", sample_dataset.labels[:n])
+    shutil.copytree(a, b)
+    ka, kb, kc = (dataset_key(load_dataset(str(f))) for f in (a, b, c))
+    assert ka == kb and ka != kc
+    in_memory = Dataset("m", "m", {"test": Split("test", sample_dataset.images[:400], sample_dataset.labels[:400])},
+                        sample_dataset.class_names, "memory")
+    assert dataset_key(in_memory) not in (ka, kc)
+
+
+def test_exclusions_json_and_out_of_range_indices(sample_dataset):
+    r = Recipe(excluded={"test": [3, 1], "train": [9]})
+    assert exclusions_from_json(exclusions_to_json(r.excluded)) == {"test": [1, 3], "train": [9]}
+    assert exclusions_from_json("not json") == {} and exclusions_from_json('{"test": [1, -2, "x"]}') == {"test": [1]}
+    wide = replace(r, excluded={"test": [1, 10_000, 20_000]})  # indices past the end mark nothing
+    assert np.flatnonzero(wide.excluded_mask(sample_dataset)).tolist() == [1]
+    assert wide.excluded_count(sample_dataset) == 1
