@@ -37,7 +37,7 @@ def test_exclusions_stay_with_their_dataset(make_window, settings, qtbot, other_
     assert w.recipe.model.recipe.excluded_indices("test").tolist() == [7, 42]
     assert exclusions.panel.list.count() == 2 and "2 samples" in exclusions.panel.summary.text()
     assert w.docks["excluded"].windowTitle() == "Excluded (2)"
-    assert "2 of them excluded" in w.page.shown.text()
+    assert "(2 excluded)" in w.page.shown.text()
     assert "2 excluded" in w.stats.plot.titleLabel.text
     assert exclusions.actions["toggle_exclude"].isChecked()  # 42 is selected and excluded
 

@@ -62,7 +62,7 @@ class GridPage(QWidget):
         self.prev_button.setEnabled(page > 0)
         self.next_button.setEnabled(page < pages - 1)
         self.shown.setText(f"{shown:,} of {total:,} images shown"
-                           + (f", {excluded:,} of them excluded from the export" if excluded else ""))
+                           + (f" ({excluded:,} excluded)" if excluded else ""))
 
     def _on_page_box_changed(self, value: int) -> None:
         if value - 1 != self._page:

@@ -12,9 +12,9 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
 from ...core.view.labels import label_strips
 from ...core.view.mosaic import labeled_mosaic
 
-COLUMNS = ("Image", "Label", "Suggests", "Score", "Why", "✕")
+COLUMNS = ("Image", "Label", "Suggests", "Why", "✕")
 #: the column that says whether a sample is excluded
-EXCLUDED_COLUMN = 5
+EXCLUDED_COLUMN = 4
 #: the reasons in words (the report's names are for scripts)
 WORDS = {"mislabelled": "label looks wrong", "label-conflict": "same image, other label",
          "duplicate": "duplicate", "near-duplicate": "near duplicate", "cross-split": "also in the other split",
@@ -64,11 +64,12 @@ class SuspiciousPanel(QWidget):
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(False)
         header.setMinimumSectionSize(24)
         self.table.horizontalHeaderItem(EXCLUDED_COLUMN).setToolTip("✕: excluded from the export")
-        self.table.horizontalHeaderItem(3).setToolTip("How suspicious, 0..1 (the list is sorted by it)")
+        self.table.horizontalHeaderItem(2).setToolTip("The label the other images suggest, and how sure")
+        self.table.horizontalHeaderItem(3).setToolTip("The reasons; most suspicious first (hover a row for its score)")
         self.neighbours_title = QLabel("")
         self.neighbours_title.setWordWrap(True)
         self.neighbours = pg.GraphicsLayoutWidget()
@@ -78,9 +79,12 @@ class SuspiciousPanel(QWidget):
         self.neighbours_image = pg.ImageItem(axisOrder="row-major")
         box.addItem(self.neighbours_image)
         self._neighbours_box = box
-        self.exclude_button = QPushButton("Exclude selected")
-        self.restore_button = QPushButton("Restore selected")
-        self.exclude_all_button = QPushButton("Exclude all flagged")
+        self.exclude_button = QPushButton("Exclude")
+        self.exclude_button.setToolTip("Drop the selected samples from the export (X)")
+        self.restore_button = QPushButton("Restore")
+        self.restore_button.setToolTip("Take the selected samples back into the export")
+        self.exclude_all_button = QPushButton("Exclude all flagged…")
+        self.exclude_all_button.setToolTip("Drop every flagged sample from the export (asks first; undoable)")
         buttons = QHBoxLayout()
         for b in (self.exclude_button, self.restore_button, self.exclude_all_button):
             buttons.addWidget(b)
@@ -129,15 +133,13 @@ class SuspiciousPanel(QWidget):
             reasons = report.reasons_of(i)
             cells = (where, class_names[int(report.label[i])],
                      f"{class_names[sug]} {report.confidence[i]:.0%}" if sug >= 0 else "",
-                     f"{report.score[i]:.2f}", ", ".join(WORDS.get(x, x) for x in reasons), "")
-            tip = (f"rank {r + 1}: {report.split[i]} #{int(report.index[i]):,}: "
+                     ", ".join(WORDS.get(x, x) for x in reasons), "")
+            tip = (f"rank {r + 1}, suspicion {report.score[i]:.2f}: {report.split[i]} #{int(report.index[i]):,}: "
                    f"{', '.join(WORDS.get(x, x) for x in reasons)}"
                    + (f"; suggested label {class_names[sug]} ({report.confidence[i]:.0%})" if sug >= 0 else ""))
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(tip)
-                if c == 3:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(r, c, item)
         self.show_excluded(excluded)
         self.progress.setValue(1000)

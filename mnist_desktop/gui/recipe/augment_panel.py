@@ -76,7 +76,8 @@ class AugmentPanel(QWidget):
         copies = AUG_RANGES["copies"]
         self.copies = QSpinBox(minimum=int(copies.lo), maximum=int(copies.hi), value=1)
         self.copies.setToolTip(f"augmented versions of each image in the export (0 to {int(copies.hi)})")
-        self.keep_original = QCheckBox("also keep each original image")
+        self.keep_original = QCheckBox("keep the originals too")
+        self.keep_original.setToolTip("also export each original image, before its augmented copies")
         self.seed = BigIntEdit(SEED_RANGE)
         self.seed.setToolTip(f"same seed, same augmented images in preview and export (0 to {SEED_RANGE.hi:,.0f})")
         new_seed = QPushButton("New seed")

@@ -38,6 +38,7 @@ class ExclusionsController(QObject):
         w = self.window
         toggle = QAction("E&xclude selected image", w, checkable=True)
         toggle.setShortcuts([QKeySequence("X"), QKeySequence(QKeySequence.StandardKey.Delete)])
+        toggle.setIconText("Exclude")
         toggle.setToolTip("Drop the selected image from the export, or take it back (X or Delete)")
         toggle.setStatusTip(toggle.toolTip())
         toggle.triggered.connect(self._on_toggle_triggered)

@@ -28,6 +28,8 @@ FORMAT_TITLES = {"npz": "npz (Keras: x_train, y_train, x_test, y_test)", "npy": 
                  "idx": "IDX (like the MNIST files)", "idx.gz": "IDX, gzip-compressed",
                  "csv": "CSV (label,1x1,...,28x28)", "png": "PNG folders (split/label/index.png)"}
 
+METHOD_WORDS = {"none": "none (uint8 0..255)", "scale": "scale to 0..1", "minmax": "min-max", "zscore": "z-score"}
+
 
 def recipe_path_for(out: Path) -> Path:
     """Where the dialog saves the recipe that the copied CLI command replays."""
@@ -74,10 +76,12 @@ class ExportDialog(JobDialog):
         self.drop_excluded.setChecked(True)
         self.drop_excluded.setEnabled(n_excluded > 0)
         aug = recipe.augment
-        what = QLabel(f"Normalization: {recipe.normalize.method}"
-                      f"{' per image' if recipe.normalize.method == 'minmax' and recipe.normalize.scope == 'image' else ''}"
-                      f" · {aug.copies} augmented cop{'y' if aug.copies == 1 else 'ies'} per image"
-                      f"{' + the original' if aug.keep_original else ''} · seed {recipe.seed}")
+        norm = recipe.normalize
+        method = METHOD_WORDS[norm.method] + (" per image" if norm.method == "minmax" and norm.scope == "image" else "")
+        warning = recipe.statistics_warning(dataset)
+        what = QLabel(f"Normalization: {method} · {aug.copies} augmented cop{'y' if aug.copies == 1 else 'ies'} "
+                      f"per image{' + the original' if aug.keep_original else ''} · seed {recipe.seed}"
+                      + (f"<br><b>Note:</b> {warning}." if warning else ""))
         what.setWordWrap(True)
         form = QFormLayout()
         form.addRow("Format", self.format)

@@ -64,7 +64,7 @@ class NormalizePanel(QWidget):
         self.hist.setMenuEnabled(False)
         self.hist.setLabel("bottom", "pixel value")
         self.hist.setLabel("left", "pixels")
-        self.hist.setTitle("Ink pixels of the page (background left out)", size="9pt")
+        self.hist.setTitle("Ink pixels on this page", size="9pt")
         self.before = self.hist.plot(stepMode="center", pen=pg.mkPen(*BEFORE_PEN))
         self.after = self.hist.plot(stepMode="center", pen=pg.mkPen(*AFTER_PEN, width=2))
         self.legend = QLabel(self._legend_text())
@@ -146,5 +146,7 @@ class NormalizePanel(QWidget):
         values = processed.astype(np.float32).ravel()
         values = values[values != np.float32(background)]
         lo, hi = (float(values.min()), float(values.max())) if values.size else (0.0, 1.0)
-        counts, edges = np.histogram(values, bins=40, range=(min(lo, 0.0), max(hi, lo + 1e-6, 1.0)))
+        span = (min(lo, 0.0), max(hi, lo + 1e-6, 1.0))
+        counts, edges = np.histogram(values, bins=40, range=span)
         self.after.setData(edges, counts)
+        self.hist.setXRange(*span, padding=0.04)  # both curves whole, edges included

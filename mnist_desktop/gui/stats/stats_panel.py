@@ -48,7 +48,7 @@ class StatsPanel(QWidget):
         self.plot.getAxis("bottom").setTicks([ticks])
         self.plot.setXRange(-0.6, len(counts) - 0.4, padding=0)
         self.plot.setYRange(0, max(1, int(self.counts.max(initial=0))) * 1.08, padding=0)
-        dropped = f", {excluded:,} excluded from the export" if excluded else ""
+        dropped = f" ({excluded:,} excluded)" if excluded else ""
         self.plot.setTitle(f"Images per class: {int(self.counts.sum()):,} shown{dropped}", size="9pt")
 
     def show_means(self, means: np.ndarray) -> None:
