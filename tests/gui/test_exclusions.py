@@ -171,3 +171,21 @@ def test_a_failed_export_clears_the_progress_bar(window, tmp_path):
     dialog.start()
     assert dialog.outcome and dialog.outcome != "done"
     assert dialog.progress.value() == 0 and "Export failed" in dialog.summary.text()
+
+
+def test_right_click_on_a_tile_selects_it_and_offers_exclude(window, qtbot):
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QApplication, QMenu
+
+    toggle = window.exclusions.actions["toggle_exclude"]
+    assert toggle in window.detail.actions()  # the detail view's right-click menu
+    window.grid.tile_hovered.emit(5, 3, 3)
+    window.grid.customContextMenuRequested.emit(QPoint(10, 10))
+    target = int(window.browser.page_indices()[5])
+    assert window.browser.selected == target
+    menus = [m for m in QApplication.topLevelWidgets() if isinstance(m, QMenu) and m.isVisible()]
+    assert menus and toggle in menus[-1].actions()
+    menus[-1].close()
+    toggle.trigger()
+    assert window.recipe.model.recipe.excluded_indices("test").tolist() == [target]
+    assert toggle.isChecked()
