@@ -6,8 +6,9 @@ from dataclasses import replace
 
 import pytest
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QSlider
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication, QSlider
 
 from mnist_desktop.core.processing.augment import AUG_RANGES, AugParams
 from mnist_desktop.core.processing.normalize import METHODS, NORM_RANGES, NormParams
@@ -126,21 +127,39 @@ def test_problems_are_told_with_the_controls_names(panels):
     assert text.startswith("Copies per image is 0") and "augment." not in text and "keep_original" not in text
 
 
+def _drag(slider, fractions):
+    """Press the slider's groove at fractions[0] of its width, move through the rest, release."""
+    inner = slider.findChild(QSlider)
+    y = inner.height() / 2
+    left = Qt.MouseButton.LeftButton
+
+    def send(kind, f, buttons):
+        pos = QPointF(inner.width() * f, y)
+        QApplication.sendEvent(inner, QMouseEvent(kind, pos, inner.mapToGlobal(pos), left, buttons,
+                                                  Qt.KeyboardModifier.NoModifier))
+    send(QEvent.Type.MouseButtonPress, fractions[0], left)
+    for f in fractions[1:]:
+        send(QEvent.Type.MouseMove, f, left)
+    send(QEvent.Type.MouseButtonRelease, fractions[-1], Qt.MouseButton.NoButton)
+
+
 def test_undo_redo_of_a_slider_drag_is_one_step(panels):
     model, aug, _ = panels
+    aug.resize(400, 500)
+    aug.show()
     aug.groups["affine"].setChecked(True)
     before = model.recipe
     slider = aug.sliders["rotation"]
-    slider.sliderPressed.emit()
-    for value in (20.0, 30.0, 45.0):  # one drag: many values, one undo step
-        slider.setValue(value)
-    slider.sliderReleased.emit()
-    assert model.recipe.augment.rotation == 45.0
-    slider.setValue(50.0)  # a later change is its own step
+    _drag(slider, [15 / 180, 0.2, 0.3, 0.4, 0.5])  # one drag through many values
+    first = model.recipe.augment.rotation
+    assert first > 60
+    _drag(slider, [0.5, 0.6, 0.7])  # a second drag is its own step
+    second = model.recipe.augment.rotation
+    assert second > first
     stack = model.undo_stack
     stack.undo()
-    assert model.recipe.augment.rotation == 45.0 and slider.value() == 45.0
+    assert model.recipe.augment.rotation == first and slider.value() == first
     stack.undo()
     assert model.recipe == before and slider.value() == before.augment.rotation
     stack.redo()
-    assert model.recipe.augment.rotation == 45.0 and slider.value() == 45.0
+    assert model.recipe.augment.rotation == first and slider.value() == first
