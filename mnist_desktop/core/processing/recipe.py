@@ -108,8 +108,8 @@ class Recipe:
 
         Indices beyond a split's end (a recipe written for bigger data) mark nothing.
         """
-        return dataset.mask_of({k: np.asarray([i for i in v if i < len(dataset.splits[k])], np.int64)
-                                for k, v in self.excluded if k in dataset.splits})
+        per_split = {k: np.asarray(v, np.int64) for k, v in self.excluded if k in dataset.splits}
+        return dataset.mask_of({k: v[v < len(dataset.splits[k])] for k, v in per_split.items()})
 
     def excluded_count(self, dataset: Dataset | None = None) -> int:
         """How many samples are excluded (of ``dataset`` only, when given)."""
