@@ -28,6 +28,8 @@ FORMAT_TITLES = {"npz": "npz (Keras: x_train, y_train, x_test, y_test)", "npy": 
                  "idx": "IDX (like the MNIST files)", "idx.gz": "IDX, gzip-compressed",
                  "csv": "CSV (label,1x1,...,28x28)", "png": "PNG folders (split/label/index.png)"}
 
+#: Above this many bytes the dialog asks before exporting.
+CONFIRM_BYTES = 1_000_000_000
 METHOD_WORDS = {"none": "none (uint8 0..255)", "scale": "scale to 0..1", "minmax": "min-max", "zscore": "z-score"}
 
 
@@ -127,9 +129,9 @@ class ExportDialog(JobDialog):
         except MnistDesktopError as exc:
             self.size.setText(str(exc))
             return None
-        splits = ", ".join(f"{name} {rows:,}" for name, rows in e.per_split.items())
-        big = " — <b>large: you will be asked to confirm</b>" if e.needs_confirmation else ""
-        self.size.setText(f"{e.rows:,} images ({splits}), {'' if e.exact else 'about '}{format_bytes(e.bytes)}{big}")
+        big = " — <b>large: you will be asked to confirm</b>" if e.bytes > CONFIRM_BYTES else ""
+        files = f" in {e.files:,} files" if e.files > 3 else ""
+        self.size.setText(f"{e.rows:,} images, {'' if e.exact else 'about '}{format_bytes(e.bytes)}{files}{big}")
         return e
 
     def ask_large(self, e) -> bool:
@@ -197,7 +199,7 @@ class ExportDialog(JobDialog):
             self._show_failure(str(exc))
             return
         e = self.show_estimate()
-        if e is not None and e.needs_confirmation and not self.ask_large(e):
+        if e is not None and e.bytes > CONFIRM_BYTES and not self.ask_large(e):
             return
         job = Job(export, self.dataset, self.export_recipe(), out, self.fmt, overwrite=overwrite)
         job.progress.connect(self._on_job_progress)

@@ -1,4 +1,4 @@
-"""Export size estimate, where normalization statistics come from, and the dataset key of exclusions."""
+"""Where normalization statistics come from, and the dataset key and stored form of exclusions."""
 
 from __future__ import annotations
 
@@ -10,9 +10,6 @@ import pytest
 
 from mnist_desktop import write_idx
 from mnist_desktop.core.dataset import Dataset, Split, load_dataset
-from mnist_desktop.core.export.estimate import estimate
-from mnist_desktop.core.export.exporter import export
-from mnist_desktop.core.processing.augment import AugParams
 from mnist_desktop.core.processing.exclusions import dataset_key, exclusions_from_json, exclusions_to_json
 from mnist_desktop.core.processing.normalize import NormParams
 from mnist_desktop.core.processing.recipe import Recipe
@@ -24,26 +21,6 @@ def small_ds(sample_dataset):
     train = Split("train", s.images[:300], s.labels[:300])
     test = Split("test", s.images[300:500], s.labels[300:500])
     return Dataset("small", "small", {"train": train, "test": test}, sample_dataset.class_names, "memory")
-
-
-@pytest.mark.parametrize("fmt", ["npz", "npy", "idx", "idx.gz", "csv", "png"])
-@pytest.mark.parametrize("method", ["none", "scale"])
-def test_estimate_matches_what_the_export_writes(small_ds, tmp_path, fmt, method):
-    recipe = Recipe(normalize=NormParams(method), augment=AugParams(rotation=10, copies=2, keep_original=True),
-                    excluded={"train": [0, 5, 299]})
-    e = estimate(small_ds, recipe, fmt)
-    result = export(small_ds, recipe, tmp_path / ("out.npz" if fmt == "npz" else "out"), fmt)
-    written = sum(f["bytes"] for f in result.files)
-    assert e.rows == result.rows and e.per_split == {k: c["rows"] for k, c in result.counts.items()}
-    if e.exact:
-        assert 0 <= written - e.bytes <= 2048  # headers only
-    else:
-        assert 0.4 < e.bytes / written < 2.5  # the right order of magnitude for a decision
-
-
-def test_large_exports_need_confirmation(sample_dataset):
-    assert not estimate(sample_dataset, Recipe(augment=AugParams(copies=30)), "npz").needs_confirmation
-    assert estimate(sample_dataset, Recipe(augment=AugParams(copies=40)), "npz").needs_confirmation
 
 
 def test_statistics_come_from_train_or_say_they_come_from_test(small_ds, sample_dataset):
