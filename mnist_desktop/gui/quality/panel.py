@@ -6,19 +6,19 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton,
+from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from ...core.view.labels import label_strips
 from ...core.view.mosaic import labeled_mosaic
 
-COLUMNS = ("Image", "Label", "Suggests", "Why", "✕")
+COLUMNS = ("Image", "Label", "Why", "✕")
 #: the column that says whether a sample is excluded
-EXCLUDED_COLUMN = 4
+EXCLUDED_COLUMN = 3
 #: the reasons in words (the report's names are for scripts)
-WORDS = {"mislabelled": "label looks wrong", "label-conflict": "same image, other label",
-         "duplicate": "duplicate", "near-duplicate": "near duplicate", "cross-split": "also in the other split",
-         "blank": "blank", "outlier": "unusual image"}
+WORDS = {"mislabelled": "mislabelled", "label-conflict": "two labels", "duplicate": "duplicate",
+         "near-duplicate": "near duplicate", "cross-split": "in train and test", "blank": "blank",
+         "outlier": "unusual"}
 
 
 class SuspiciousPanel(QWidget):
@@ -64,12 +64,12 @@ class SuspiciousPanel(QWidget):
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(False)
         header.setMinimumSectionSize(24)
         self.table.horizontalHeaderItem(EXCLUDED_COLUMN).setToolTip("✕: excluded from the export")
-        self.table.horizontalHeaderItem(2).setToolTip("The label the other images suggest, and how sure")
-        self.table.horizontalHeaderItem(3).setToolTip("The reasons; most suspicious first (hover a row for its score)")
+        self.table.horizontalHeaderItem(1).setToolTip("The label → the label similar images suggest (how sure)")
+        self.table.horizontalHeaderItem(2).setToolTip("The reasons; most suspicious first (hover a row for more)")
         self.neighbours_title = QLabel("")
         self.neighbours_title.setWordWrap(True)
         self.neighbours = pg.GraphicsLayoutWidget()
@@ -85,9 +85,11 @@ class SuspiciousPanel(QWidget):
         self.restore_button.setToolTip("Take the selected samples back into the export")
         self.exclude_all_button = QPushButton("Exclude all flagged…")
         self.exclude_all_button.setToolTip("Drop every flagged sample from the export (asks first; undoable)")
-        buttons = QHBoxLayout()
+        buttons = QGridLayout()  # two rows: fits a narrow dock
+        buttons.addWidget(self.exclude_button, 0, 0)
+        buttons.addWidget(self.restore_button, 0, 1)
+        buttons.addWidget(self.exclude_all_button, 1, 0, 1, 2)
         for b in (self.exclude_button, self.restore_button, self.exclude_all_button):
-            buttons.addWidget(b)
             b.setEnabled(False)
         top = QHBoxLayout()
         top.addWidget(self.run_button, 1)
@@ -131,8 +133,8 @@ class SuspiciousPanel(QWidget):
             where = f"#{int(report.index[i]):,}" if len(report.split_names) == 1 else \
                 f"{report.split[i]} #{int(report.index[i]):,}"
             reasons = report.reasons_of(i)
-            cells = (where, class_names[int(report.label[i])],
-                     f"{class_names[sug]} {report.confidence[i]:.0%}" if sug >= 0 else "",
+            label = class_names[int(report.label[i])]
+            cells = (where, f"{label} → {class_names[sug]} ({report.confidence[i]:.0%})" if sug >= 0 else label,
                      ", ".join(WORDS.get(x, x) for x in reasons), "")
             tip = (f"rank {r + 1}, suspicion {report.score[i]:.2f}: {report.split[i]} #{int(report.index[i]):,}: "
                    f"{', '.join(WORDS.get(x, x) for x in reasons)}"

@@ -54,6 +54,7 @@ class AugmentPanel(QWidget):
             box.setCheckable(True)
             box.setChecked(False)
             form = QFormLayout(box)
+            form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # narrow docks: label above
             for name in names:
                 form.addRow(AUG_RANGES[name].label + TYPICAL[name][1], self._control(name))
             problem = QLabel()
@@ -73,6 +74,7 @@ class AugmentPanel(QWidget):
     def _output_box(self) -> QGroupBox:
         out = QGroupBox("Output")
         form = QFormLayout(out)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         copies = AUG_RANGES["copies"]
         self.copies = QSpinBox(minimum=int(copies.lo), maximum=int(copies.hi), value=1)
         self.copies.setToolTip(f"augmented versions of each image in the export (0 to {int(copies.hi)})")

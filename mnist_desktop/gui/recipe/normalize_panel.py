@@ -54,6 +54,7 @@ class NormalizePanel(QWidget):
         self.problem.setStyleSheet(PROBLEM_STYLE)
         self.problem.setWordWrap(True)
         self.form = QFormLayout()
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.form.addRow("Method", self.method)
         for name, widget in self.stats.items():
             self.form.addRow(NORM_RANGES[name].label, widget)
