@@ -37,6 +37,8 @@ def test_resize_refits_the_grid(window, qtbot):
     assert left <= 1 and right >= grid.viewport().width() - 2  # fills the width: no letterbox
     window.resize(1600, 1000)
     qtbot.waitUntil(lambda: window.width() == 1600)
+    # the docks follow the new size in a later event; the grid refits when they have
+    qtbot.waitUntil(lambda: shown_span(grid)[1] >= grid.viewport().width() - 2, timeout=5000)
     assert grid.columns > small
     left, right = shown_span(grid)
     assert left <= 1 and right >= grid.viewport().width() - 2
