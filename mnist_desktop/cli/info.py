@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..core.dataset import Dataset, load_dataset
 from ..core.export.manifest import MANIFEST, verify_export
+from ..core.formats import detect
 from ..core.hashing import sha256_file
 from ..core.idx import read_idx
 from ..core.stats import label_counts, pixel_stats
@@ -33,6 +34,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.files and args.source:
         args.parser.error("give either --source or FILE arguments, not both")
+    if args.files and len(args.files) == 1 and detect(args.files[0]) != "idx" or \
+            args.files and len(args.files) == 1 and Path(args.files[0]).is_dir():
+        args.source, args.files = args.files[0], []  # one file in another format: describe it as a dataset
     report = describe_files(args.files) if args.files else describe_dataset(load_dataset(args.source or "sample"))
     print(json.dumps(report, indent=2, ensure_ascii=False) if args.json else format_report(report))
     mismatches = [p for f in report.get("files", []) for p in f.get("export_check", [])]
@@ -62,11 +66,13 @@ def describe_dataset(ds: Dataset) -> dict:
             "shape": list(split.images.shape),
             "dtype": str(split.images.dtype),
             "pixels": pixel_stats(split.images),
-            "label_counts": label_counts(split.labels, len(ds.class_names)),
+            "labelled": split.labelled,
+            "label_counts": label_counts(split.labels, len(ds.class_names)) if split.labelled else None,
             "files": [_file_entry(p) for p in split.files],
         }
     report = {"dataset": ds.key, "title": ds.title, "source": ds.source, "identified": ds.info is not None,
-              "class_names": list(ds.class_names), "total": len(ds), "splits": splits}
+              "format": ds.format, "class_names": list(ds.class_names), "total": len(ds), "notes": list(ds.notes),
+              "splits": splits}
     check = _export_check(Path(ds.source) / MANIFEST) if ds.source != "sample" else None
     if check is not None:
         report["export_check"] = check
@@ -93,6 +99,9 @@ def describe_files(paths: list[str]) -> dict:
 
 
 def _file_entry(path: Path) -> dict:
+    if path.is_dir():  # an image folder: its size, not a digest of thousands of files
+        sizes = [p.stat().st_size for p in path.rglob("*") if p.is_file()]
+        return {"path": str(path), "bytes": sum(sizes), "files": len(sizes)}
     return {"path": str(path), "bytes": os.path.getsize(path), "sha256": sha256_file(path)}
 
 
@@ -103,14 +112,17 @@ def format_report(report: dict) -> str:
         unknown = "" if report.get("identified", True) else "  (not a catalog dataset: classes from the file names/labels)"
         lines += [f"{report['title']}  [{report['dataset']}]",
                   f"source:  {report['source']}",
-                  f"classes: {', '.join(report['class_names'])}{unknown}",
+                  f"format:  {report['format']}",
+                  f"classes: {len(report['class_names'])} ({', '.join(report['class_names'])}){unknown}",
                   f"total:   {report['total']:,} images"]
+        lines += [f"note:    {n}" for n in report["notes"]]
         if "export_check" in report:
             lines.append("export:  " + (_check_text(report["export_check"])))
         for name, s in report["splits"].items():
+            labels = _counts_text(s["label_counts"], report["class_names"]) if s["labelled"] else "none (unlabelled)"
             lines += ["", f"{name}: {s['count']:,} images, {'x'.join(map(str, s['shape'][1:]))} {s['dtype']}",
                       "  pixels: " + _stats_text(s["pixels"], scale=s["dtype"] == "uint8"),
-                      "  labels: " + _counts_text(s["label_counts"], report["class_names"])]
+                      "  labels: " + labels]
             lines += ["  " + _file_text(f) for f in s["files"]]
     for f in report.get("files", []):
         if "shape" not in f:
@@ -146,6 +158,8 @@ def _counts_text(counts: list[int], names: list[str] | None) -> str:
 
 
 def _file_text(f: dict) -> str:
+    if "sha256" not in f:
+        return f"folder: {f['path']}  {f['files']:,} files, {f['bytes']:,} bytes"
     return f"file: {f['path']}  {f['bytes']:,} bytes  sha256 {f['sha256']}"
 
 

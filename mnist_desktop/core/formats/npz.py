@@ -56,7 +56,11 @@ def _read_member(zf: zipfile.ZipFile, path: Path, key: str) -> np.ndarray:
     with zf.open(info) as f:
         try:
             version = np.lib.format.read_magic(f)
-            shape, fortran, dtype = np.lib.format._read_array_header(f, version, max_header_size=10000)
+            read_header = {(1, 0): np.lib.format.read_array_header_1_0,
+                           (2, 0): np.lib.format.read_array_header_2_0}.get(version)
+            if read_header is None:
+                raise ValueError(f"npy format version {version[0]}.{version[1]} is not supported")
+            shape, fortran, dtype = read_header(f)
         except ValueError as exc:
             raise DatasetError(f"{path}: array {key} is not a valid .npy member ({exc})") from None
         if dtype.hasobject:
