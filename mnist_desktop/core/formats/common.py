@@ -25,7 +25,7 @@ from ..dataset import UNLABELLED, Dataset, Split
 from ..errors import DatasetError
 
 __all__ = ["UNLABELLED", "COLOUR_NOT_SUPPORTED", "as_images", "as_labels", "unlabelled", "make_split",
-           "build_dataset", "default_class_names", "split_name_of", "natural_key"]
+           "build_dataset", "default_class_names", "split_name_of", "order_splits", "natural_key"]
 
 COLOUR_NOT_SUPPORTED = "colour images are not supported yet (only grayscale)"
 #: Names that say which split a file or folder holds (others keep their own name).
@@ -139,6 +139,12 @@ def split_name_of(stem: str, default: str | None = None) -> str:
         if w in _SPLIT_WORDS:
             return _SPLIT_WORDS[w]
     return default if default is not None else stem
+
+
+def order_splits(found: dict) -> dict:
+    """The same mapping with train first, then val and other names, then test."""
+    rank = {"train": 0, "val": 1, "test": 3}
+    return dict(sorted(found.items(), key=lambda kv: rank.get(kv[0], 2)))
 
 
 def natural_key(name: str) -> tuple:

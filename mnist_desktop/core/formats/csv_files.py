@@ -28,7 +28,7 @@ import numpy as np
 from ..dataset import Dataset
 from ..errors import DatasetError
 from ..progress import Progress
-from .common import build_dataset, make_split, split_name_of
+from .common import build_dataset, make_split, order_splits, split_name_of
 
 __all__ = ["CsvLayout", "sniff_csv", "csv_splits", "load_csv_file", "load_csv_folder"]
 
@@ -115,8 +115,7 @@ def csv_splits(folder: Path) -> tuple[dict[str, tuple[Path, CsvLayout]], list[st
             raise DatasetError(f"{folder}: both {found[split][0].name} and {p.name} look like the {split} split; "
                                "open one file")
         found[split] = (p, layout)
-    order = {"train": 0, "val": 1, "test": 2}
-    return dict(sorted(found.items(), key=lambda kv: order.get(kv[0], 1))), notes
+    return order_splits(found), notes
 
 
 def _looks_textual(path: Path) -> bool:

@@ -141,7 +141,7 @@ def load_layout(layout: IdxLayout, *, splits: tuple[str, ...] | None = None,
         if img is None:
             raise DatasetError(f"{layout.folder}: the {split} split has no images file "
                                f"({_expected_name(layout, split, 'images')})")
-        if lab is None and not layout.emnist_set:
+        if lab is None and split not in _unlabelled_in_manifest(layout.folder):
             raise DatasetError(f"{layout.folder}: the {split} split has no labels file "
                                f"({_expected_name(layout, split, 'labels')})")
     info = _identify([lab for _, lab in found.values() if lab]) or CATALOG.get(layout.hint or "")
@@ -217,6 +217,15 @@ def _manifest_class_names(folder: Path) -> tuple[str, ...] | None:
         return tuple(str(n) for n in names) or None
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def _unlabelled_in_manifest(folder: Path) -> set[str]:
+    """Splits an export in ``folder`` wrote without labels (a missing labels file is then expected)."""
+    try:
+        counts = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["counts"]
+        return {k for k, v in counts.items() if v.get("labelled") is False}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return set()
 
 
 def _expected_name(layout: IdxLayout, split: str, kind: str) -> str:

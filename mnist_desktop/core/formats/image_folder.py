@@ -32,7 +32,7 @@ import numpy as np
 from ..dataset import Dataset
 from ..errors import DatasetError
 from ..progress import Progress
-from .common import COLOUR_NOT_SUPPORTED, build_dataset, make_split, natural_key, split_name_of
+from .common import COLOUR_NOT_SUPPORTED, build_dataset, make_split, natural_key, order_splits, split_name_of
 
 __all__ = ["IMAGE_MAGICS", "is_image_file", "scan_image_folder", "load_image_folder"]
 
@@ -71,16 +71,18 @@ def _classes(folder: Path) -> dict[str, list[Path]]:
 
 
 def scan_image_folder(folder: Path) -> dict[str, dict[str, list[Path]]] | None:
-    """{split: {class name: files}} or None when ``folder`` holds no image layout."""
-    direct = _classes(folder)
-    if direct:
-        return {split_name_of(folder.name, "images"): direct}
-    splits = {}
-    for sub in _subdirs(folder):
-        classes = _classes(sub)
-        if classes:
-            splits[split_name_of(sub.name)] = classes
-    return splits or None
+    """{split: {class name: files}} or None when ``folder`` holds no image layout.
+
+    ``<split>/<class>/`` when a subfolder holds class folders (or an export's
+    manifest says so); then a split folder of loose images is unlabelled.
+    """
+    subs = {sub: _classes(sub) for sub in _subdirs(folder)}
+    nested = any(c.keys() - {""} for c in subs.values()) or (folder / "manifest.json").is_file()
+    if not nested:
+        direct = _classes(folder)
+        return {split_name_of(folder.name, "images"): direct} if direct else None
+    splits = {split_name_of(sub.name): classes for sub, classes in subs.items() if classes}
+    return order_splits(splits) or None
 
 
 def _plan(folder: Path, layout: dict[str, dict[str, list[Path]]]):
@@ -183,5 +185,6 @@ def load_image_folder(folder: Path, *, splits: tuple[str, ...] | None = None,
             notes.append(f"{split}: {converted:,} images stored as colour with equal channels; read as grayscale")
         if labels is None:
             notes.append(f"{split}: images without class folders; unlabelled")
-        loaded[split] = make_split(split, x, labels, folder / split if len(plan) > 1 else folder)
+        where = files[0].parent.parent if labels is not None else files[0].parent
+        loaded[split] = make_split(split, x, labels, where if len(plan) > 1 and files else folder)
     return build_dataset(folder.name, folder.name, loaded, folder, "images", class_names=class_names, notes=notes)

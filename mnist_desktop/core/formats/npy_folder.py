@@ -15,7 +15,7 @@ import numpy as np
 from ..dataset import Dataset
 from ..errors import DatasetError
 from ..progress import Progress
-from .common import build_dataset, make_split
+from .common import build_dataset, make_split, order_splits
 
 __all__ = ["NPY_MAGIC", "is_npy", "npy_splits", "load_npy_folder", "load_npy_file"]
 
@@ -38,8 +38,7 @@ def npy_splits(folder: Path) -> dict[str, tuple[Path, Path | None]]:
         if p.is_file() and is_npy(p):
             y = folder / ("y_" + p.name[2:])
             out[p.stem[2:]] = (p, y if y.is_file() else None)
-    order = {"train": 0, "val": 1, "test": 2}
-    return dict(sorted(out.items(), key=lambda kv: order.get(kv[0], 1)))
+    return order_splits(out)
 
 
 def _open(path: Path) -> np.ndarray:

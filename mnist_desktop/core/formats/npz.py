@@ -23,7 +23,7 @@ import numpy as np
 from ..dataset import Dataset
 from ..errors import DatasetError
 from ..progress import Progress
-from .common import build_dataset, make_split
+from .common import build_dataset, make_split, order_splits
 
 __all__ = ["ZIP_MAGIC", "split_keys", "load_npz"]
 
@@ -47,8 +47,7 @@ def split_keys(keys: list[str], where: Path) -> dict[str, tuple[str, str | None]
     if not out:
         raise DatasetError(f"{where}: no image arrays found (expected keys x_train/y_train, x_test/y_test, "
                            f"x/y or images/labels; found {', '.join(sorted(keys)) or 'none'})")
-    order = {"train": 0, "val": 1, "test": 2}
-    return dict(sorted(out.items(), key=lambda kv: order.get(kv[0], 1)))
+    return order_splits(out)
 
 
 def _read_member(zf: zipfile.ZipFile, path: Path, key: str) -> np.ndarray:
