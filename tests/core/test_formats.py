@@ -186,3 +186,17 @@ def test_idx_images_file_alone_is_unlabelled(tmp_path, sample_dataset):
     write_idx(tmp_path / "digits-idx3-ubyte", x)
     ds = load_dataset(tmp_path / "digits-idx3-ubyte")
     assert len(ds) == 7 and not ds.splits[ds.split_names[0]].labelled
+
+
+def test_browser_shows_unlabelled_samples_and_counts_only_labels(tmp_path, sample_dataset):
+    from mnist_desktop.core.view.browse import Browser
+
+    x, y = small_images(sample_dataset, 30)
+    kaggle_csv(tmp_path / "train.csv", x[:20], y[:20])
+    kaggle_csv(tmp_path / "test.csv", x[20:], None)
+    b = Browser(load_dataset(tmp_path), page_size=16)
+    assert len(b.visible) == 30 and b.counts_by_label().sum() == 20
+    b.set_filter(labels=[int(y[0])])
+    assert len(b.visible) == int((y[:20] == y[0]).sum()) + 10
+    b.set_filter(splits=["test"])
+    assert b.visible.tolist() == list(range(20, 30))
