@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..core.dataset import Dataset, load_dataset
 from ..core.export.manifest import MANIFEST, verify_export
+from ..core.errors import DatasetError
 from ..core.formats import detect
 from ..core.hashing import sha256_file
 from ..core.idx import read_idx
@@ -34,8 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.files and args.source:
         args.parser.error("give either --source or FILE arguments, not both")
-    if args.files and len(args.files) == 1 and detect(args.files[0]) != "idx" or \
-            args.files and len(args.files) == 1 and Path(args.files[0]).is_dir():
+    if _other_format(args.files):
         args.source, args.files = args.files[0], []  # one file in another format: describe it as a dataset
     report = describe_files(args.files) if args.files else describe_dataset(load_dataset(args.source or "sample"))
     print(json.dumps(report, indent=2, ensure_ascii=False) if args.json else format_report(report))
@@ -57,6 +57,19 @@ def _export_check(manifest: Path) -> list[str] | None:
     return verify_export(manifest) if manifest.is_file() else None
 
 
+def _other_format(files: list[str]) -> bool:
+    """Whether FILE is one folder, or one file in a format other than IDX (then it is opened as a dataset)."""
+    if len(files) != 1:
+        return False
+    path = Path(files[0])
+    if path.is_dir():
+        return True
+    try:
+        return path.is_file() and detect(path) != "idx"
+    except DatasetError:
+        return False  # the IDX reader says what is wrong with it
+
+
 def describe_dataset(ds: Dataset) -> dict:
     """The info report of a loaded dataset as plain JSON-able data."""
     splits = {}
@@ -73,7 +86,9 @@ def describe_dataset(ds: Dataset) -> dict:
     report = {"dataset": ds.key, "title": ds.title, "source": ds.source, "identified": ds.info is not None,
               "format": ds.format, "class_names": list(ds.class_names), "total": len(ds), "notes": list(ds.notes),
               "splits": splits}
-    check = _export_check(Path(ds.source) / MANIFEST) if ds.source != "sample" else None
+    src = Path(ds.source)
+    manifest = src / MANIFEST if src.is_dir() else src.with_name(src.name + ".manifest.json")
+    check = _export_check(manifest) if ds.source != "sample" else None
     if check is not None:
         report["export_check"] = check
     return report

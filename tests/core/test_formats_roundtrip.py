@@ -10,7 +10,7 @@ from mnist_desktop import NormParams, Recipe, export, load_dataset
 from mnist_desktop.core.dataset import Dataset
 from mnist_desktop.core.export.exporter import FORMATS
 from mnist_desktop.core.formats.common import make_split
-from mnist_desktop.core.processing.recipe import apply_recipe
+from mnist_desktop.core.processing.pipeline import apply_recipe
 
 
 def _dataset(x, y, names, *, unlabelled_test=False) -> Dataset:
