@@ -103,7 +103,7 @@ class RecipeController(QObject):
             return
         if self.showing_processed:
             w.draw_page(result.display)
-        self.normalize_panel.show_histograms(w.dataset.images[result.indices], result.values)
+        self.normalize_panel.show_histograms(w.dataset.pixels[result.indices], result.values)
         self._show_rows(result)
 
     def _show_rows(self, result: Preview) -> None:
