@@ -200,3 +200,30 @@ def test_browser_shows_unlabelled_samples_and_counts_only_labels(tmp_path, sampl
     assert len(b.visible) == int((y[:20] == y[0]).sum()) + 10
     b.set_filter(splits=["test"])
     assert b.visible.tolist() == list(range(20, 30))
+
+
+def test_png_named_file_that_is_not_an_image_is_named(tmp_path, sample_dataset):
+    x, y = small_images(sample_dataset, 4)
+    image_folder(tmp_path / "a", x, y)
+    (tmp_path / "a" / str(int(y[0])) / "broken.png").write_bytes(b"not a png at all")
+    (tmp_path / "a" / str(int(y[0])) / "notes.txt").write_text("skipped")
+    with pytest.raises(DatasetError, match=r"broken.png: cannot be decoded as an image"):
+        load_dataset(tmp_path / "a")
+
+
+def test_own_png_fast_path_matches_pillow(sample_dataset):
+    import io
+
+    from PIL import Image
+
+    from mnist_desktop.core.export.png import decode_gray, encode_gray
+
+    x, _ = small_images(sample_dataset, 3, size=16)
+    for img in x:
+        blob = encode_gray(img)
+        assert np.array_equal(decode_gray(blob), img)
+        assert np.array_equal(np.asarray(Image.open(io.BytesIO(blob))), img)
+    buf = io.BytesIO()
+    Image.fromarray(x[0]).save(buf, "PNG", optimize=True)  # Pillow's filters: the fast path declines or agrees
+    fast = decode_gray(buf.getvalue())
+    assert fast is None or np.array_equal(fast, x[0])
