@@ -63,3 +63,33 @@ def test_unreadable_file_names_it(window, qtbot, tmp_path):
         window.files.open_paths([junk])
     assert blocker.args[0].startswith(f"{junk}: not a dataset file this tool reads")
     assert len(window.dataset) == 10000
+
+
+def test_every_export_opens_in_the_window(window, qtbot, tmp_path, sample_dataset):
+    from mnist_desktop import NormParams, Recipe, export
+    from mnist_desktop.core.dataset import Dataset
+    from mnist_desktop.core.export.exporter import FORMATS
+    from mnist_desktop.core.formats.common import make_split
+
+    x, y = small_images(sample_dataset, 90)
+    ds = Dataset("t", "t", {"train": make_split("train", x[:60], y[:60]), "test": make_split("test", x[60:], y[60:])},
+                 sample_dataset.class_names, "memory")
+    for fmt in FORMATS:
+        out = tmp_path / (f"o_{fmt}.npz" if fmt == "npz" else f"o_{fmt}")
+        export(ds, Recipe(NormParams("scale" if fmt != "png" else "none")), out, fmt)
+        _open(window, qtbot, out)
+        assert window.page.shown.text() == "90 of 90 images shown", fmt
+        assert np.array_equal(window.dataset.pixels, ds.images), fmt
+
+
+def test_screenshot_of_an_export(tmp_path, sample_dataset):
+    import subprocess
+    import sys
+
+    from mnist_desktop import NormParams, Recipe, export
+
+    export(sample_dataset, Recipe(NormParams("zscore"), split="test"), tmp_path / "z.npz", "npz")
+    out = subprocess.run([sys.executable, "-m", "mnist_desktop", "gui", "--source", str(tmp_path / "z.npz"),
+                          "--screenshot", str(tmp_path / "shot.png")], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "shot.png").read_bytes().startswith(b"\x89PNG")
