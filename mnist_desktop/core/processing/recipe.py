@@ -198,10 +198,7 @@ class Recipe:
             text = p.read_text(encoding="utf-8")
         except UnicodeDecodeError:
             raise RecipeError(f"{p}: not a text (UTF-8) file") from None
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError:
-            return cls.from_json(text, str(p))  # reports the JSON error with its position
+        data = parse_json(text, str(p))
         if isinstance(data, Mapping) and data.get("tool") == "mnist-desktop" and "recipe" in data:
             return cls.from_dict(data["recipe"], f"{p}: recipe")
         return cls.from_dict(data, str(p))
