@@ -53,15 +53,15 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def labelled_part(dataset):
+def labelled_part(dataset, what: str = "check"):
     """The labelled splits of ``dataset``, with a note on stderr for each unlabelled one left out."""
     from ..core.errors import DatasetError
 
     for name in dataset.unlabelled_splits:
-        print(f"note: the {name} split has no labels; the label-based check skips it", file=sys.stderr)
+        print(f"note: the {name} split has no labels; the label-based {what} skips it", file=sys.stderr)
     part = dataset.labelled_only()
     if not part.splits:
-        raise DatasetError(f"{dataset.source}: no labelled split to check (the checks judge images against "
+        raise DatasetError(f"{dataset.source}: no labelled split for the {what} (it judges images against "
                            "their labels)")
     return part
 

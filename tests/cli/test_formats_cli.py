@@ -118,3 +118,11 @@ def test_image_folder_source_for_every_subcommand(tmp_path, sample_dataset, caps
     assert main(["export", "--source", str(tmp_path / "pngs"), "--out", str(tmp_path / "o"), "--format", "npy",
                  "--normalize", "none"]) == 0
     assert len(load_dataset(tmp_path / "o")) == 120
+
+
+def test_evaluate_uses_the_labelled_split_with_a_note(kaggle, capsys):
+    assert main(["evaluate", "--source", str(kaggle), "--json"]) == 0
+    captured = capsys.readouterr()
+    assert "note: the test split has no labels; the label-based evaluation skips it" in captured.err
+    report = json.loads(captured.out)
+    assert report["n_train"] + report["n_test"] == 200  # a hold-out of the 200 labelled rows
