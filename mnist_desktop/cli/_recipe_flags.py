@@ -21,7 +21,9 @@ AUG_FLAGS = ("rotation", "translate", "scale", "shear", "elastic_alpha", "elasti
 
 def add_recipe_arguments(p: argparse.ArgumentParser) -> None:
     """Add --recipe, the normalization and augmentation groups and --seed to parser ``p``."""
-    p.add_argument("--recipe", metavar="R.json", help="start from this recipe file")
+    p.add_argument("--recipe", metavar="R.json",
+                   help="start from this recipe file, or an export's manifest.json (its recipe with the "
+                        "statistics it pinned: reproduces that export)")
     g = p.add_argument_group("normalization")
     g.add_argument("--normalize", choices=("none", "scale", "minmax", "zscore"),
                    help="none keeps uint8; scale = x/255; minmax (over the dataset; a recipe can set "

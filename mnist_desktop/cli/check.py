@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import sys
 
 from ..core.dataset import load_dataset
 from ..core.quality.report import REASONS, QualityReport, analyze
@@ -39,7 +40,7 @@ def _non_negative(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    dataset = load_dataset(args.source)
+    dataset = labelled_part(load_dataset(args.source))
     bar = ProgressBar(f"check {dataset.key}", unit="steps")
     try:
         report = analyze(dataset, progress=bar.update)
@@ -50,6 +51,19 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(format_table(report, args.top))
     return 0
+
+
+def labelled_part(dataset, what: str = "check"):
+    """The labelled splits of ``dataset``, with a note on stderr for each unlabelled one left out."""
+    from ..core.errors import DatasetError
+
+    for name in dataset.unlabelled_splits:
+        print(f"note: the {name} split has no labels; the label-based {what} skips it", file=sys.stderr)
+    part = dataset.labelled_only()
+    if not part.splits:
+        raise DatasetError(f"{dataset.source}: no labelled split for the {what} (it judges images against "
+                           "their labels)")
+    return part
 
 
 def report_json(report: QualityReport, source: str, top: int | None) -> dict:

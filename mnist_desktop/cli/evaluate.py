@@ -37,7 +37,9 @@ def run(args: argparse.Namespace) -> int:
     recipe = build_recipe(args)
     if args.out and not Path(args.out).resolve().parent.is_dir():
         raise MnistDesktopError(f"{args.out}: the folder {Path(args.out).resolve().parent} does not exist")
-    dataset = load_dataset(args.source)
+    from .check import labelled_part
+
+    dataset = labelled_part(load_dataset(args.source), "evaluation")
     bar = ProgressBar(f"evaluate {dataset.key}", unit="steps")
     try:
         report = evaluate(dataset, recipe, progress=bar.update)

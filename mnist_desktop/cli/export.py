@@ -27,6 +27,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", required=True, choices=FORMATS, dest="fmt",
                    help="npz | npy | idx | idx.gz (gzip-compressed idx) | csv | png")
     add_recipe_arguments(p)
+    p.add_argument("--csv-header", choices=("pixel", "rowcol"), default="pixel",
+                   help="CSV columns: pixel = label,pixel0,...,pixel783 (Kaggle digit-recognizer, the default); "
+                        "rowcol = label,1x1,...,28x28 (the 'MNIST in CSV' dataset)")
     p.add_argument("--split", choices=("train", "test", "all"), help="which splits to export (default all)")
     p.add_argument("--exclude-flagged", action="store_true",
                    help="drop the samples the data-quality check flags (see `mnist-desktop check`)")
@@ -73,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     bar = ProgressBar("export", unit="images")
     try:
         result = export(dataset, recipe, args.out, args.fmt, overwrite=args.force, progress=bar.update,
-                        notify=lambda line: print(line, file=sys.stderr))
+                        notify=lambda line: print(line, file=sys.stderr), csv_header=args.csv_header)
     finally:
         bar.close()
     per_split = ", ".join(f"{name} {c['rows']:,}" for name, c in result.counts.items())
@@ -101,7 +104,9 @@ def _dry_run(args: argparse.Namespace, est) -> int:
 def _exclude_flagged(recipe: Recipe, dataset, top: int | None) -> Recipe:
     from ..core.quality.report import flagged_indices
 
-    flagged = flagged_indices(dataset, top=top)
+    from .check import labelled_part
+
+    flagged = flagged_indices(labelled_part(dataset), top=top)
     for split, idx in flagged.items():
         recipe = recipe.with_more_excluded(split, idx)
     n = sum(len(v) for v in flagged.values())

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from ..core.dataset import Dataset, load_dataset
 from ..core.export.manifest import MANIFEST, verify_export
+from ..core.errors import DatasetError
+from ..core.formats import detect
 from ..core.hashing import sha256_file
 from ..core.idx import read_idx
 from ..core.stats import label_counts, pixel_stats
@@ -33,6 +35,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.files and args.source:
         args.parser.error("give either --source or FILE arguments, not both")
+    if _other_format(args.files):
+        args.source, args.files = args.files[0], []  # one file in another format: describe it as a dataset
     report = describe_files(args.files) if args.files else describe_dataset(load_dataset(args.source or "sample"))
     print(json.dumps(report, indent=2, ensure_ascii=False) if args.json else format_report(report))
     mismatches = [p for f in report.get("files", []) for p in f.get("export_check", [])]
@@ -53,6 +57,19 @@ def _export_check(manifest: Path) -> list[str] | None:
     return verify_export(manifest) if manifest.is_file() else None
 
 
+def _other_format(files: list[str]) -> bool:
+    """Whether FILE is one folder, or one file in a format other than IDX (then it is opened as a dataset)."""
+    if len(files) != 1:
+        return False
+    path = Path(files[0])
+    if path.is_dir():
+        return True
+    try:
+        return path.is_file() and detect(path) != "idx"
+    except DatasetError:
+        return False  # the IDX reader says what is wrong with it
+
+
 def describe_dataset(ds: Dataset) -> dict:
     """The info report of a loaded dataset as plain JSON-able data."""
     splits = {}
@@ -62,12 +79,16 @@ def describe_dataset(ds: Dataset) -> dict:
             "shape": list(split.images.shape),
             "dtype": str(split.images.dtype),
             "pixels": pixel_stats(split.images),
-            "label_counts": label_counts(split.labels, len(ds.class_names)),
+            "labelled": split.labelled,
+            "label_counts": label_counts(split.labels, len(ds.class_names)) if split.labelled else None,
             "files": [_file_entry(p) for p in split.files],
         }
     report = {"dataset": ds.key, "title": ds.title, "source": ds.source, "identified": ds.info is not None,
-              "class_names": list(ds.class_names), "total": len(ds), "splits": splits}
-    check = _export_check(Path(ds.source) / MANIFEST) if ds.source != "sample" else None
+              "format": ds.format, "class_names": list(ds.class_names), "total": len(ds), "notes": list(ds.notes),
+              "splits": splits}
+    src = Path(ds.source)
+    manifest = src / MANIFEST if src.is_dir() else src.with_name(src.name + ".manifest.json")
+    check = _export_check(manifest) if ds.source != "sample" else None
     if check is not None:
         report["export_check"] = check
     return report
@@ -93,6 +114,9 @@ def describe_files(paths: list[str]) -> dict:
 
 
 def _file_entry(path: Path) -> dict:
+    if path.is_dir():  # an image folder: its size, not a digest of thousands of files
+        sizes = [p.stat().st_size for p in path.rglob("*") if p.is_file()]
+        return {"path": str(path), "bytes": sum(sizes), "files": len(sizes)}
     return {"path": str(path), "bytes": os.path.getsize(path), "sha256": sha256_file(path)}
 
 
@@ -103,14 +127,17 @@ def format_report(report: dict) -> str:
         unknown = "" if report.get("identified", True) else "  (not a catalog dataset: classes from the file names/labels)"
         lines += [f"{report['title']}  [{report['dataset']}]",
                   f"source:  {report['source']}",
-                  f"classes: {', '.join(report['class_names'])}{unknown}",
+                  f"format:  {report['format']}",
+                  f"classes: {len(report['class_names'])} ({', '.join(report['class_names'])}){unknown}",
                   f"total:   {report['total']:,} images"]
+        lines += [f"note:    {n}" for n in report["notes"]]
         if "export_check" in report:
             lines.append("export:  " + (_check_text(report["export_check"])))
         for name, s in report["splits"].items():
+            labels = _counts_text(s["label_counts"], report["class_names"]) if s["labelled"] else "none (unlabelled)"
             lines += ["", f"{name}: {s['count']:,} images, {'x'.join(map(str, s['shape'][1:]))} {s['dtype']}",
                       "  pixels: " + _stats_text(s["pixels"], scale=s["dtype"] == "uint8"),
-                      "  labels: " + _counts_text(s["label_counts"], report["class_names"])]
+                      "  labels: " + labels]
             lines += ["  " + _file_text(f) for f in s["files"]]
     for f in report.get("files", []):
         if "shape" not in f:
@@ -146,6 +173,8 @@ def _counts_text(counts: list[int], names: list[str] | None) -> str:
 
 
 def _file_text(f: dict) -> str:
+    if "sha256" not in f:
+        return f"folder: {f['path']}  {f['files']:,} files, {f['bytes']:,} bytes"
     return f"file: {f['path']}  {f['bytes']:,} bytes  sha256 {f['sha256']}"
 
 

@@ -1,33 +1,40 @@
-"""Datasets in memory: uint8 images (N, H, W) and labels per split.
+"""Datasets in memory: images (N, H, W) and labels per split, and one way to open them.
 
-Loads a folder holding the standard MNIST file names (gzip or not, any subset
-of train/test), the embedded sample, or an explicit images + labels pair, and
-checks that they belong together.
+:func:`load_dataset` opens the embedded sample or any path a user has (IDX
+files, Keras npz, npy folder, CSV, image folders, torchvision and EMNIST
+layouts): the readers live in :mod:`.formats`, and its registry picks one from
+what the path holds. Images are uint8, or float32 for float exports (their
+0..255 rendering is :attr:`Split.pixels`). A split without labels holds
+``UNLABELLED`` (-1) for every sample (see :attr:`Split.labelled`).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
-from .catalog import CATALOG, FILE_ROLES, SPLITS, DatasetInfo, identify_by_sha256
-from .errors import DatasetError
-from .idx import read_idx
-from .hashing import sha256_file
-from .paths import default_data_dir, not_a_folder_reason, sample_dir
+from .catalog import DatasetInfo
+from .paths import default_data_dir
 from .progress import Progress
 
-__all__ = ["Split", "Dataset", "load_dataset", "load_files", "find_split_files", "best_source"]
+__all__ = ["Split", "Dataset", "UNLABELLED", "load_dataset", "load_files", "find_split_files", "best_source"]
+
+#: Label of a sample that has none (a split read without labels, e.g. Kaggle's test.csv).
+UNLABELLED = -1
 
 
 @dataclass(frozen=True)
 class Split:
-    """One split: images (N, H, W) uint8 and labels (N,) uint8, with their files."""
+    """One split: images (N, H, W) uint8 or float32, labels (N,), with their files.
+
+    Labels are uint8 (uint16 beyond 256 classes), or int16 ``UNLABELLED`` (-1)
+    for every sample of a split that has no labels.
+    """
 
     name: str
     images: np.ndarray
@@ -49,7 +56,35 @@ class Split:
 
     @property
     def files(self) -> tuple[Path, ...]:
-        return tuple(p for p in (self.image_file, self.label_file) if p is not None)
+        return tuple(dict.fromkeys(p for p in (self.image_file, self.label_file) if p is not None))
+
+    @cached_property
+    def labelled(self) -> bool:
+        """False when the split has no labels (its labels are all ``UNLABELLED``)."""
+        return not (len(self.labels) and self.labels.dtype.kind == "i" and int(self.labels.min()) < 0)
+
+    @cached_property
+    def value_range(self) -> tuple[float, float]:
+        """(low, high) that :attr:`pixels` maps to 0..255: (0, 255) for uint8, (0, 1) for
+        float data within 0..1 (scale exports), else the data's own min and max."""
+        if self.images.dtype == np.uint8 or self.images.size == 0:
+            return (0.0, 255.0)
+        lo, hi = float(np.nanmin(self.images)), float(np.nanmax(self.images))
+        return (0.0, 1.0) if lo >= 0 and hi <= 1 else (lo, hi if hi > lo else lo + 1)
+
+    @cached_property
+    def pixels(self) -> np.ndarray:
+        """The images as uint8 0..255: the images themselves, or float data mapped from
+        :attr:`value_range`. Display, processing and the quality check work on these."""
+        if self.images.dtype == np.uint8:
+            return self.images
+        lo, hi = self.value_range
+        out = np.empty(self.images.shape, np.uint8)
+        for start in range(0, len(self.images), 4096):  # float temporaries one chunk at a time
+            t = (self.images[start:start + 4096] - np.float32(lo)) * np.float32(255 / (hi - lo))
+            np.clip(np.rint(np.nan_to_num(t), out=t), 0, 255, out=t)
+            out[start:start + len(t)] = t
+        return out
 
 
 @dataclass(frozen=True)
@@ -62,6 +97,17 @@ class Dataset:
     class_names: tuple[str, ...]
     source: str  # "sample" or the folder / file it came from
     info: DatasetInfo | None = field(default=None, compare=False)
+    format: str = "idx"  # what the registry recognised: "idx", "npz", "npy", "csv", "images", ...
+    notes: tuple[str, ...] = ()  # what a user should know about how it was read
+
+    def labelled_only(self) -> Dataset:
+        """The same dataset without its unlabelled splits (for label-based analysis)."""
+        keep = {k: s for k, s in self.splits.items() if s.labelled}
+        return self if len(keep) == len(self.splits) else replace(self, splits=keep)
+
+    @property
+    def unlabelled_splits(self) -> tuple[str, ...]:
+        return tuple(k for k, s in self.splits.items() if not s.labelled)
 
     def __len__(self) -> int:
         return sum(len(s) for s in self.splits.values())
@@ -145,101 +191,66 @@ class Dataset:
         return arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
 
     @cached_property
+    def pixels(self) -> np.ndarray:
+        """:attr:`images` as uint8 0..255 (see :attr:`Split.pixels`)."""
+        arrays = [s.pixels for s in self.splits.values()]
+        return arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
+
+    @cached_property
     def labels(self) -> np.ndarray:
+        """All labels, splits concatenated (int16 with ``UNLABELLED`` when a split has none)."""
         arrays = [s.labels for s in self.splits.values()]
         return arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
 
+    def label_text(self, label: int) -> str:
+        """The class name of ``label``, or "-" for an unlabelled sample."""
+        return self.class_names[label] if 0 <= label < len(self.class_names) else "-"
+
 
 def find_split_files(folder: str | os.PathLike[str]) -> dict[str, tuple[Path | None, Path | None]]:
-    """Find the standard MNIST files in ``folder``: {split: (images, labels)}.
+    """Find the standard MNIST files in ``folder``: {split: (images, labels)} (see :mod:`.formats.idx_files`)."""
+    from .formats.idx_files import find_split_files as find
 
-    Accepts ``train-images-idx3-ubyte`` with or without ``.gz`` and the
-    ``train-images.idx3-ubyte`` spelling some archives use. Splits with
-    neither file are left out.
-    """
-    root = Path(folder)
-    found: dict[str, tuple[Path | None, Path | None]] = {}
-    for split in SPLITS:
-        pair = []
-        for kind in ("images", "labels"):
-            base = FILE_ROLES[(split, kind)]
-            dotted = base.replace("-idx", ".idx")
-            names = (base + ".gz", base, dotted + ".gz", dotted)
-            pair.append(next((root / n for n in names if (root / n).is_file()), None))
-        if pair[0] or pair[1]:
-            found[split] = (pair[0], pair[1])
-    return found
+    return find(folder)
 
 
-def load_files(image_file: str | os.PathLike[str], label_file: str | os.PathLike[str], *,
+def load_files(image_file: str | os.PathLike[str], label_file: str | os.PathLike[str] | None, *,
                split: str = "test", class_names: tuple[str, ...] | None = None) -> Dataset:
-    """Load one explicit images + labels pair as a one-split dataset."""
-    images = _load_images(Path(image_file))
-    labels = _load_labels(Path(label_file))
-    split_obj = _make_split(split, images, labels, Path(image_file), Path(label_file), class_names)
-    info = _identify([Path(label_file)])
-    names = class_names or (info.class_names if info else _default_class_names(labels))
-    return Dataset(info.key if info else Path(image_file).stem, info.title if info else Path(image_file).name,
-                   {split: split_obj}, names, str(image_file), info)
+    """Load one explicit IDX images + labels pair (labels None: unlabelled) as a one-split dataset."""
+    from .formats.idx_files import load_pair
+
+    return load_pair(Path(image_file), None if label_file is None else Path(label_file), split=split,
+                     class_names=class_names)
 
 
-def load_dataset(source: str | os.PathLike[str] = "sample", *, splits: tuple[str, ...] = SPLITS,
+def load_dataset(source: str | os.PathLike[str] = "sample", *, splits: tuple[str, ...] | None = None,
                  progress: Progress | None = None) -> Dataset:
-    """Load the embedded sample (``"sample"``) or a folder of MNIST-style files.
+    """Load the embedded sample (``"sample"``) or any supported file or folder.
 
     Parameters
     ----------
     source
-        ``"sample"`` or a folder holding any of the four standard file names.
+        ``"sample"``, or a path: a folder of IDX files (standard, torchvision
+        ``MNIST/raw`` or EMNIST names), an IDX file, a Keras-style npz, a
+        folder of ``x_<split>.npy`` files, a CSV file or folder of them, an
+        image folder. The reader is chosen from what the path holds
+        (:func:`.formats.registry.detect`), not from its extension.
     splits
-        Which splits to load when present.
+        Which splits to load when present (None: all).
     progress
-        Called with (files done, files total) after each file.
+        Called with (done, total) as the reader advances.
 
     Raises
     ------
     DatasetError
-        The folder has no MNIST files, a split lacks its images or labels, or
-        images and labels disagree.
+        Nothing readable at the path, or files that are incomplete,
+        inconsistent or malformed; the message names the file.
     IdxFormatError
-        A file is malformed.
+        A malformed IDX file.
     """
-    is_sample = str(source) == "sample"
-    folder = sample_dir() if is_sample else Path(source)
-    if not folder.is_dir():
-        raise DatasetError(not_a_folder_reason(folder))
-    found = {k: v for k, v in find_split_files(folder).items() if k in splits}
-    if not found:
-        raise DatasetError(
-            f"{folder}: no MNIST-style files found (expected names like "
-            "train-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz)")
-    for split, (img, lab) in found.items():
-        if img is None or lab is None:
-            missing = FILE_ROLES[(split, "images" if img is None else "labels")]
-            raise DatasetError(f"{folder}: the {split} split has no {'images' if img is None else 'labels'} "
-                               f"file ({missing}[.gz])")
-    info = _identify([lab for _, lab in found.values()]) or CATALOG.get(folder.name)
-    classes = info.class_names if info else MNIST_STYLE_CLASSES
-    total, done = 2 * len(found), 0
-    loaded: dict[str, Split] = {}
-    for split, (img, lab) in found.items():
-        labels = _load_labels(lab)
-        done += 1
-        if progress:
-            progress(done, total)
-        images = _load_images(img)
-        done += 1
-        if progress:
-            progress(done, total)
-        loaded[split] = _make_split(split, images, labels, img, lab, classes)
-    all_labels = np.concatenate([s.labels for s in loaded.values()])
-    class_names = info.class_names if info else _default_class_names(all_labels)
-    if is_sample:
-        title = "MNIST test set (embedded sample)"
-    else:
-        title = info.title if info else folder.name
-    return Dataset(info.key if info else folder.name, title, loaded, class_names,
-                   "sample" if is_sample else str(folder), info)
+    from .formats.registry import open_source
+
+    return open_source(source, splits=splits, progress=progress)
 
 
 def best_source(data_dir: str | os.PathLike[str] | None = None) -> str:
@@ -248,60 +259,3 @@ def best_source(data_dir: str | os.PathLike[str] | None = None) -> str:
     found = find_split_files(folder / "mnist")
     complete = len(found) == 2 and all(img and lab for img, lab in found.values())
     return str(folder / "mnist") if complete else "sample"
-
-
-def _load_images(path: Path) -> np.ndarray:
-    images = read_idx(path)
-    if images.ndim != 3 or images.dtype != np.uint8:
-        raise DatasetError(
-            f"{path}: expected images as a 3-dimensional ubyte array (count x height x width), "
-            f"found {images.dtype} with shape {images.shape}")
-    check_not_empty(path, images)
-    return images
-
-
-def check_not_empty(path: Path | str, images: np.ndarray) -> None:
-    """Reject images of 0 pixels (an N x 0 x 0 file): nothing could be shown, checked or exported."""
-    if images.ndim >= 3 and 0 in images.shape[1:]:
-        raise DatasetError(f"{path}: the images have no pixels ({'x'.join(map(str, images.shape[1:]))}); "
-                           "an image needs at least 1x1")
-
-
-def _load_labels(path: Path) -> np.ndarray:
-    labels = read_idx(path, copy=True)
-    if labels.ndim != 1 or labels.dtype != np.uint8:
-        raise DatasetError(
-            f"{path}: expected labels as a 1-dimensional ubyte array, found {labels.dtype} "
-            f"with shape {labels.shape}")
-    return labels
-
-
-def _make_split(name: str, images: np.ndarray, labels: np.ndarray, image_file: Path | None,
-                label_file: Path | None, class_names: tuple[str, ...] | None) -> Split:
-    if len(images) != len(labels):
-        raise DatasetError(
-            f"{image_file}: {len(images):,} images but {label_file} has {len(labels):,} labels; "
-            "they do not belong together")
-    if class_names is not None and len(labels) and int(labels.max()) >= len(class_names):
-        bad = int(np.argmax(labels >= len(class_names)))
-        raise DatasetError(
-            f"{label_file}: label {int(labels[bad])} at index {bad} is out of range "
-            f"(the classes of this dataset are 0..{len(class_names) - 1})")
-    return Split(name, images, labels, image_file, label_file)
-
-
-#: Files under the standard MNIST names (MNIST, Fashion-MNIST, KMNIST alike) hold classes 0..9.
-MNIST_STYLE_CLASSES = tuple(str(i) for i in range(10))
-
-
-def _identify(label_files: list[Path]) -> DatasetInfo | None:
-    for path in label_files:
-        hit = identify_by_sha256(sha256_file(path))
-        if hit:
-            return hit[0]
-    return None
-
-
-def _default_class_names(labels: np.ndarray) -> tuple[str, ...]:
-    n = max(10, int(labels.max()) + 1 if len(labels) else 10)
-    return tuple(str(i) for i in range(n))

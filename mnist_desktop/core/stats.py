@@ -35,8 +35,11 @@ def pixel_stats(images: np.ndarray, chunk: int = 1 << 20) -> dict[str, float]:
 
 
 def label_counts(labels: np.ndarray, n_classes: int) -> list[int]:
-    """How many samples each class 0..n_classes-1 has."""
-    return np.bincount(labels.astype(np.intp, copy=False), minlength=n_classes).tolist()
+    """How many samples each class 0..n_classes-1 has (unlabelled samples, -1, are not counted)."""
+    lab = labels.astype(np.intp, copy=False)
+    if lab.size and lab.min() < 0:
+        lab = lab[lab >= 0]
+    return np.bincount(lab, minlength=n_classes)[:max(n_classes, 0) or None].tolist()
 
 
 def class_sums(images: np.ndarray, labels: np.ndarray, n_classes: int) -> tuple[np.ndarray, np.ndarray]:
@@ -50,7 +53,8 @@ def class_sums(images: np.ndarray, labels: np.ndarray, n_classes: int) -> tuple[
         members = images[labels == k]
         if len(members):
             sums[k] = members.sum(axis=0, dtype=np.uint64)
-    return sums, np.bincount(labels, minlength=n_classes)[:n_classes]
+    lab = labels.astype(np.intp, copy=False)
+    return sums, np.bincount(lab[lab >= 0], minlength=n_classes)[:n_classes]
 
 
 class ClassMeans:
@@ -62,7 +66,7 @@ class ClassMeans:
 
     def __init__(self, dataset) -> None:
         n = len(dataset.class_names)
-        self.per_split = {name: class_sums(s.images, s.labels, n) for name, s in dataset.splits.items()}
+        self.per_split = {name: class_sums(s.pixels, s.labels, n) for name, s in dataset.splits.items()}
 
     def means(self, splits: Iterable[str]) -> np.ndarray | None:
         """(n_classes, H, W) float64 mean image per class over ``splits`` (None if none is loaded)."""

@@ -38,10 +38,12 @@ class FileController(QObject):
             return make_action(w, *args)
 
         return {
-            "open_folder": act("&Open folder…", self.choose_folder, QKeySequence.StandardKey.Open,
-                               "Open a folder of MNIST-style IDX files", QStyle.StandardPixmap.SP_DirOpenIcon),
-            "open_files": act("Open &IDX files…", self.choose_files, "Ctrl+Shift+O",
-                              "Open an images file and its labels file", QStyle.StandardPixmap.SP_FileIcon),
+            "open_files": act("&Open file…", self.choose_files, QKeySequence.StandardKey.Open,
+                              "Open a dataset file: npz, npy, CSV, an IDX file (or an images + labels pair)",
+                              QStyle.StandardPixmap.SP_FileIcon),
+            "open_folder": act("Open &folder…", self.choose_folder, "Ctrl+Shift+O",
+                               "Open a dataset folder: IDX files, torchvision or EMNIST, npy, CSV, or image folders",
+                               QStyle.StandardPixmap.SP_DirOpenIcon),
             "sample": act("Open the embedded &sample", lambda: w.open_source("sample"), None,
                           "The MNIST test set shipped with the app (10,000 images)"),
             "download": act("&Download dataset…", self.open_download_dialog, "Ctrl+D",
@@ -50,37 +52,40 @@ class FileController(QObject):
 
     def ui(self) -> FeatureUi:
         a = self.actions
-        return FeatureUi(actions={"file": [a["open_folder"], a["open_files"], a["sample"], a["download"]],
-                                  "toolbar": [a["open_folder"], a["open_files"], a["download"]]})
+        return FeatureUi(actions={"file": [a["open_files"], a["open_folder"], a["sample"], a["download"]],
+                                  "toolbar": [a["open_files"], a["open_folder"], a["download"]]})
 
     def _last_dir(self) -> str:
         return str(self.window.settings.value("files/last_dir", ""))
 
     def choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self.window, "Open a folder of MNIST-style IDX files",
+        folder = QFileDialog.getExistingDirectory(self.window, "Open a dataset folder",
                                                   self._last_dir())
         if folder:
             self.window.settings.setValue("files/last_dir", folder)
             self.window.open_source(folder)
 
     def choose_files(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self.window, "Open an images file and its labels file",
-                                                self._last_dir(), "IDX files (*ubyte* *.idx* *.gz);;All files (*)")
+        files, _ = QFileDialog.getOpenFileNames(
+            self.window, "Open a dataset file", self._last_dir(),
+            "Datasets (*.npz *.npy *.csv *ubyte* *.idx* *.gz);;All files (*)")
         if files:
             self.window.settings.setValue("files/last_dir", str(Path(files[0]).parent))
             self.open_paths(files)
 
     def open_paths(self, paths: list) -> None:
-        """Open dropped or chosen paths: one folder, or an images file plus a labels file."""
+        """Open dropped or chosen paths: one file or folder in any supported format (the
+        registry decides from its content), or an IDX images file plus its labels file."""
         paths = [Path(p) for p in paths]
-        if len(paths) == 1 and paths[0].is_dir():
+        if len(paths) == 1:
             self.window.open_source(str(paths[0]))
             return
         labels = [p for p in paths if "label" in p.name.lower()]
         images = [p for p in paths if p not in labels]
         if len(labels) != 1 or len(images) != 1:
             self.window.show_error("Cannot open these files",
-                                   "Drop one folder, or exactly two IDX files: an images file and a labels file "
+                                   "Open one file or folder, or exactly two IDX files: an images file and a labels "
+                                   "file "
                                    f"(got: {', '.join(p.name for p in paths)}).")
             return
         self.window.open_source(None, files=(str(images[0]), str(labels[0])))

@@ -225,7 +225,7 @@ class MainWindow(QMainWindow):
             preview = self.recipe.last if processed else None
             self._shown = GridContent(indices.copy(), processed=processed, preview=preview)
             self.grid.set_badge(PROCESSED if processed else "")
-        images = ds.images[indices] if display is None else display
+        images = ds.pixels[indices] if display is None else display
         self.grid.set_page(images, ds.labels[indices], **self.page_marks(indices))
         self.grid.set_selected(self._shown.position(b.selected))
         if processed:
@@ -293,7 +293,7 @@ class MainWindow(QMainWindow):
         split, split_index = ds.locate(b.selected)
         label = int(ds.labels[b.selected])
         excluded = bool(self.recipe_model.recipe.excluded_mask(ds)[b.selected])
-        self.status.set_selection(f"#{b.selected:,} ({split} #{split_index:,}), label {ds.class_names[label]}"
+        self.status.set_selection(f"#{b.selected:,} ({split} #{split_index:,}), label {ds.label_text(label)}"
                                   + (" · excluded" if excluded else ""))
         self.exclusions.update_action()
         self.selection_changed.emit(int(b.selected))
@@ -308,9 +308,9 @@ class MainWindow(QMainWindow):
         split, split_index = ds.locate(b.selected)
         label = int(ds.labels[b.selected])
         about = dict(index=b.selected, split=split, split_index=split_index, label=label,
-                     class_name=ds.class_names[label])
+                     class_name=ds.label_text(label))
         if not self.recipe.showing_processed:
-            self.detail.show_image(ds.images[b.selected], **about)
+            self.detail.show_image(ds.pixels[b.selected], **about)
             return
         preview, pos = self._shown.preview, self._shown.position(b.selected)
         if preview is None or pos is None:

@@ -71,6 +71,6 @@ def test_check_errors_follow_the_contract(tmp_path):
     assert out.returncode == 1 and out.stderr.startswith("error: ") and out.stderr.count("\n") == 1
     assert "Traceback" not in out.stderr
     out = run_cli("check", "--source", str(tmp_path))
-    assert out.returncode == 1 and "no MNIST-style files" in out.stderr
+    assert out.returncode == 1 and "no dataset found in this folder; expected MNIST-style IDX files" in out.stderr
     assert run_cli("check", "--top", "-3").returncode == 2
     assert run_cli("check", "--top", "many").returncode == 2

@@ -50,7 +50,7 @@ def test_info_missing_file_and_folder(tmp_path):
     out = run_cli("info", str(tmp_path / "missing.gz"))
     assert out.returncode == 1 and out.stderr == f"error: {tmp_path / 'missing.gz'}: No such file or directory\n"
     out = run_cli("info", "--source", str(tmp_path))
-    assert out.returncode == 1 and "no MNIST-style files" in out.stderr
+    assert out.returncode == 1 and "no dataset found in this folder; expected MNIST-style IDX files" in out.stderr
 
 
 def test_usage_errors_exit_2():

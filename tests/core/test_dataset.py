@@ -70,19 +70,19 @@ def test_label_out_of_range_for_known_dataset(tmp_path, sample_dataset):
 
 
 def test_missing_pieces(tmp_path, sample_dataset):
-    with pytest.raises(DatasetError, match="no MNIST-style files"):
+    with pytest.raises(DatasetError, match="no dataset found in this folder; expected MNIST-style IDX files"):
         load_dataset(tmp_path)
     write_idx(tmp_path / "t10k-images-idx3-ubyte", sample_dataset.images[:3])
     with pytest.raises(DatasetError, match="test split has no labels"):
         load_dataset(tmp_path)
-    with pytest.raises(DatasetError, match="no such folder"):
+    with pytest.raises(DatasetError, match="nope: no such file or folder"):
         load_dataset(tmp_path / "nope")
 
 
 def test_images_file_with_wrong_shape(tmp_path):
     write_idx(tmp_path / "t10k-images-idx3-ubyte", np.zeros((3, 784), np.uint8))
     write_idx(tmp_path / "t10k-labels-idx1-ubyte", np.zeros(3, np.uint8))
-    with pytest.raises(DatasetError, match="3-dimensional ubyte"):
+    with pytest.raises(DatasetError, match="expected images as a 3-dimensional array"):
         load_dataset(tmp_path)
 
 

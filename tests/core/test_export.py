@@ -76,8 +76,14 @@ def test_idx_uint8_is_loadable_as_a_dataset(ds, tmp_path):
     assert np.array_equal(back.splits["train"].images, ds.splits["train"].images)
 
 
-def test_csv_read_by_the_csv_module(ds, expected, tmp_path):
+def test_csv_default_header_is_kaggles_pixel_columns(ds, tmp_path):
     export(ds, RECIPE, tmp_path / "o", "csv")
+    header = (tmp_path / "o" / "test.csv").read_text().split("\n", 1)[0].split(",")
+    assert header[:3] == ["label", "pixel0", "pixel1"] and header[-1] == "pixel783" and len(header) == 785
+
+
+def test_csv_read_by_the_csv_module(ds, expected, tmp_path):
+    export(ds, RECIPE, tmp_path / "o", "csv", csv_header="rowcol")
     with open(tmp_path / "o" / "test.csv", newline="") as f:
         rows = list(csv.reader(f))
     assert rows[0][:3] == ["label", "1x1", "1x2"] and rows[0][28:31] == ["1x28", "2x1", "2x2"]

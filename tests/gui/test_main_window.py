@@ -152,7 +152,7 @@ def test_screenshot_with_bad_source_or_recipe_fails_cleanly(tmp_path):
     import sys
 
     for args, expected in (
-            (["--source", str(tmp_path / "none")], f"error: {tmp_path / 'none'}: no such folder"),
+            (["--source", str(tmp_path / "none")], f"error: {tmp_path / 'none'}: no such file or folder"),
             (["--recipe", str(tmp_path / "r.json")], f"error: {tmp_path / 'r.json'}: No such file or directory")):
         result = subprocess.run([sys.executable, "-m", "mnist_desktop", "gui", *args, "--screenshot",
                                  str(tmp_path / "x.png")], capture_output=True, text=True, timeout=120)

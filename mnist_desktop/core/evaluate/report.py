@@ -157,6 +157,10 @@ def evaluate(dataset: Dataset, recipe: Recipe | None = None, *, progress: Progre
     EvaluationReport
     """
     start = time.perf_counter()
+    if dataset.unlabelled_splits:
+        raise DatasetError(f"{dataset.source}: the {', '.join(dataset.unlabelled_splits)} split has no labels; "
+                           "a model is trained and scored on labels (evaluate dataset.labelled_only(); "
+                           "the evaluate command does so with a note)")
     recipe = (recipe or Recipe()).validate().resolve(dataset)
     plan = plan_rows(dataset, recipe, seed=seed, max_train_rows=max_train_rows)
     if not len(plan.train_indices) or not len(plan.test_indices):

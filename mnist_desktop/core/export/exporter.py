@@ -78,7 +78,7 @@ class ExportResult:
 
 def export(dataset: Dataset, recipe: Recipe, out: str | os.PathLike[str], fmt: str = "npz", *,
            overwrite: bool = False, progress: Progress | None = None, cancel: Cancel = None,
-           chunk_size: int = CHUNK, notify: Notify | None = None) -> ExportResult:
+           chunk_size: int = CHUNK, notify: Notify | None = None, csv_header: str = "pixel") -> ExportResult:
     """Process ``dataset`` with ``recipe`` and write it to ``out`` in format ``fmt``.
 
     Parameters
@@ -94,6 +94,9 @@ def export(dataset: Dataset, recipe: Recipe, out: str | os.PathLike[str], fmt: s
         raises :class:`Cancelled` and leaves nothing behind.
     notify
         Called with one line per cleanup of an earlier interrupted run.
+    csv_header
+        CSV column names: ``"pixel"`` (``label,pixel0,...``, Kaggle's
+        competition, the default) or ``"rowcol"`` (``label,1x1,...``).
 
     Returns
     -------
@@ -110,7 +113,9 @@ def export(dataset: Dataset, recipe: Recipe, out: str | os.PathLike[str], fmt: s
     out = Path(out)
     inputs = tuple(p for s in dataset.splits.values() for p in s.files)
     check_target(out, fmt, overwrite=overwrite, inputs=inputs)
-    # issue 12: the manifest says which splits the normalization statistics came from
+    if csv_header not in _writers.CSV_HEADERS:
+        raise ExportError(f"unknown CSV header {csv_header!r}; choose {' or '.join(_writers.CSV_HEADERS)}")
+    # the manifest says which splits the normalization statistics came from
     statistics = {"from": list(recipe.validate().statistics_splits(dataset)),
                   "warning": recipe.statistics_warning(dataset)}
     recipe = recipe.resolve(dataset)
@@ -121,7 +126,7 @@ def export(dataset: Dataset, recipe: Recipe, out: str | os.PathLike[str], fmt: s
         for line in recover_target(out, fmt):
             (notify or (lambda _m: None))(line)
         check_target(out, fmt, overwrite=overwrite, inputs=inputs)
-        return _export_locked(dataset, recipe, out, fmt, progress, cancel, chunk_size, statistics)
+        return _export_locked(dataset, recipe, out, fmt, progress, cancel, chunk_size, statistics, csv_header)
 
 
 def check_exclusions(recipe: Recipe, dataset: Dataset) -> None:
@@ -137,13 +142,14 @@ def check_exclusions(recipe: Recipe, dataset: Dataset) -> None:
 
 
 def _export_locked(dataset: Dataset, recipe: Recipe, out: Path, fmt: str, progress: Progress | None,
-                   cancel: Cancel, chunk_size: int, statistics: dict | None = None) -> ExportResult:
+                   cancel: Cancel, chunk_size: int, statistics: dict | None = None,
+                   csv_header: str = "pixel") -> ExportResult:
     splits = []
     for name in recipe.split_names(dataset):
         s = dataset.splits[name]
         indices, copies = output_rows(recipe, name, len(s))
         splits.append(_writers.SplitData(name, len(indices), s.images.shape[1:], output_dtype(recipe.normalize),
-                                         s.labels[indices], indices, copies, lambda: iter(())))
+                                         s.labels[indices], indices, copies, lambda: iter(()), s.labelled))
     total = sum(s.rows for s in splits)
     state = {"done": 0}
 
@@ -167,7 +173,7 @@ def _export_locked(dataset: Dataset, recipe: Recipe, out: Path, fmt: str, progre
     if fmt == "npz":
         files = _export_file(out, recipe, splits, counts, dataset, cancel, statistics)
     else:
-        files = _export_folder(out, fmt, recipe, splits, counts, dataset, cancel, statistics)
+        files = _export_folder(out, fmt, recipe, splits, counts, dataset, cancel, statistics, csv_header)
     return ExportResult(out, manifest_path(out, fmt), fmt, counts, files)
 
 
@@ -204,7 +210,7 @@ def _export_file(out: Path, recipe: Recipe, splits: list, counts: dict, dataset:
 
 
 def _export_folder(out: Path, fmt: str, recipe: Recipe, splits: list, counts: dict, dataset: Dataset,
-                   cancel: Cancel, statistics: dict | None = None) -> list:
+                   cancel: Cancel, statistics: dict | None = None, csv_header: str = "pixel") -> list:
     tmp = temp_dir_for(out)
     try:
         if fmt == "npy":
@@ -212,7 +218,7 @@ def _export_folder(out: Path, fmt: str, recipe: Recipe, splits: list, counts: di
         elif fmt in ("idx", "idx.gz"):
             hashes = _writers.write_idx_files(tmp, splits, compress=fmt == "idx.gz")
         elif fmt == "csv":
-            hashes = _writers.write_csv(tmp, splits)
+            hashes = _writers.write_csv(tmp, splits, csv_header)
         else:
             hashes = _writers.write_png(tmp, splits, to_uint8=lambda x: to_uint8(x, recipe.normalize),
                                         per_image=recipe.augment.per_image)
@@ -273,7 +279,8 @@ def _counts(dataset: Dataset, recipe: Recipe, splits: list) -> dict:
     n_classes = len(dataset.class_names)
     out = {}
     for s in splits:
-        per_class = np.bincount(s.labels, minlength=n_classes).tolist()
+        per_class = np.bincount(s.labels, minlength=n_classes).tolist() if s.labelled else []
         out[s.name] = {"samples": len(dataset.splits[s.name]), "excluded": len(recipe.excluded_indices(s.name)),
-                       "rows": s.rows, "per_class": {str(k): c for k, c in enumerate(per_class)}}
+                       "rows": s.rows, "labelled": s.labelled,
+                       "per_class": {str(k): c for k, c in enumerate(per_class)}}
     return out

@@ -70,7 +70,11 @@ def manifest_bytes(*, recipe: Any, fmt: str, splits: list, counts: dict, dataset
     sources = []
     for s in splits:
         for p in dataset.splits[s.name].files:
-            sources.append({"split": s.name, "path": str(p), "bytes": p.stat().st_size, "sha256": sha256_file(p)})
+            if p.is_dir():  # an image folder: too many files to list here
+                sources.append({"split": s.name, "path": str(p), "kind": "folder"})
+            else:
+                sources.append({"split": s.name, "path": str(p), "bytes": p.stat().st_size,
+                                "sha256": sha256_file(p)})
     doc = {
         "tool": TOOL, "version": __version__,
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
@@ -82,7 +86,7 @@ def manifest_bytes(*, recipe: Any, fmt: str, splits: list, counts: dict, dataset
         "row_order": "per split: samples in index order without the excluded ones; for each sample "
                      "the original (if keep_original) then copies 0..copies-1",
         "arrays": {s.name: {"x_shape": [s.rows, *s.image_shape], "x_dtype": str(np.dtype(s.dtype)),
-                            "y_dtype": str(s.labels.dtype)} for s in splits},
+                            "y_dtype": str(s.labels.dtype) if s.labelled else None} for s in splits},
         "counts": counts,
         "source_files": sources,
         "files": files,

@@ -47,3 +47,33 @@ def encode_rgb(image: np.ndarray, level: int = 9) -> bytes:
     raw = np.zeros((h, 3 * w + 1), np.uint8)  # filter type 0 (None) before each row
     raw[:, 1:] = image[:, :, :3].reshape(h, 3 * w)
     return head + _chunk(b"IDAT", zlib.compress(raw.tobytes(), level)) + _IEND
+
+
+def decode_gray(data: bytes) -> np.ndarray | None:
+    """(H, W) uint8 of a simple grayscale PNG (as :func:`encode_gray` writes), else None.
+
+    None for anything this fast path does not cover (other colour types or
+    bit depths, interlacing, row filters other than 0, a damaged stream):
+    decode those with a full decoder, which also reports real damage.
+    """
+    if not data.startswith(_SIGNATURE) or data[12:16] != b"IHDR":
+        return None
+    w, h, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", data[16:29])
+    if depth != 8 or colour != 0 or interlace != 0 or not w or not h:
+        return None
+    pos, idat = 33, []
+    while pos + 8 <= len(data):
+        (length,), kind = struct.unpack(">I", data[pos:pos + 4]), data[pos + 4:pos + 8]
+        if kind == b"IDAT":
+            idat.append(data[pos + 8:pos + 8 + length])
+        elif kind == b"IEND":
+            break
+        pos += 12 + length
+    try:
+        raw = zlib.decompress(b"".join(idat))
+    except zlib.error:
+        return None
+    if len(raw) != h * (w + 1):
+        return None
+    rows = np.frombuffer(raw, np.uint8).reshape(h, w + 1)
+    return rows[:, 1:] if not rows[:, 0].any() else None

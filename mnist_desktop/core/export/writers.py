@@ -22,7 +22,7 @@ from . import png as _png
 from ..catalog import FILE_ROLES
 from ..idx import idx_header
 
-__all__ = ["SplitData", "write_npz", "write_npy", "write_idx_files", "write_csv", "write_png"]
+__all__ = ["CSV_HEADERS", "csv_header", "SplitData", "write_npz", "write_npy", "write_idx_files", "write_csv", "write_png"]
 
 
 @dataclass
@@ -37,6 +37,7 @@ class SplitData:
     indices: np.ndarray  # source index of each row
     copies: np.ndarray  # copy of each row (-1 = original)
     chunks: Callable[[], Iterator[np.ndarray]]  # yields image chunks in row order
+    labelled: bool = True  # False: no label array/file/column is written (the split reads back unlabelled)
 
 
 #: Extra files written by a writer beside the streamed ones: relative path -> SHA-256.
@@ -60,8 +61,9 @@ def write_npz(f: BinaryIO, splits: list[SplitData]) -> None:
         for s in splits:
             with zf.open(f"x_{s.name}.npy", "w", force_zip64=True) as e:
                 _write_npy_stream(e, s.dtype, (s.rows, *s.image_shape), s.chunks())
-            with zf.open(f"y_{s.name}.npy", "w", force_zip64=True) as e:
-                _write_npy_stream(e, s.labels.dtype, s.labels.shape, [s.labels])
+            if s.labelled:
+                with zf.open(f"y_{s.name}.npy", "w", force_zip64=True) as e:
+                    _write_npy_stream(e, s.labels.dtype, s.labels.shape, [s.labels])
 
 
 def write_npy(folder: Path, splits: list[SplitData]) -> Hashes:
@@ -69,8 +71,9 @@ def write_npy(folder: Path, splits: list[SplitData]) -> Hashes:
     for s in splits:
         with open(folder / f"x_{s.name}.npy", "wb") as f:
             _write_npy_stream(f, s.dtype, (s.rows, *s.image_shape), s.chunks())
-        with open(folder / f"y_{s.name}.npy", "wb") as f:
-            _write_npy_stream(f, s.labels.dtype, s.labels.shape, [s.labels])
+        if s.labelled:
+            with open(folder / f"y_{s.name}.npy", "wb") as f:
+                _write_npy_stream(f, s.labels.dtype, s.labels.shape, [s.labels])
     return {}
 
 
@@ -81,6 +84,8 @@ def write_idx_files(folder: Path, splits: list[SplitData], *, compress: bool) ->
         for kind, dtype, shape, chunks in (
                 ("images", s.dtype, (s.rows, *s.image_shape), s.chunks),
                 ("labels", s.labels.dtype, s.labels.shape, lambda s=s: iter([s.labels]))):
+            if kind == "labels" and not s.labelled:
+                continue
             name = FILE_ROLES.get((s.name, kind), f"{s.name}-{kind}") + suffix
             with open(folder / name, "wb") as raw:
                 f: BinaryIO = (gzip.GzipFile(filename=name[:-3], mode="wb", fileobj=raw, mtime=0, compresslevel=6)  # type: ignore[assignment]
@@ -93,30 +98,48 @@ def write_idx_files(folder: Path, splits: list[SplitData], *, compress: bool) ->
     return {}
 
 
-def csv_header(image_shape: tuple[int, ...]) -> str:
-    """``label,1x1,1x2,...,28x28``: row x column, 1-based, row-major."""
+CSV_HEADERS = ("pixel", "rowcol")
+
+
+def csv_header(image_shape: tuple[int, ...], style: str = "pixel", labelled: bool = True) -> str:
+    """The header line of a CSV export.
+
+    ``pixel``: ``label,pixel0,...,pixel783`` (Kaggle's digit-recognizer
+    competition; pixel k is row k // W, column k % W). ``rowcol``:
+    ``label,1x1,1x2,...,28x28`` (the "MNIST in CSV" dataset; row x column,
+    1-based, row-major). Without labels the ``label`` column is left out.
+    """
     h, w = image_shape
-    return "label," + ",".join(f"{r}x{c}" for r in range(1, h + 1) for c in range(1, w + 1))
+    if style == "pixel":
+        cols = [f"pixel{k}" for k in range(h * w)]
+    elif style == "rowcol":
+        cols = [f"{r}x{c}" for r in range(1, h + 1) for c in range(1, w + 1)]
+    else:
+        raise ValueError(f"unknown CSV header {style!r}; choose {' or '.join(CSV_HEADERS)}")
+    return ",".join((["label"] if labelled else []) + cols)
 
 
-def write_csv(folder: Path, splits: list[SplitData]) -> Hashes:
-    """``<split>.csv`` with the Kaggle layout: a label column then one column per pixel.
+def write_csv(folder: Path, splits: list[SplitData], header: str = "pixel") -> Hashes:
+    """``<split>.csv``: a label column (unless unlabelled) then one column per pixel.
 
     Integers for uint8 data; ``%.9g`` for float32, which reads back to the
-    same float32 value.
+    same float32 value. ``header`` is ``"pixel"`` or ``"rowcol"`` (see :func:`csv_header`).
     """
     for s in splits:
         pixels = int(np.prod(s.image_shape))
-        fmt = ("%d," + ",".join(["%d" if s.dtype == np.uint8 else "%.9g"] * pixels) + "\n")
+        fmt = (("%d," if s.labelled else "") + ",".join(["%d" if s.dtype == np.uint8 else "%.9g"] * pixels) + "\n")
         with open(folder / f"{s.name}.csv", "w", encoding="ascii", newline="") as f:
-            f.write(csv_header(s.image_shape) + "\n")
+            f.write(csv_header(s.image_shape, header, s.labelled) + "\n")
             row = 0
             for chunk in s.chunks():
                 for k in range(0, len(chunk), 128):  # Python floats take ~8x the array: small pieces
                     c = chunk[k:k + 128]
                     flat = c.reshape(len(c), -1).tolist()
                     labels = s.labels[row:row + len(c)].tolist()
-                    f.write("".join(fmt % (lab, *px) for lab, px in zip(labels, flat)))
+                    if s.labelled:
+                        f.write("".join(fmt % (lab, *px) for lab, px in zip(labels, flat)))
+                    else:
+                        f.write("".join(fmt % tuple(px) for px in flat))
                     row += len(c)
     return {}
 
@@ -128,17 +151,22 @@ def png_name(index: int, copy: int, per_image: int) -> str:
 
 def write_png(folder: Path, splits: list[SplitData], *, to_uint8: Callable[[np.ndarray], np.ndarray],
               per_image: int) -> Hashes:
-    """ImageFolder layout ``<split>/<label>/<name>.png``, 8-bit grayscale."""
+    """ImageFolder layout ``<split>/<label>/<name>.png``, 8-bit grayscale.
+
+    An unlabelled split has no class folders: ``<split>/<name>.png``.
+    """
     hashes: Hashes = {}
     for s in splits:
-        for label in np.unique(s.labels):
+        (folder / s.name).mkdir(parents=True, exist_ok=True)
+        for label in np.unique(s.labels) if s.labelled else ():
             (folder / s.name / str(int(label))).mkdir(parents=True, exist_ok=True)
         row = 0
         for c in s.chunks():
             blobs = _png.encode_gray_batch(to_uint8(c))
             for k, blob in enumerate(blobs):
                 r = row + k
-                rel = f"{s.name}/{int(s.labels[r])}/{png_name(int(s.indices[r]), int(s.copies[r]), per_image)}"
+                name = png_name(int(s.indices[r]), int(s.copies[r]), per_image)
+                rel = f"{s.name}/{int(s.labels[r])}/{name}" if s.labelled else f"{s.name}/{name}"
                 (folder / rel).write_bytes(blob)
                 hashes[rel] = hashlib.sha256(blob).hexdigest()
             row += len(c)

@@ -56,7 +56,7 @@ def process_rows(dataset: Dataset, split: str, indices: Any, copies: Any, recipe
     s = dataset.splits[split]
     idx = np.asarray(indices, dtype=np.int64).reshape(-1)
     cop = np.broadcast_to(np.asarray(copies, dtype=np.int64), idx.shape)
-    images = s.images[idx]
+    images = s.pixels[idx]  # float data is processed from its 0..255 rendering
     x = np.empty(images.shape, output_dtype(recipe.normalize)) if out is None else out
     aug_rows = np.flatnonzero(cop >= 0)
     if recipe.augment.is_identity or len(aug_rows) == 0:
@@ -116,7 +116,7 @@ def apply_recipe(dataset: Dataset, recipe: Recipe, *, progress: Progress | None 
     result = {}
     for s in names:
         x = np.empty((len(plans[s]), *dataset.splits[s].images.shape[1:]), output_dtype(recipe.normalize))
-        y = np.empty(len(plans[s]), np.uint8)
+        y = np.empty(len(plans[s]), dataset.splits[s].labels.dtype)
         for start, xc, yc, _, _ in iter_chunks(dataset, recipe, s, chunk_size=chunk_size, cancel=cancel):
             x[start:start + len(xc)] = xc
             y[start:start + len(yc)] = yc

@@ -172,8 +172,8 @@ class Recipe:
         if not names:
             return self
         if names == dataset.split_names:
-            return replace(self, normalize=self.normalize.fit(dataset.images))
-        return replace(self, normalize=self.normalize.fit(dataset.splits[names[0]].images))
+            return replace(self, normalize=self.normalize.fit(dataset.pixels))
+        return replace(self, normalize=self.normalize.fit(dataset.splits[names[0]].pixels))
 
     def statistics_splits(self, dataset: Dataset) -> tuple[str, ...]:
         """The splits :meth:`resolve` computes the normalization statistics from (empty: none needed).
@@ -236,13 +236,22 @@ class Recipe:
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Recipe:
-        """Read a recipe file; RecipeError messages start with the file name."""
+        """Read a recipe file, or the recipe of an export's ``manifest.json``.
+
+        A manifest holds the recipe the export used, with the normalization
+        statistics it pinned (resolved), so loading it reproduces that export
+        exactly, whatever data it is applied to. RecipeError messages start
+        with the file name.
+        """
         p = Path(path)
         try:
             text = p.read_text(encoding="utf-8")
         except UnicodeDecodeError:
             raise RecipeError(f"{p}: not a text (UTF-8) file") from None
-        return cls.from_json(text, str(p))
+        data = parse_json(text, str(p))
+        if isinstance(data, Mapping) and data.get("tool") == "mnist-desktop" and "recipe" in data:
+            return cls.from_dict(data["recipe"], f"{p}: recipe")
+        return cls.from_dict(data, str(p))
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the JSON form atomically."""

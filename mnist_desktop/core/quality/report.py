@@ -199,12 +199,16 @@ def analyze(dataset: Dataset, *, params: QualityParams | None = None, progress: 
     """
     if len(dataset) == 0:
         raise MnistDesktopError(f"{dataset.source}: the dataset is empty; nothing to check")
+    if dataset.unlabelled_splits:
+        raise MnistDesktopError(f"{dataset.source}: the {', '.join(dataset.unlabelled_splits)} split has no labels; "
+                                "the checks judge images against their labels, so they need labelled data "
+                                "(the check command skips unlabelled splits; in Python, analyse dataset.labelled_only())")
     split_names = dataset.split_names
     codes = dataset.split_codes.astype(np.intp)
     # The copy of a duplicate that is kept: the test one first, so that a
     # train/test leak removes the train copy and the test set stays comparable.
     keep_priority = (np.array(split_names) != "test")[codes].astype(np.int64)
-    res = run_analysis(dataset.images, dataset.labels, len(dataset.class_names), codes, keep_priority,
+    res = run_analysis(dataset.pixels, dataset.labels, len(dataset.class_names), codes, keep_priority,
                        params or QualityParams(), progress, cancel)
     _, local = dataset.locate_many(np.arange(len(dataset)))
     report = QualityReport(

@@ -86,7 +86,8 @@ class Browser:
     def _refresh(self) -> None:
         names = self.dataset.split_names
         split_ok = np.isin(self.dataset.split_codes, [names.index(s) for s in self.splits if s in names])
-        label_ok = np.isin(self.dataset.labels, sorted(self.labels))
+        # unlabelled samples (-1) have no class to filter on: the split filter alone decides
+        label_ok = np.isin(self.dataset.labels, sorted(self.labels)) | (self.dataset.labels < 0)
         ok = split_ok & label_ok
         if self.subset is not None:
             ok &= np.isin(np.arange(len(self.dataset)), self.subset, assume_unique=True)
@@ -181,4 +182,5 @@ class Browser:
 
     def counts_by_label(self) -> np.ndarray:
         """How many visible images each class has (for the statistics panel)."""
-        return np.bincount(self.dataset.labels[self._visible], minlength=len(self.dataset.class_names))
+        lab = self.dataset.labels[self._visible].astype(np.intp)
+        return np.bincount(lab[lab >= 0], minlength=len(self.dataset.class_names))

@@ -96,9 +96,10 @@ class DetailView(QWidget):
         self.hist.show()
         self.image.setImage(image, levels=(0, 255))
         self.box.autoRange(padding=0.02)
-        r, g, b = class_color(label)
-        name = f" &ndash; {class_name}" if class_name and class_name != str(label) else ""
+        r, g, b = class_color(label) if label >= 0 else (150, 150, 150)
+        name = f" &ndash; {class_name}" if class_name and class_name != str(label) and label >= 0 else ""
         kind = " &nbsp; <i>processed, as exported</i>" if values is not None else ""
+        label = label if label >= 0 else "-"  # unlabelled
         self.title.setText(
             f"<b style='font-size:13pt'>#{index:,}</b> &nbsp; {split} #{split_index:,}{kind}<br>"
             f"label <span style='background-color:rgb({r},{g},{b}); color:black; font-size:13pt'>"

@@ -49,8 +49,8 @@ class GridContent:
         elif self.processed and self.preview is not None:
             value = f"{float(self.preview.values[position, y, x]):.4g} (processed)"
         else:
-            value = str(int(dataset.images[index, y, x]))
-        name = dataset.class_names[int(dataset.labels[index])]
+            value = f"{dataset.images[index, y, x]:g}"  # the stored value: float data shows its own scale
+        name = dataset.label_text(int(dataset.labels[index]))
         return f"#{index:,} ({split} #{si:,}) label {name} · pixel ({x}, {y}) = {value}"
 
     def position(self, index: int | None) -> int | None:

@@ -62,9 +62,11 @@ class FilterPanel(QWidget):
             self._split_layout.addWidget(box)
             self.split_boxes[name] = box
         self.label_buttons = []
-        for label, name in enumerate(class_names):
+        texts = [str(label) if name == str(label) else f"{label} {name}" for label, name in enumerate(class_names)]
+        longest = max((len(t) for t in texts), default=1)
+        per_row = 5 if longest <= 2 else 4 if longest <= 6 else 2  # one grid for all: EMNIST's 47 fit
+        for label, (name, text) in enumerate(zip(class_names, texts)):
             button = QToolButton()
-            text = str(label) if name == str(label) else f"{label} {name}"
             button.setText(text)
             button.setToolTip(f"show or hide class {label} ({name})")
             button.setCheckable(True)
@@ -74,14 +76,13 @@ class FilterPanel(QWidget):
                 f"QToolButton {{ padding: 3px 6px; border: 1px solid rgb({r},{g},{b}); border-radius: 3px; }}"
                 f"QToolButton:checked {{ background: rgba({r},{g},{b},110); }}")
             button.toggled.connect(self._emit_filter)
-            per_row = 5 if len(text) <= 2 else 2
             self._label_layout.addWidget(button, label // per_row, label % per_row)
             self.label_buttons.append(button)
-        row = (len(class_names) + 4) // 5 + 5
+        row = -(-len(class_names) // per_row)
         for col, (text, state) in enumerate((("All", True), ("None", False))):
             b = QPushButton(text)
             b.clicked.connect(lambda _=False, s=state: self.set_all_labels(s))
-            self._label_layout.addWidget(b, row, col * 2, 1, 2)
+            self._label_layout.addWidget(b, row, col * (per_row // 2), 1, max(1, per_row // 2))
 
     def set_all_labels(self, checked: bool) -> None:
         for button in self.label_buttons:

@@ -60,9 +60,13 @@ class TileLabels(pg.GraphicsObject):
     # ------------------------------------------------------------------ content
 
     def set_names(self, names: list[str]) -> None:
-        """Class names; each gets its colour and its texts (full, then shortened with an ellipsis)."""
-        self._colors = [QColor(*class_color(i)) for i in range(len(names))]
-        self._texts = [self._variants(str(name)) for name in names]
+        """Class names; each gets its colour and its texts (full, then shortened with an ellipsis).
+
+        A last entry, "-" in grey, is what an unlabelled tile (label -1) shows:
+        labels index these lists modulo their length.
+        """
+        self._colors = [QColor(*class_color(i)) for i in range(len(names))] + [QColor(150, 150, 150)]
+        self._texts = [self._variants(str(name)) for name in names] + [self._variants("-")]
         self._stamps = {}
 
     def _variants(self, name: str) -> list[tuple[float, str]]:

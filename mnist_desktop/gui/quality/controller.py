@@ -103,7 +103,7 @@ class QualityController(QObject):
         text = (f"Nearest neighbours of {r.split[index]} #{int(r.index[index]):,} (label "
                 f"{ds.class_names[label]}" + (f", suggested {ds.class_names[sug]} at {r.confidence[index]:.0%}"
                                               if sug >= 0 else "") + f"): {', '.join(r.reasons_of(index))}")
-        self.panel.show_neighbours(ds.images[near], ds.labels[near], text)
+        self.panel.show_neighbours(ds.pixels[near], ds.labels[near], text)
 
     def _on_panel_exclude_requested(self, indices: np.ndarray, exclude: bool) -> None:
         n = len(indices)

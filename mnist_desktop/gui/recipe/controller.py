@@ -141,7 +141,7 @@ class RecipeController(QObject):
             return
         if self.showing_processed:
             w.draw_page(result.display)
-        self.normalize_panel.show_histograms(w.dataset.images[result.indices], result.values,
+        self.normalize_panel.show_histograms(w.dataset.pixels[result.indices], result.values,
                                              self._background(result.recipe))
         self._show_rows(result)
 

@@ -98,7 +98,7 @@ class ExclusionsController(QObject):
             self._shown = key
             indices = np.flatnonzero(self.model.recipe.excluded_mask(ds))
             codes, local = ds.locate_many(indices)
-            names = [f"{ds.split_names[c]} #{i:,} · label {ds.class_names[int(ds.labels[g])]}"
+            names = [f"{ds.split_names[c]} #{i:,} · label {ds.label_text(int(ds.labels[g]))}"
                      for c, i, g in zip(codes.tolist(), local.tolist(), indices.tolist())]
             self.panel.show_exclusions(indices, names, len(ds))
             dock = w.docks.get("excluded")

@@ -44,7 +44,9 @@ class StatsPanel(QWidget):
         brushes = [pg.mkBrush(*class_color(i)) for i in x]
         self.bars.setOpts(x=x, height=self.counts, width=0.8, brushes=brushes,
                           pens=[pg.mkPen(*class_color(i)) for i in x])
-        ticks = [(i, str(i)) for i in x]
+        step = max(1, -(-len(x) // 16))  # at most ~16 tick labels, however many classes
+        short = all(len(n) <= 3 for n in class_names)
+        ticks = [(i, class_names[i] if short and i < len(class_names) else str(i)) for i in x[::step]]
         self.plot.getAxis("bottom").setTicks([ticks])
         self.plot.setXRange(-0.6, len(counts) - 0.4, padding=0)
         self.plot.setYRange(0, max(1, int(self.counts.max(initial=0))) * 1.08, padding=0)
@@ -52,7 +54,8 @@ class StatsPanel(QWidget):
         self.plot.setTitle(f"Images per class: {int(self.counts.sum()):,} shown{dropped}", size="9pt")
 
     def show_means(self, means: np.ndarray) -> None:
-        """Show the per-class mean images (n_classes, h, w) float in 0..255 in one strip."""
-        strip = make_mosaic(np.clip(means, 0, 255).astype(np.uint8), len(means), gap=2)
+        """Show the per-class mean images (n_classes, h, w) float in 0..255, in rows of up to 12."""
+        cols = len(means) if len(means) <= 12 else 12  # many classes (EMNIST's 47): rows of 12
+        strip = make_mosaic(np.clip(means, 0, 255).astype(np.uint8), cols, gap=2)
         self.means.setImage(strip, levels=(0, 255))
         self.means_box.autoRange(padding=0.02)

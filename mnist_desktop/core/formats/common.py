@@ -1,0 +1,152 @@
+"""What every reader shares: turning arrays into checked splits and datasets.
+
+Readers differ in how they find and decode files; the rules for what a
+split may hold live here once, so every format rejects the same things with
+the same words (naming the file):
+
+- images are (N, H, W), any H x W above zero, stored as uint8 (0..255) or as
+  float32 (float exports open as float data; the GUI, the quality check and
+  the processing work on their 0..255 rendering, :attr:`Split.pixels`);
+  a trailing channel axis of 1 is dropped; colour is refused for now;
+- labels are whole numbers 0..K-1 (kept as uint8, or uint16 beyond 256
+  classes); a split without labels holds ``UNLABELLED`` (-1) for every
+  sample, in an int16 array, so index arithmetic stays the same everywhere.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+
+from ..dataset import UNLABELLED, Dataset, Split
+from ..errors import DatasetError
+
+__all__ = ["UNLABELLED", "COLOUR_NOT_SUPPORTED", "as_images", "as_labels", "unlabelled", "make_split",
+           "build_dataset", "default_class_names", "split_name_of", "order_splits", "natural_key"]
+
+COLOUR_NOT_SUPPORTED = "colour images are not supported yet (only grayscale)"
+#: Names that say which split a file or folder holds (others keep their own name).
+_SPLIT_WORDS = {"train": "train", "training": "train", "test": "test", "t10k": "test", "testing": "test",
+                "val": "val", "valid": "val", "validation": "val"}
+
+
+def as_images(arr: np.ndarray, where: str | Path, notes: list[str] | None = None) -> np.ndarray:
+    """Check and, where lossless, convert an array to (N, H, W) uint8 or float32 images.
+
+    Raises
+    ------
+    DatasetError
+        Colour or other channel counts, not 3-D, empty (0 x 0) images,
+        non-numeric data, integer values outside 0..255.
+    """
+    if arr.dtype.kind not in "uifb":
+        raise DatasetError(f"{where}: expected numeric images, found {arr.dtype}")
+    if arr.ndim == 4 and arr.shape[-1] == 1:
+        arr = arr[..., 0]
+    elif arr.ndim == 4 and arr.shape[1] == 1:
+        arr = arr[:, 0]
+    if arr.ndim == 4 and (arr.shape[-1] in (3, 4) or arr.shape[1] in (3, 4)):
+        raise DatasetError(f"{where}: {COLOUR_NOT_SUPPORTED}; found shape {arr.shape}")
+    if arr.ndim == 2 and arr.shape[1] > 1 and math.isqrt(arr.shape[1]) ** 2 == arr.shape[1]:
+        side = math.isqrt(arr.shape[1])
+        arr = arr.reshape(len(arr), side, side)
+        if notes is not None:
+            notes.append(f"{Path(where).name}: flat rows of {side * side} values shown as {side} x {side} images")
+    if arr.ndim != 3:
+        raise DatasetError(f"{where}: expected images as a 3-dimensional array (count x height x width), "
+                           f"found shape {arr.shape}")
+    if arr.shape[1] == 0 or arr.shape[2] == 0:
+        raise DatasetError(f"{where}: the images have no pixels ({arr.shape[1]}x{arr.shape[2]}); "
+                           "an image needs at least 1x1")
+    if arr.dtype == np.uint8 or arr.dtype == np.float32:
+        return arr
+    if arr.dtype.kind == "f":
+        return arr.astype(np.float32)
+    if arr.size and (int(arr.min()) < 0 or int(arr.max()) > 255):
+        raise DatasetError(f"{where}: integer pixel values must lie in 0..255, found "
+                           f"{int(arr.min())}..{int(arr.max())}")
+    return arr.astype(np.uint8)
+
+
+def as_labels(arr: np.ndarray, count: int, where: str | Path, image_where: str | Path | None = None) -> np.ndarray:
+    """Check labels (whole numbers >= 0, one per image) and store them as uint8 (uint16 if needed)."""
+    if arr.ndim == 2 and arr.shape[1] == 1:
+        arr = arr[:, 0]
+    if arr.ndim != 1:
+        raise DatasetError(f"{where}: expected labels as a 1-dimensional array, found shape {arr.shape}")
+    if arr.dtype.kind == "f" and arr.size and not np.array_equal(arr, np.round(arr)):
+        raise DatasetError(f"{where}: labels must be whole numbers, found {arr.dtype} with fractions")
+    if arr.dtype.kind not in "uifb":
+        raise DatasetError(f"{where}: expected integer labels, found {arr.dtype}")
+    if len(arr) != count:
+        if image_where is not None and str(image_where) != str(where):
+            raise DatasetError(f"{image_where}: {count:,} images but {where} has {len(arr):,} labels; "
+                               "they do not belong together")
+        raise DatasetError(f"{where}: {len(arr):,} labels for {count:,} images; they do not belong together")
+    if arr.size and arr.min() < 0:
+        bad = int(np.argmax(arr < 0))
+        raise DatasetError(f"{where}: label {arr[bad]} at index {bad} is negative")
+    top = int(arr.max()) if arr.size else 0
+    return arr.astype(np.uint8 if top < 256 else np.uint16, copy=False)
+
+
+def unlabelled(count: int) -> np.ndarray:
+    """Labels of a split that has none: ``UNLABELLED`` (-1) for each sample."""
+    return np.full(count, UNLABELLED, np.int16)
+
+
+def make_split(name: str, images: np.ndarray, labels: np.ndarray | None, image_file: Path | None = None,
+               label_file: Path | None = None, notes: list[str] | None = None) -> Split:
+    """A checked split; ``labels=None`` makes it unlabelled."""
+    where = image_file or name
+    images = as_images(images, where, notes)
+    labels = unlabelled(len(images)) if labels is None else as_labels(labels, len(images), label_file or where, where)
+    return Split(name, images, labels, image_file, label_file)
+
+
+def default_class_names(splits: dict[str, Split]) -> tuple[str, ...]:
+    """"0".."K-1" for the largest label seen (at least 10, as MNIST-style sets have)."""
+    tops = [int(s.labels.max()) for s in splits.values() if s.labelled and len(s)]
+    return tuple(str(i) for i in range(max([10] + [t + 1 for t in tops])))
+
+
+def build_dataset(key: str, title: str, splits: dict[str, Split], source: str | Path, fmt: str, *,
+                  class_names: tuple[str, ...] | None = None, notes: list[str] | None = None,
+                  info=None) -> Dataset:
+    """Put checked splits together; labels beyond ``class_names`` are an error naming the file."""
+    if not splits:
+        raise DatasetError(f"{source}: no images found")
+    names = tuple(class_names) if class_names else default_class_names(splits)
+    for s in splits.values():
+        if s.labelled and len(s) and int(s.labels.max()) >= len(names):
+            bad = int(np.argmax(s.labels >= len(names)))
+            raise DatasetError(f"{s.label_file or s.image_file or source}: label {int(s.labels[bad])} at index "
+                               f"{bad} is out of range (the classes of this dataset are 0..{len(names) - 1})")
+    shapes = {s.images.shape[1:] for s in splits.values()}
+    if len(shapes) > 1:
+        raise DatasetError(f"{source}: the splits have different image sizes "
+                           f"({', '.join(f'{n}: {s.images.shape[1]}x{s.images.shape[2]}' for n, s in splits.items())})")
+    return Dataset(key, title, dict(splits), names, str(source), info, fmt, tuple(notes or ()))
+
+
+def split_name_of(stem: str, default: str | None = None) -> str:
+    """"train" / "test" / "val" when a file or folder name says so (``mnist_train``, ``t10k``), else the stem."""
+    words = re.split(r"[^a-z0-9]+", stem.lower())
+    for w in words:
+        if w in _SPLIT_WORDS:
+            return _SPLIT_WORDS[w]
+    return default if default is not None else stem
+
+
+def order_splits(found: dict) -> dict:
+    """The same mapping with train first, then val and other names, then test."""
+    rank = {"train": 0, "val": 1, "test": 3}
+    return dict(sorted(found.items(), key=lambda kv: rank.get(kv[0], 2)))
+
+
+def natural_key(name: str) -> tuple:
+    """Sort key that puts ``2.png`` before ``10.png``."""
+    return tuple(int(t) if t.isdigit() else t for t in re.split(r"(\d+)", name))

@@ -1,0 +1,204 @@
+"""Image folders: ``<class>/*.png|jpg`` (torchvision's ImageFolder) and ``<split>/<class>/...``.
+
+Decoding uses Pillow (simple 8-bit grey PNGs, what the export writes, take
+the project's own fast path in :mod:`..export.png`). Qt may not be imported in ``core/`` and the project's
+own PNG code only writes 8-bit grayscale; JPEG (and the PNG variants other
+tools write: palette, 16-bit, interlaced) need a real decoder, and Pillow is
+the small, well-kept one everybody already has. It is imported only when an
+image folder is opened.
+
+- Files are images when named so (``.png``, ``.jpg``, ``.jpeg``) or when their
+  first bytes say so (PNG or JPEG signature); other files are skipped. The
+  folder itself is recognised by its content, never by a name alone.
+- Class names are the folder names, sorted as ImageFolder sorts them; when
+  every class folder is a whole number (what ``export --format png`` writes)
+  that number is the label. A split folder holding images directly, or a
+  folder of images with no class folders, is unlabelled.
+- Row order: class by class, files in name order, as ImageFolder; when every
+  name is ``<index>.png`` or ``<index>_<copy>.png`` (an export) the rows
+  follow the index, which gives back the exported arrays.
+- Grayscale: colour files whose channels are all equal are converted (with a
+  note); real colour is refused for now. All images one size, or an error
+  naming the first odd file. Many small files are read on a few threads.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+from ..dataset import Dataset
+from ..errors import DatasetError
+from ..export.png import decode_gray
+from ..progress import Progress
+from .common import COLOUR_NOT_SUPPORTED, build_dataset, make_split, natural_key, order_splits, split_name_of
+
+__all__ = ["IMAGE_MAGICS", "is_image_file", "scan_image_folder", "load_image_folder"]
+
+IMAGE_MAGICS = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
+_IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg"}
+_EXPORT_NAME = re.compile(r"^(\d+)(?:_(\d+))?\.png$")
+_THREADS = min(8, (os.cpu_count() or 2) * 2)
+_BATCH = 256
+
+
+def is_image_file(path: Path) -> bool:
+    """Whether the file starts with a PNG or JPEG signature."""
+    try:
+        with open(path, "rb") as f:
+            return f.read(8).startswith(IMAGE_MAGICS)
+    except OSError:
+        return False
+
+
+def _images_in(folder: Path) -> list[Path]:
+    """Image files of ``folder`` in name order: a usual image name, or PNG/JPEG first bytes.
+
+    Named files are not opened here (60,000 opens would double the scan); a
+    ``.png`` that is not one fails at decoding, with its name.
+    """
+    return [p for p in sorted(folder.iterdir(), key=lambda p: natural_key(p.name))
+            if not p.name.startswith(".") and p.is_file() and (p.suffix.lower() in _IMAGE_SUFFIXES or is_image_file(p))]
+
+
+def _subdirs(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def _classes(folder: Path) -> dict[str, list[Path]]:
+    """{class folder name: images} of a folder of class folders ("" = images directly in it)."""
+    out = {d.name: _images_in(d) for d in _subdirs(folder)}
+    out = {k: v for k, v in out.items() if v}
+    loose = _images_in(folder)
+    if loose:
+        out[""] = loose
+    return out
+
+
+def scan_image_folder(folder: Path) -> dict[str, dict[str, list[Path]]] | None:
+    """{split: {class name: files}} or None when ``folder`` holds no image layout.
+
+    ``<split>/<class>/`` when a subfolder holds class folders (or an export's
+    manifest says so); then a split folder of loose images is unlabelled.
+    """
+    subs = {sub: _classes(sub) for sub in _subdirs(folder)}
+    nested = any(c.keys() - {""} for c in subs.values()) or (folder / "manifest.json").is_file()
+    if not nested:
+        direct = _classes(folder)
+        return {split_name_of(folder.name, "images"): direct} if direct else None
+    splits = {split_name_of(sub.name): classes for sub, classes in subs.items() if classes}
+    return order_splits(splits) or None
+
+
+def _plan(folder: Path, layout: dict[str, dict[str, list[Path]]]):
+    """Class names and, per split, (files, labels or None) in row order."""
+    names = sorted({c for classes in layout.values() for c in classes if c})
+    numeric = bool(names) and all(c.isdigit() for c in names)
+    if numeric:
+        label_of = {c: int(c) for c in names}
+        class_names = tuple(str(i) for i in range(max(label_of.values()) + 1))
+    else:
+        label_of = {c: i for i, c in enumerate(names)}
+        class_names = tuple(names)
+    plan = {}
+    for split, classes in layout.items():
+        if "" in classes and len(classes) > 1:
+            raise DatasetError(f"{folder / split}: holds both images and class folders; "
+                               "put every image in a class folder, or none (unlabelled)")
+        files = [(p, label_of.get(c, -1)) for c, ps in classes.items() for p in ps]
+        if all(_EXPORT_NAME.match(p.name) for p, _ in files):
+            files.sort(key=lambda fl: tuple(int(g or -1) for g in _EXPORT_NAME.match(fl[0].name).groups()))
+        labels = None if "" in classes else np.array([lab for _, lab in files], np.int64)
+        plan[split] = ([p for p, _ in files], labels)
+    return class_names if names else None, plan
+
+
+def _decode(path: Path) -> tuple[np.ndarray, bool]:
+    """(H, W) uint8 of one file, and whether it was converted from equal colour channels."""
+    from PIL import Image, UnidentifiedImageError
+
+    data = path.read_bytes()
+    simple = decode_gray(data)  # what our export writes: ~10x faster than Pillow
+    if simple is not None:
+        return simple, False
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            im.load()
+            mode = im.mode
+            if mode in ("L", "1"):
+                return np.asarray(im.convert("L")), False
+            if mode in ("I;16", "I;16B", "I", "F"):
+                raise DatasetError(f"{path}: {mode} (16-bit or float) images are not supported; "
+                                   "save them as 8-bit grayscale")
+            rgb = np.asarray(im.convert("RGB"))
+    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+        raise DatasetError(f"{path}: cannot be decoded as an image ({exc})") from None
+    if np.array_equal(rgb[..., 0], rgb[..., 1]) and np.array_equal(rgb[..., 1], rgb[..., 2]):
+        return np.ascontiguousarray(rgb[..., 0]), True
+    raise DatasetError(f"{path}: {COLOUR_NOT_SUPPORTED}; this image is {mode}")
+
+
+def _read_files(files: list[Path], tick) -> tuple[np.ndarray, int]:
+    """Decode ``files`` on a few threads into one (N, H, W) array; (array, files converted)."""
+    if not files:
+        return np.zeros((0, 1, 1), np.uint8), 0
+    first, _ = _decode(files[0])
+    out = np.empty((len(files), *first.shape), np.uint8)
+    converted = 0
+
+    def work(start: int) -> int:
+        conv = 0
+        for i in range(start, min(start + _BATCH, len(files))):
+            img, c = _decode(files[i])
+            if img.shape != first.shape:
+                raise DatasetError(f"{files[i]}: {img.shape[1]}x{img.shape[0]} pixels, but {files[0].name} and "
+                                   f"the images before it are {first.shape[1]}x{first.shape[0]}; all images must "
+                                   "be one size")
+            out[i] = img
+            conv += c
+        return conv
+
+    with ThreadPoolExecutor(_THREADS) as pool:
+        futures = [pool.submit(work, s) for s in range(0, len(files), _BATCH)]
+        try:
+            for fut, start in zip(futures, range(0, len(files), _BATCH)):
+                converted += fut.result()  # in order: the first odd file is the one named
+                tick(min(_BATCH, len(files) - start))
+        except BaseException:
+            for fut in futures:
+                fut.cancel()
+            raise
+    return out, converted
+
+
+def load_image_folder(folder: Path, *, splits: tuple[str, ...] | None = None,
+                      progress: Progress | None = None) -> Dataset:
+    """Open an image folder; see the module docstring for the layouts."""
+    layout = scan_image_folder(folder)
+    if not layout:
+        raise DatasetError(f"{folder}: no PNG or JPEG images found (expected <class>/*.png or "
+                           "<split>/<class>/*.png)")
+    class_names, plan = _plan(folder, {k: v for k, v in layout.items() if splits is None or k in splits})
+    total = sum(len(f) for f, _ in plan.values())
+    state = {"done": 0}
+
+    def tick(n: int) -> None:
+        state["done"] += n
+        if progress:
+            progress(state["done"], total)
+
+    loaded, notes = {}, []
+    for split, (files, labels) in plan.items():
+        x, converted = _read_files(files, tick)
+        if converted:
+            notes.append(f"{split}: {converted:,} images stored as colour with equal channels; read as grayscale")
+        if labels is None:
+            notes.append(f"{split}: images without class folders; unlabelled")
+        where = files[0].parent.parent if labels is not None else files[0].parent
+        loaded[split] = make_split(split, x, labels, where if len(plan) > 1 and files else folder)
+    return build_dataset(folder.name, folder.name, loaded, folder, "images", class_names=class_names, notes=notes)

@@ -1,0 +1,134 @@
+"""Which reader opens a path: decided from what the path is and what it holds.
+
+Files are told apart by their first bytes (zip signature -> npz, ``\\x93NUMPY``
+-> npy, IDX header or gzip -> IDX, a header line of pixel columns or rows of
+numbers -> CSV), never by the extension alone. Folders by the files in them,
+in this order: IDX names (standard, torchvision ``<Name>/raw``, EMNIST),
+``x_<split>.npy``, image CSVs, then image folders. Anything else is an error
+that names the path and says what was expected.
+
+An export's manifest (``manifest.json`` in the folder, ``<file>.manifest.json``
+beside an npz) gives the class names and title back to what it wrote.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import replace
+from pathlib import Path
+
+from ..dataset import Dataset
+from ..errors import DatasetError
+from ..hashing import is_gzip, markup_kind
+from ..paths import sample_dir
+from ..progress import Progress
+from . import csv_files, idx_files, image_folder, npy_folder, npz
+
+__all__ = ["detect", "open_source", "EXPECTED"]
+
+EXPECTED = ("MNIST-style IDX files (train-images-idx3-ubyte[.gz] ..., torchvision's MNIST/raw, EMNIST), "
+            "a Keras npz (x_train, y_train, ...), a folder of x_<split>.npy files, a CSV of images "
+            "(label,pixel0,... or label,1x1,...), or an image folder (<class>/*.png or <split>/<class>/*.png)")
+
+
+def _head(path: Path) -> bytes:
+    with open(path, "rb") as f:
+        return f.read(1 << 16)
+
+
+def _is_idx(head: bytes) -> bool:
+    return len(head) >= 4 and head[:2] == b"\x00\x00" and head[2] in (0x08, 0x09, 0x0B, 0x0C, 0x0D, 0x0E) \
+        and 1 <= head[3] <= 4
+
+
+def detect(path: str | os.PathLike[str]) -> str:
+    """The format name of what ``path`` holds: idx, emnist, npz, npy, csv or images.
+
+    Raises
+    ------
+    DatasetError
+        Nothing readable: the message names the path and what was expected.
+    """
+    p = Path(path)
+    try:
+        os.stat(p)
+    except FileNotFoundError:
+        raise DatasetError(f"{p}: no such file or folder") from None
+    except OSError as exc:  # a symlink loop, no permission: say which
+        raise DatasetError(f"{p}: {exc.strerror or exc}") from None
+    if p.is_dir():
+        layouts = idx_files.find_layouts(p)
+        if layouts:
+            return "emnist" if all(lay.emnist_set for lay in layouts) else "idx"
+        if npy_folder.npy_splits(p):
+            return "npy"
+        if csv_files.csv_splits(p)[0]:
+            return "csv"
+        if image_folder.scan_image_folder(p):
+            return "images"
+        raise DatasetError(f"{p}: no dataset found in this folder; expected {EXPECTED}")
+    head = _head(p)
+    if head.startswith(npz.ZIP_MAGIC):
+        return "npz"
+    if head.startswith(npy_folder.NPY_MAGIC):
+        return "npy"
+    if _is_idx(head) or is_gzip(head):
+        return "idx"
+    if markup_kind(head):
+        raise DatasetError(f"{p}: is a web page ({markup_kind(head)}), not data; expected {EXPECTED}")
+    if head.startswith(image_folder.IMAGE_MAGICS):
+        raise DatasetError(f"{p}: is a single image; open the folder that holds the images")
+    if csv_files.sniff_csv(p, head) is not None:
+        return "csv"
+    raise DatasetError(f"{p}: not a dataset file this tool reads; expected {EXPECTED}")
+
+
+def _open_folder(p: Path, splits, progress) -> Dataset:
+    layouts = idx_files.find_layouts(p)
+    if layouts:
+        if len(layouts) > 1:
+            names = ", ".join(lay.title if lay.emnist_set else f"{lay.title} ({lay.folder})" for lay in layouts)
+            raise DatasetError(f"{p}: holds several datasets ({names}); open one of their folders or files")
+        return idx_files.load_layout(layouts[0], splits=splits, progress=progress, source=p)
+    if npy_folder.npy_splits(p):
+        return npy_folder.load_npy_folder(p, splits=splits, progress=progress)
+    if csv_files.csv_splits(p)[0]:
+        return csv_files.load_csv_folder(p, splits=splits, progress=progress)
+    return image_folder.load_image_folder(p, splits=splits, progress=progress)
+
+
+def open_source(source: str | os.PathLike[str], *, splits: tuple[str, ...] | None = None,
+                progress: Progress | None = None) -> Dataset:
+    """Open ``"sample"`` or any supported file or folder (see the module docstring)."""
+    if str(source) == "sample":
+        ds = idx_files.load_layout(idx_files.find_layouts(sample_dir())[0], splits=splits, progress=progress)
+        return replace(ds, title="MNIST test set (embedded sample)", source="sample")
+    p = Path(source)
+    fmt = detect(p)
+    if p.is_dir():
+        ds = _open_folder(p, splits, progress)
+    elif fmt == "npz":
+        ds = npz.load_npz(p, splits=splits, progress=progress)
+    elif fmt == "npy":
+        ds = npy_folder.load_npy_file(p, splits=splits, progress=progress)
+    elif fmt == "idx":
+        ds = idx_files.load_idx_file(p, splits=splits, progress=progress)
+    else:
+        ds = csv_files.load_csv_file(p, splits=splits, progress=progress)
+    return _with_manifest(ds, p)
+
+
+def _with_manifest(ds: Dataset, p: Path) -> Dataset:
+    """Class names and title from the manifest of an export, when ``p`` is one."""
+    man = p / "manifest.json" if p.is_dir() else p.with_name(p.name + ".manifest.json")
+    try:
+        doc = json.loads(man.read_text(encoding="utf-8"))
+        names = tuple(str(n) for n in doc["dataset"]["class_names"])
+        title = f"{doc['dataset']['title']} (export, {doc['format']})"
+    except (OSError, ValueError, KeyError, TypeError):
+        return ds
+    labelled = [s for s in ds.splits.values() if s.labelled and len(s)]
+    if labelled and max(int(s.labels.max()) for s in labelled) >= len(names):
+        return ds
+    return replace(ds, class_names=names, title=title)
