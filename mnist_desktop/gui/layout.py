@@ -58,6 +58,8 @@ class DockLayout:
             dock.setFloating(False)
             w.removeDockWidget(dock)
         w.setTabPosition(RIGHT, QTabWidget.TabPosition.East if compact else QTabWidget.TabPosition.South)
+        # Six or more tabbed docks on the left: tabs down the side keep every title whole.
+        w.setTabPosition(Qt.DockWidgetArea.LeftDockWidgetArea, QTabWidget.TabPosition.West)
         if compact:
             order = sorted(self.specs, key=lambda s: (s.area != RIGHT or s.stack, 0))  # detail first
             for spec in order:
