@@ -76,7 +76,11 @@ def knn_blocks(z: np.ndarray, k: int) -> Iterator[tuple[int, int, np.ndarray, np
     of each row with ``argpartition`` would dominate the run time, so a
     bound is taken first: the k-th smallest distance to every 16th point is
     at least the true k-th distance, which keeps ~1 % of the entries as
-    candidates; only those are sorted.
+    candidates; only those are sorted. Ties at the bound (identical or blank
+    images: thousands of equal distances) must not make the candidates grow
+    with n, so a row with more than ``4 k`` candidates keeps only those
+    strictly below its exact k-th distance plus the lowest-index ties
+    (:func:`_first_k`): 70,000 identical images cost what distinct ones do.
     """
     n = len(z)
     k = min(k, n - 1)
@@ -95,7 +99,11 @@ def knn_blocks(z: np.ndarray, k: int) -> Iterator[tuple[int, int, np.ndarray, np
             yield start, stop, np.empty((rows, 0), np.int64), np.empty((rows, 0), np.float32)
             continue
         bound = np.partition(d[:, ::stride], k - 1, axis=1)[:, k - 1]
-        flat = np.flatnonzero(d <= bound[:, None])
+        keep = d <= bound[:, None]
+        crowded = np.flatnonzero(np.count_nonzero(keep, axis=1) > 4 * k)
+        if len(crowded):
+            keep[crowded] = _first_k(d[crowded], bound[crowded], k)
+        flat = np.flatnonzero(keep)
         r, c = np.divmod(flat, n)
         v = d.ravel()[flat]
         order = np.lexsort((c, v, r))
@@ -105,6 +113,32 @@ def knn_blocks(z: np.ndarray, k: int) -> Iterator[tuple[int, int, np.ndarray, np
         idx = c[pick]
         dist = np.sqrt(np.maximum(v[pick] + sq[start:stop, None], 0)).astype(np.float32)
         yield start, stop, idx.astype(np.int64), dist
+
+
+def _first_k(d: np.ndarray, bound: np.ndarray, k: int) -> np.ndarray:
+    """Mask of the k smallest entries of each row of ``d``, ties to the lower column.
+
+    ``bound`` (rows,) is at least each row's k-th smallest value, so the k
+    smallest are every entry strictly below it and, if fewer than k, the
+    first ties at ``bound``. The ties are looked for in column prefixes
+    that grow 4x until they hold enough: with many ties the first few
+    hundred columns do, so the cost is one comparison pass, never a sort
+    or a running count over all n tied entries.
+    """
+    rows, n = d.shape
+    keep = d < bound[:, None]
+    need = k - np.count_nonzero(keep, axis=1)
+    todo = np.flatnonzero(need > 0)
+    width = 4 * k
+    while len(todo):
+        width = min(width * 4, n)
+        ties = d[todo, :width] == bound[todo, None]
+        count = np.cumsum(ties, axis=1, dtype=np.int32)
+        done = (count[:, -1] >= need[todo]) | (width == n)
+        sel = todo[done]
+        keep[sel, :width] |= ties[done] & (count[done] <= need[sel, None])
+        todo = todo[~done]
+    return keep
 
 
 def nearest(z: np.ndarray, i: int, k: int) -> np.ndarray:
