@@ -67,12 +67,15 @@ def rank_of(report, i: int) -> int:
 
 def test_planted_problems_rank_at_the_top(planted, report):
     _, w = planted
-    planted_ids = (w["flips"] + w["same_copies"] + [w["near"]] + w["wrong_copies"] + WRONG_COPIES
-                   + [LEAK, w["blank"]])
-    ranks = sorted(rank_of(report, i) for i in planted_ids)
-    # 14 planted; allow a handful of real MNIST oddities in between.
-    assert ranks[-1] < len(planted_ids) + 10, ranks
-    assert all(report.flagged[planted_ids])
+    facts = w["same_copies"] + [w["near"]] + w["wrong_copies"] + WRONG_COPIES + [LEAK, w["blank"]]
+    fact_ranks = sorted(rank_of(report, i) for i in facts)
+    # Certain problems (copies, conflicts, a blank image) head the list.
+    assert fact_ranks[-1] < len(facts) + 5, fact_ranks
+    # A planted flip is a probability: the 3,500 samples hold real MNIST oddities that may
+    # rank between them, but every flip is in the first 3 % (the first screen or two).
+    flip_ranks = [rank_of(report, i) for i in w["flips"]]
+    assert max(flip_ranks) < 0.03 * len(report), flip_ranks
+    assert all(report.flagged[facts + w["flips"]])
 
 
 def test_reasons_and_suggested_labels(planted, report):

@@ -1,10 +1,13 @@
 """The analysis pipeline behind :func:`mnist_desktop.core.quality.report.analyze`.
 
-Steps (each reports progress and checks cancel): deskew blocks, PCA
-covariance blocks, projection blocks, k-NN row blocks, one model fit per
-fold, then the duplicate / blank / outlier checks and the ranking.
+Named steps, each a function that ticks once per unit of work it declared
+in :func:`plan` (so the progress total is the plan's sum, never counted by
+hand): deskew blocks, PCA covariance blocks, projection blocks, k-NN row
+blocks, one Gaussian fit per fold group, two ridge passes per fold group,
+then the duplicate / blank / outlier flags and the ranking.
 Peak memory beyond the images: the deskewed copy as uint8 (N x 784 bytes),
-the features (N x 50 float32), one block of distances (64 MB).
+the features (N x 50 float32), one block of distances (64 MB), the ridge
+Gram matrices (one D x D float32 per fold group).
 """
 
 from __future__ import annotations
@@ -14,14 +17,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .deskew import deskew
-from .duplicates import exact_groups, keep_order, near_pairs
-from .neighbours import fit_pca, knn_blocks, row_block
 from ..progress import Cancel, Progress, Steps
-from .label_models import gaussian_cv, knn_vote, softmax_rows, temperature
+from .deskew import deskew
+from .duplicates import exact_groups, find_duplicates
+from .label_models import LabelJudgement, confident_ranking, gaussian_cv, softmax_rows, temperature
+from .neighbours import fit_pca, knn_blocks, row_block
+from .ridge import feature_count, fold_groups, ridge_oof
 
-__all__ = ["QualityParams", "run_analysis", "REASONS", "BIT"]
-
+__all__ = ["QualityParams", "Samples", "plan", "run_analysis", "REASONS", "BIT"]
 
 
 #: Reason names, in bit order of the ``reasons`` mask.
@@ -52,10 +55,9 @@ class QualityParams:
         Cross-validation folds of the per-class Gaussian model.
     reg
         Shrinkage of each class covariance towards the identity.
-    mislabel_threshold
-        Flag "mislabelled" when the models give the given label at most
-        ``1 - mislabel_threshold`` and prefer another (0.8: the given label
-        is four times less likely than the alternatives together).
+    ridge_features
+        Random features of the ridge label model (fewer for large datasets,
+        see ``ridge.feature_count``).
     near_duplicate
         Pixel distance / RMS image norm below which two images are near duplicates.
     blank_fraction
@@ -70,26 +72,69 @@ class QualityParams:
     n_components: int = 50
     folds: int = 5
     reg: float = 0.1
-    mislabel_threshold: float = 0.8
+    ridge_features: int = 2000
     near_duplicate: float = 0.08
     blank_fraction: float = 0.1
     outlier_z: float = 6.0
 
 
-def run_analysis(images: np.ndarray, labels: np.ndarray, n_classes: int, codes: np.ndarray,
-                 keep_priority: np.ndarray, params: QualityParams, progress: Progress | None,
-                 cancel: Cancel) -> dict[str, np.ndarray]:
-    """All per-sample arrays of a QualityReport except the split bookkeeping."""
-    n = len(labels)
-    flat = images.reshape(n, -1)
-    dim = flat.shape[1]
-    k = max(0, min(params.k, n - 1))
-    n_blocks = math.ceil(n / IMAGE_BLOCK)
-    folds = max(1, min(params.folds, n))
-    tick = Steps([n_blocks, n_blocks, n_blocks, math.ceil(n / row_block(n)), folds, 1], progress, cancel,
-                 "quality analysis cancelled")
-    labels = labels.astype(np.intp)
+@dataclass(frozen=True)
+class Samples:
+    """What the pipeline analyses: all splits concatenated (global index order).
 
+    Attributes
+    ----------
+    images
+        (n, h, w) uint8.
+    labels
+        (n,) int given labels.
+    n_classes
+        Number of classes.
+    codes
+        (n,) split code of each sample (folds never mix splits, see ``ridge``).
+    keep_priority
+        (n,) lower is kept first among duplicates.
+    """
+
+    images: np.ndarray
+    labels: np.ndarray
+    n_classes: int
+    codes: np.ndarray
+    keep_priority: np.ndarray
+
+
+def plan(n: int, groups: int) -> dict[str, int]:
+    """Steps of each stage for n samples in ``groups`` fold groups, in run order."""
+    blocks = math.ceil(n / IMAGE_BLOCK)
+    return {"deskew": blocks, "pca": blocks, "project": blocks, "neighbours": math.ceil(n / row_block(n)),
+            "gaussians": groups, "ridge": 2 * groups, "flags": 1}
+
+
+def run_analysis(samples: Samples, params: QualityParams, *, progress: Progress | None = None,
+                 cancel: Cancel = None) -> dict[str, np.ndarray]:
+    """All per-sample arrays of a QualityReport except the split bookkeeping."""
+    n = len(samples.labels)
+    labels = samples.labels.astype(np.intp)
+    copies = exact_groups(samples.images.reshape(n, -1))
+    groups = fold_groups(samples.codes, max(1, min(params.folds, n)), copies)
+    steps = Steps(list(plan(n, len(np.unique(groups))).values()), progress, cancel,
+                  "quality analysis cancelled")
+    z = deskewed_pca(samples.images, params.n_components, steps)
+    nn, nd = neighbours(z, max(0, min(params.k, n - 1)), steps)
+    loglik = gaussian_cv(z, labels, samples.n_classes, groups, params.reg, steps)
+    scores = ridge_oof(z, labels, samples.n_classes, groups, step=steps,
+                       n_features=feature_count(n, params.ridge_features))
+    probs = softmax_rows(scores / temperature(scores, labels))
+    out = flag_and_rank(samples, labels, probs, copies, confident_ranking(probs, labels), loglik, (nn, nd),
+                        params)
+    steps()
+    return {**out, "probs": probs.astype(np.float32), "features": z}
+
+
+def deskewed_pca(images: np.ndarray, n_components: int, tick: Steps) -> np.ndarray:
+    """(n, m) float32 PCA coordinates of the deskewed images (3 stages of blocks)."""
+    n = len(images)
+    dim = images[0].size if n else 0
     straight = np.empty((n, dim), np.uint8)  # deskewed, quantised: 4x smaller than float32
     for s in range(0, n, IMAGE_BLOCK):
         straight[s:s + IMAGE_BLOCK] = np.rint(deskew(images[s:s + IMAGE_BLOCK]) * 255)
@@ -99,116 +144,103 @@ def run_analysis(images: np.ndarray, labels: np.ndarray, n_classes: int, codes: 
         for s in range(0, n, IMAGE_BLOCK):
             yield straight[s:s + IMAGE_BLOCK].astype(np.float32) * np.float32(1 / 255)
 
-    pca = fit_pca(blocks, n, max(1, min(params.n_components, dim, n - 1)), tick)
+    pca = fit_pca(blocks, n, max(1, min(n_components, dim, n - 1)), tick)
     z = np.empty((n, pca.components.shape[1]), np.float32)
     for s, x in zip(range(0, n, IMAGE_BLOCK), blocks()):
         z[s:s + IMAGE_BLOCK] = pca.transform(x)
         tick()
-    del straight
+    return z
 
+
+def neighbours(z: np.ndarray, k: int, tick: Steps) -> tuple[np.ndarray, np.ndarray]:
+    """k nearest neighbours (indices, distances) of every row of ``z``, one tick per block."""
+    n = len(z)
     nn = np.empty((n, k), np.int64)
     nd = np.empty((n, k), np.float32)
     for start, stop, idx, dist in knn_blocks(z, k):
         nn[start:stop], nd[start:stop] = idx, dist
         tick()
-
-    loglik = gaussian_cv(z, labels, n_classes, folds, params.reg, tick)
-    p_gauss = softmax_rows(loglik / temperature(loglik, labels))
-    probs = 0.5 * (knn_vote(labels, nn, n_classes) + p_gauss)
-    rows = np.arange(n)
-    best = probs.argmax(1)
-    p_label = probs[rows, labels]
-
-    ink = flat.sum(1, dtype=np.int64) / 255.0
-    blank = ink <= params.blank_fraction * np.median(ink)
-    suggested = np.where((best != labels) & ~blank, best, -1)
-    confidence = np.where(suggested >= 0, probs[rows, best], p_label)
-
-    reasons = np.zeros(n, np.int64)
-    s_fact = np.zeros(n)
-    reasons[(suggested >= 0) & (1 - p_label >= params.mislabel_threshold)] |= BIT["mislabelled"]
-    reasons[blank] |= BIT["blank"]
-    s_fact[blank] = S_BLANK
-
-    duplicate_of = _duplicates(flat, labels, codes, keep_priority, nn, nd, params, reasons, s_fact)
-
-    outlier_z = _outlier_z(nd, loglik)
-    outlier = (outlier_z >= params.outlier_z) & ~blank
-    reasons[outlier] |= BIT["outlier"]
-    s_out = np.where(outlier, 0.6 + 0.3 * (1 - params.outlier_z / np.maximum(outlier_z, params.outlier_z)), 0)
-
-    survival = p_label * (1 - s_fact) * (1 - s_out)
-    score = (1 - survival).astype(np.float32)
-    # Rank on -log(1 - score), which does not saturate near 1, rounded so
-    # that last-bit differences between BLAS builds cannot reorder ties.
-    key = np.round(-np.log(np.maximum(survival, 1e-300)), 6)
-    # Flagged first; among them facts (two labels for one image, blank images,
-    # copies) before probabilities (mislabelled, outlier): a fact is certain
-    # and dropping a copy loses nothing, so it heads the list for review and
-    # for ``export --exclude-flagged --top N``.
-    fact = (reasons & (BIT["label-conflict"] | BIT["blank"] | BIT["duplicate"] | BIT["near-duplicate"])) != 0
-    order = np.lexsort((rows, -key, ~fact, reasons == 0)).astype(np.int64)
-    tick()
-    return {"suggested": suggested.astype(np.int16), "confidence": confidence.astype(np.float32),
-            "p_label": p_label.astype(np.float32), "score": score, "reasons": reasons.astype(np.uint16),
-            "duplicate_of": duplicate_of, "outlier_z": outlier_z.astype(np.float32), "order": order,
-            "features": z}
+    return nn, nd
 
 
-def _duplicates(flat, labels, codes, keep_priority, nn, nd, params, reasons, s_fact) -> np.ndarray:
-    """Flag exact and near duplicates in place; return ``duplicate_of``.
+def flag_and_rank(samples: Samples, labels: np.ndarray, probs: np.ndarray, copies: np.ndarray,
+                  judged: LabelJudgement,
+                  loglik: np.ndarray, knn: tuple[np.ndarray, np.ndarray],
+                  params: QualityParams) -> dict[str, np.ndarray]:
+    """Reasons, suggestions, scores and the rank order from all the evidence.
 
-    Of each group of copies one is kept (see ``keep_order``) and the others
-    point to it. When the copies carry different labels every member is a
-    "label-conflict": at most one label is right, and the reviewer must see all.
+    ``probs`` are the held-out class probabilities, ``copies`` the
+    exact-duplicate groups, ``knn`` the neighbour indices and distances.
     """
     n = len(labels)
-    rank = keep_order(keep_priority)
-    by_rank = np.argsort(rank)
-    duplicate_of = np.full(n, -1, np.int64)
+    nn, nd = knn
+    flat = samples.images.reshape(n, -1)
+    ink = flat.sum(1, dtype=np.int64) / 255.0
+    blank = ink <= params.blank_fraction * np.median(ink)
+    best, p_best = _conflict_choice(probs, labels, copies, judged)
+    doubted = (p_best > judged.p_label) & ~blank
+    suggested = np.where(doubted, best, -1)
+    confidence = np.where(suggested >= 0, p_best, judged.p_label)
 
-    gid = exact_groups(flat)
-    member = gid >= 0
-    if member.any():
-        g = gid[member]
-        best = np.full(n, n, np.int64)
-        np.minimum.at(best, g, rank[member])
-        lo = np.full(n, np.iinfo(np.intp).max)
-        hi = np.full(n, -1)
-        np.minimum.at(lo, g, labels[member])
-        np.maximum.at(hi, g, labels[member])
-        kept = by_rank[best[g]]
-        idx = np.flatnonzero(member)
-        copy = idx != kept
-        duplicate_of[idx[copy]] = kept[copy]
-        conflict = idx[lo[g] != hi[g]]
-        reasons[conflict] |= BIT["label-conflict"]
-        s_fact[conflict] = S_CONFLICT
-        cross = codes[idx[copy]] != codes[kept[copy]]
-        reasons[idx[copy]] |= BIT["duplicate"] | np.where(cross, BIT["cross-split"], 0)
-        s_fact[idx[copy]] = np.maximum(s_fact[idx[copy]], np.where(cross, S_DUP_CROSS, S_DUP))
+    dup = find_duplicates(flat, labels, samples.codes, samples.keep_priority, copies, knn,
+                          params.near_duplicate)
+    outlier_z = _outlier_z(nd, loglik)
+    outlier = (outlier_z >= params.outlier_z) & ~blank
+    masks = {"mislabelled": judged.candidate & doubted, "label-conflict": dup.conflict,
+             "duplicate": dup.exact, "near-duplicate": dup.near, "cross-split": dup.cross & (dup.exact | dup.near),
+             "blank": blank, "outlier": outlier}
+    reasons = np.zeros(n, np.int64)
+    for name, mask in masks.items():
+        reasons[mask] |= BIT[name]
+    s_fact = np.select([dup.conflict, blank, dup.exact & dup.cross, dup.exact, dup.near & dup.cross, dup.near],
+                       [S_CONFLICT, S_BLANK, S_DUP_CROSS, S_DUP, S_NEAR_CROSS, S_NEAR], 0.0)
+    s_out = np.where(outlier, 0.6 + 0.3 * (1 - params.outlier_z / np.maximum(outlier_z, params.outlier_z)), 0)
+    # The label part of the suspicion is the normalized margin mapped to [0, 1].
+    survival = (1 + judged.margin) / 2 * (1 - s_fact) * (1 - s_out)
+    score = (1 - survival).astype(np.float32)
+    return {"suggested": suggested.astype(np.int16), "confidence": confidence.astype(np.float32),
+            "p_label": judged.p_label.astype(np.float32), "score": score, "reasons": reasons.astype(np.uint16),
+            "duplicate_of": dup.duplicate_of, "outlier_z": outlier_z.astype(np.float32),
+            "order": rank_order(reasons, survival)}
 
-    norms = np.empty(n)
-    for s in range(0, n, IMAGE_BLOCK):  # in blocks: a float copy of all images would double the peak
-        x = flat[s:s + IMAGE_BLOCK].astype(np.float32) * np.float32(1 / 255)
-        norms[s:s + IMAGE_BLOCK] = np.sqrt(np.einsum("ij,ij->i", x, x))
-    pairs = near_pairs(flat, nn, nd, norms, params.near_duplicate)
-    if len(pairs):
-        same_group = (gid[pairs[:, 0]] >= 0) & (gid[pairs[:, 0]] == gid[pairs[:, 1]])
-        pairs = pairs[~same_group]
-        a, b = pairs[:, 0], pairs[:, 1]
-        keep_a = rank[a] < rank[b]
-        kept, copy = np.where(keep_a, a, b), np.where(keep_a, b, a)
-        fresh = duplicate_of[copy] < 0
-        duplicate_of[copy[fresh]] = kept[fresh]
-        conflict = labels[a] != labels[b]
-        both = np.concatenate([a[conflict], b[conflict]])
-        reasons[both] |= BIT["label-conflict"]
-        s_fact[both] = S_CONFLICT
-        cross = codes[copy] != codes[kept]
-        reasons[copy] |= BIT["near-duplicate"] | np.where(cross, BIT["cross-split"], 0)
-        s_fact[copy] = np.maximum(s_fact[copy], np.where(cross, S_NEAR_CROSS, S_NEAR))
-    return duplicate_of
+
+def _conflict_choice(probs: np.ndarray, labels: np.ndarray, copies: np.ndarray,
+                     judged: LabelJudgement) -> tuple[np.ndarray, np.ndarray]:
+    """The class to suggest and its probability: the best other class, except for conflicts.
+
+    Identical images with different labels: one of their labels is most
+    likely the right one (a copy was relabelled), so a member's suggestion
+    is the most probable of the other labels its copies carry, and it is
+    only doubted (suggestion, "mislabelled") if that label beats its own.
+    """
+    best, p_best = judged.best_other.copy(), judged.p_other.copy()
+    member = np.flatnonzero(copies >= 0)
+    if len(member):
+        carried = np.zeros((len(labels), probs.shape[1]), bool)
+        carried[copies[member], labels[member]] = True
+        allowed = carried[copies[member]]
+        allowed[np.arange(len(member)), labels[member]] = False
+        conflict = allowed.any(1)
+        choice = np.where(allowed, probs[member], -1.0).argmax(1)
+        rows = member[conflict]
+        best[rows] = choice[conflict]
+        p_best[rows] = probs[rows, best[rows]]
+    return best, p_best
+
+
+def rank_order(reasons: np.ndarray, survival: np.ndarray) -> np.ndarray:
+    """Global indices most suspicious first.
+
+    Flagged first; among them facts (two labels for one image, blank images,
+    copies) before probabilities (mislabelled, outlier): a fact is certain
+    and dropping a copy loses nothing, so it heads the list for review and
+    for ``export --exclude-flagged --top N``. Then by decreasing score,
+    ranked on ``-log(survival)`` (which does not saturate near 1) rounded so
+    that last-bit differences between BLAS builds cannot reorder ties.
+    """
+    key = np.round(-np.log(np.maximum(survival, 1e-300)), 6)
+    fact = (reasons & (BIT["label-conflict"] | BIT["blank"] | BIT["duplicate"] | BIT["near-duplicate"])) != 0
+    return np.lexsort((np.arange(len(reasons)), -key, ~fact, reasons == 0)).astype(np.int64)
 
 
 def _outlier_z(nd: np.ndarray, loglik: np.ndarray) -> np.ndarray:

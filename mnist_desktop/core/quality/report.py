@@ -2,11 +2,13 @@
 
 No trained network is needed. Images are deskewed, reduced to 50 PCA
 components, and every sample gets its k nearest neighbours (exact, in
-chunks: never an N x N matrix). Two label models then judge each label
-without having seen that sample: a rank-weighted k-NN vote and per-class
-Gaussians fitted with 5-fold cross-validation (see ``_models``). Their
-average gives the probability of the given label, a suggested label and its
-confidence. Exact duplicates come from the raw bytes, near duplicates from
+chunks: never an N x N matrix). A random-feature ridge classifier, fitted
+once per held-out fold (``ridge``; with train and test present, test is
+judged by models that saw all of train and vice versa), gives each sample
+class probabilities from a model that never saw it; labels are ranked in
+the manner of confident learning (per-class thresholds, normalized margin;
+``label_models``), which gives the suggested label and its confidence.
+Exact duplicates come from the raw bytes, near duplicates from
 the neighbour pairs confirmed on pixels, blank images from the ink amount,
 outliers from the distance to the neighbours and to every class model.
 
@@ -33,7 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .pipeline import REASONS, QualityParams, run_analysis
+from .pipeline import REASONS, QualityParams, Samples, run_analysis
 from ..progress import Cancel, Progress
 from .neighbours import nearest
 from ..dataset import Dataset
@@ -73,6 +75,8 @@ class QualityReport:
         are exactly ``order[:n_flagged]``), among them certain problems
         (label conflicts, blanks, duplicates) before probable ones
         (mislabelled, outlier); then by decreasing score; ties by index.
+    probs
+        (N, n_classes) float32 held-out class probabilities (what the panel shows).
     features
         (N, 50) float32 deskewed PCA coordinates, kept for :meth:`neighbours`.
     """
@@ -88,6 +92,7 @@ class QualityReport:
     duplicate_of: np.ndarray
     outlier_z: np.ndarray
     order: np.ndarray
+    probs: np.ndarray
     features: np.ndarray
     split_names: tuple[str, ...]
     class_names: tuple[str, ...]
@@ -208,8 +213,8 @@ def analyze(dataset: Dataset, *, params: QualityParams | None = None, progress: 
     # The copy of a duplicate that is kept: the test one first, so that a
     # train/test leak removes the train copy and the test set stays comparable.
     keep_priority = (np.array(split_names) != "test")[codes].astype(np.int64)
-    res = run_analysis(dataset.pixels, dataset.labels, len(dataset.class_names), codes, keep_priority,
-                       params or QualityParams(), progress, cancel)
+    samples = Samples(dataset.pixels, dataset.labels, len(dataset.class_names), codes, keep_priority)
+    res = run_analysis(samples, params or QualityParams(), progress=progress, cancel=cancel)
     _, local = dataset.locate_many(np.arange(len(dataset)))
     report = QualityReport(
         split=np.array(split_names)[codes], index=local,
