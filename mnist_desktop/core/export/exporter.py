@@ -149,7 +149,8 @@ def _export_locked(dataset: Dataset, recipe: Recipe, out: Path, fmt: str, progre
         s = dataset.splits[name]
         indices, copies = output_rows(recipe, name, len(s))
         splits.append(_writers.SplitData(name, len(indices), s.images.shape[1:], output_dtype(recipe.normalize),
-                                         s.labels[indices], indices, copies, lambda: iter(()), s.labelled))
+                                         recipe.labels_for(name, indices, s.labels[indices]), indices, copies,
+                                         lambda: iter(()), s.labelled))
     total = sum(s.rows for s in splits)
     state = {"done": 0}
 
@@ -281,6 +282,6 @@ def _counts(dataset: Dataset, recipe: Recipe, splits: list) -> dict:
     for s in splits:
         per_class = np.bincount(s.labels, minlength=n_classes).tolist() if s.labelled else []
         out[s.name] = {"samples": len(dataset.splits[s.name]), "excluded": len(recipe.excluded_indices(s.name)),
-                       "rows": s.rows, "labelled": s.labelled,
+                       "relabelled": len(recipe.relabelled_in(s.name)), "rows": s.rows, "labelled": s.labelled,
                        "per_class": {str(k): c for k, c in enumerate(per_class)}}
     return out

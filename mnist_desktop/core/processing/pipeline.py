@@ -51,7 +51,8 @@ def process_rows(dataset: Dataset, split: str, indices: Any, copies: Any, recipe
     exporters call this very function chunk by chunk. ``copies`` is one number
     or one per row; -1 means the original image. The recipe should be
     :meth:`Recipe.resolve`-d on the dataset (unresolved statistics would be
-    computed from these rows alone).
+    computed from these rows alone). Labels carry the recipe's corrections
+    (``relabelled``).
     """
     s = dataset.splits[split]
     idx = np.asarray(indices, dtype=np.int64).reshape(-1)
@@ -66,7 +67,7 @@ def process_rows(dataset: Dataset, split: str, indices: Any, copies: Any, recipe
         t[aug_rows] = augment_batch(images[aug_rows], recipe.augment, seed=recipe.seed, split=split,
                                     indices=idx[aug_rows], copies=cop[aug_rows])
         normalize(t, recipe.normalize, out=x)
-    return x, s.labels[idx]
+    return x, recipe.labels_for(split, idx, s.labels[idx])
 
 
 def process_indices(dataset: Dataset, split: str, indices: Any, recipe: Recipe,

@@ -1,4 +1,4 @@
-"""Recipe: normalization + augmentation + seed + splits + excluded samples, as JSON.
+"""Recipe: normalization + augmentation + seed + splits + excluded and relabelled samples, as JSON.
 
 One frozen object that drives both the GUI preview and the export (through
 :mod:`.pipeline`), validates itself into structured problems, and round-trips
@@ -9,7 +9,13 @@ JSON form (``version`` 1)::
     {"version": 1, "seed": 0, "split": "all",
      "normalize": {"method": "scale", "scope": "dataset", "mean": null, ...},
      "augment": {"rotation": 0, ..., "copies": 1, "keep_original": false},
-     "excluded": {"train": [12, 345]}}
+     "excluded": {"train": [12, 345]},
+     "relabelled": {"test": {"3073": 1, "9729": 6}}}
+
+``relabelled`` records corrected labels (JSON object keys are strings; the
+index is the sample's index in its split). The pipeline applies them, so
+every export format writes the new label and the manifest's recipe records
+each change.
 """
 
 from __future__ import annotations
@@ -71,6 +77,9 @@ class Recipe:
     excluded
         Sample indices to drop, per split: pass a mapping ``{"train": [3, 9]}``;
         stored as sorted tuples so the recipe stays hashable.
+    relabelled
+        Corrected labels, per split: pass ``{"test": {3073: 1}}``; stored as
+        sorted ``(split, ((index, label), ...))`` tuples.
     """
 
     normalize: NormParams = field(default_factory=NormParams)
@@ -78,6 +87,7 @@ class Recipe:
     seed: int = 0
     split: str = "all"
     excluded: Any = ()
+    relabelled: Any = ()
 
     def __post_init__(self) -> None:
         items = self.excluded.items() if isinstance(self.excluded, Mapping) else self.excluded
@@ -86,6 +96,13 @@ class Recipe:
         except (TypeError, ValueError):
             clean = self.excluded  # problems() reports it
         object.__setattr__(self, "excluded", clean)
+        items = self.relabelled.items() if isinstance(self.relabelled, Mapping) else self.relabelled
+        try:
+            clean = tuple(sorted((str(k), tuple(sorted((int(i), int(y)) for i, y in dict(v).items())))
+                                 for k, v in items if len(v)))
+        except (TypeError, ValueError):
+            clean = self.relabelled  # problems() reports it
+        object.__setattr__(self, "relabelled", clean)
 
     def __repr__(self) -> str:
         """Only the settings that differ from the defaults."""
@@ -131,6 +148,33 @@ class Recipe:
         given = {int(i) for i in np.asarray(indices).reshape(-1)}
         return self.with_excluded(split, sorted(current | given if exclude else current - given))
 
+    def relabelled_in(self, split: str) -> dict[int, int]:
+        """{index: corrected label} of ``split``."""
+        return dict(dict(self.relabelled).get(split, ()))
+
+    def with_label(self, split: str, index: int, label: int | None) -> Recipe:
+        """A copy where sample ``index`` of ``split`` gets ``label`` (None: its own label again)."""
+        d = {k: dict(v) for k, v in self.relabelled}
+        part = d.setdefault(split, {})
+        if label is None:
+            part.pop(int(index), None)
+        else:
+            part[int(index)] = int(label)
+        return replace(self, relabelled=d)
+
+    def labels_for(self, split: str, indices: Any, labels: np.ndarray) -> np.ndarray:
+        """``labels`` (the dataset's, for samples ``indices`` of ``split``) with the corrections applied."""
+        fixes = dict(self.relabelled).get(split)
+        if not fixes:
+            return labels
+        where, new = np.array(fixes, np.int64).T
+        idx = np.asarray(indices, np.int64).reshape(-1)
+        pos = np.clip(np.searchsorted(where, idx), 0, len(where) - 1)
+        hit = where[pos] == idx
+        out = labels.copy()
+        out[hit] = new[pos[hit]]
+        return out
+
     def split_names(self, dataset: Dataset) -> tuple[str, ...]:
         """The dataset splits this recipe exports, in dataset order."""
         if self.split == "all":
@@ -151,7 +195,26 @@ class Recipe:
         if not ok:
             out.append(Problem("excluded", "must map split names to lists of sample indices >= 0, "
                                f"got {shown(self.excluded)}"))
+        ok = isinstance(self.relabelled, tuple) and all(
+            isinstance(v, tuple) and all(i >= 0 and y >= 0 for i, y in v) for _, v in self.relabelled)
+        if not ok:
+            out.append(Problem("relabelled", "must map split names to {sample index: label} with both >= 0, "
+                               f"got {shown(self.relabelled)}"))
         return out
+
+    def check_dataset(self, dataset: Dataset) -> None:
+        """Raise RecipeError unless every relabelled sample exists and every label is a class."""
+        n_classes = len(dataset.class_names)
+        for split, fixes in self.relabelled:
+            if split not in dataset.splits:
+                raise RecipeError(f"relabelled: the dataset ({dataset.source}) has no {split} split")
+            n = len(dataset.splits[split])
+            for i, y in fixes:
+                if i >= n:
+                    raise RecipeError(f"relabelled: {split} has no sample {i} (it has {n})")
+                if y >= n_classes:
+                    raise RecipeError(f"relabelled: label {y} of {split} sample {i} is not a class "
+                                      f"(0..{n_classes - 1})")
 
     def validate(self, where: str = "recipe") -> Recipe:
         """Return self, or raise RecipeError with the first problem."""
@@ -166,8 +229,10 @@ class Recipe:
         zscore and minmax over the dataset use the training split when the
         dataset has one (test statistics must not leak into training),
         otherwise all loaded images (see :meth:`statistics_splits`). The
-        export writes the resolved recipe into its manifest.
+        export writes the resolved recipe into its manifest. Relabelled
+        samples are checked against the dataset (:meth:`check_dataset`).
         """
+        self.check_dataset(dataset)
         names = self.statistics_splits(dataset)
         if not names:
             return self
@@ -199,7 +264,8 @@ class Recipe:
     def to_dict(self) -> dict[str, Any]:
         return {"version": RECIPE_VERSION, "seed": self.seed, "split": self.split,
                 "normalize": self.normalize.to_dict(), "augment": self.augment.to_dict(),
-                "excluded": {k: list(v) for k, v in self.excluded}}
+                "excluded": {k: list(v) for k, v in self.excluded},
+                "relabelled": {k: {str(i): y for i, y in v} for k, v in self.relabelled}}
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2)
@@ -207,7 +273,8 @@ class Recipe:
     @classmethod
     def from_dict(cls, data: Any, where: str = "recipe") -> Recipe:
         """Build and validate; RecipeError names the field: ``recipe.json: augment.rotation ...``."""
-        d = read_fields(data, ("version", "seed", "split", "normalize", "augment", "excluded"), where)
+        d = read_fields(data, ("version", "seed", "split", "normalize", "augment", "excluded", "relabelled"),
+                        where)
         version = d.pop("version", None)
         if version != RECIPE_VERSION:
             raise RecipeError(f"{where}: version must be {RECIPE_VERSION}, got {shown(version)}"
@@ -228,6 +295,8 @@ class Recipe:
                 raise RecipeError(f"{where}: excluded must map split names to lists of sample indices, "
                                   f"got {shown(exc)}")
             kwargs["excluded"] = exc
+        if "relabelled" in d:
+            kwargs["relabelled"] = _read_relabelled(d["relabelled"], where)
         return cls(**kwargs).validate(where)
 
     @classmethod
@@ -257,3 +326,22 @@ class Recipe:
         """Write the JSON form atomically."""
         with atomic_write(path) as f:
             f.write((self.to_json() + "\n").encode("utf-8"))
+
+
+def _read_relabelled(data: Any, where: str) -> dict[str, dict[int, int]]:
+    """``{split: {"index": label}}`` from JSON, or RecipeError naming the field."""
+    def is_int(v: Any) -> bool:
+        return isinstance(v, int) and not isinstance(v, bool)
+
+    bad = RecipeError(f"{where}: relabelled must map split names to {{sample index: label}} objects, "
+                      f"got {shown(data)}")
+    if not isinstance(data, Mapping) or not all(isinstance(v, Mapping) for v in data.values()):
+        raise bad
+    out: dict[str, dict[int, int]] = {}
+    for split, fixes in data.items():
+        out[str(split)] = {}
+        for key, label in fixes.items():
+            if not (isinstance(key, str) and key.isdigit()) or not is_int(label):
+                raise bad
+            out[str(split)][int(key)] = label
+    return out
