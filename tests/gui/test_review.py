@@ -51,7 +51,18 @@ def test_review_finds_planted_problems_and_exclusions_reach_the_export(make_wind
     assert window.browser.selected == target
     assert f"#{target:,}" in window.detail.title.text()
     assert "suggested 0" in panel.neighbours_title.text()
-    assert panel.neighbours_image.image is not None
+    assert panel.neighbours_image.image is not None and panel.suggested_image.image is not None
+    assert panel.probabilities.text().startswith("Model") and "0 " in panel.probabilities.text()
+    assert "(given)" in panel.given_title.text() and "labelled 0 (suggested)" in panel.suggested_title.text()
+
+    # key R relabels the chosen sample as suggested; the list shows it; "Restore label" undoes it
+    panel.table.setFocus()
+    qtbot.keyClick(panel.table, Qt.Key.Key_R)
+    assert window.recipe.model.recipe.relabelled_in("test") == {target: 0}
+    assert panel.table.item(rank, 7).text() == "0"
+    qtbot.mouseClick(panel.unrelabel_button, Qt.MouseButton.LeftButton)
+    assert window.recipe.model.recipe.relabelled_in("test") == {} and panel.table.item(rank, 7).text() == ""
+    qtbot.mouseClick(panel.relabel_button, Qt.MouseButton.LeftButton)
 
     # sort the grid by suspicion: the most suspicious sample comes first
     combo = window.filter_panel.sort_combo
@@ -71,6 +82,7 @@ def test_review_finds_planted_problems_and_exclusions_reach_the_export(make_wind
     assert window.recipe.save_recipe(str(path))
     loaded = Recipe.load(path)
     assert loaded.excluded_indices("test").tolist() == sorted(relabelled)
+    assert loaded.relabelled_in("test") == {target: 0}
     result = export(window.dataset, loaded, tmp_path / "out.npz", "npz")
     with np.load(result.path) as data:
         assert len(data["y_test"]) == 2000 - 3

@@ -141,10 +141,14 @@ def _first_k(d: np.ndarray, bound: np.ndarray, k: int) -> np.ndarray:
     return keep
 
 
-def nearest(z: np.ndarray, i: int, k: int) -> np.ndarray:
-    """The k nearest neighbours of point i (itself excluded), ties by index."""
+def nearest(z: np.ndarray, i: int, k: int, among: np.ndarray | None = None) -> np.ndarray:
+    """The k nearest neighbours of point i (itself excluded), ties by index.
+
+    ``among`` (bool per point) restricts the candidates, e.g. to one class.
+    """
     d = ((z - z[i]) ** 2).sum(1)
     d[i] = np.inf
-    k = min(k, len(z) - 1)
-    order = np.lexsort((np.arange(len(z)), d))
-    return order[:k].astype(np.int64)
+    candidates = np.arange(len(z)) if among is None else np.flatnonzero(among & (np.arange(len(z)) != i))
+    k = min(k, len(candidates) - (1 if among is None else 0))
+    order = candidates[np.lexsort((candidates, d[candidates]))]
+    return order[:max(k, 0)].astype(np.int64)

@@ -144,15 +144,22 @@ class QualityReport:
         chosen = self.ranked(top)
         return {name: np.sort(self.index[chosen][self.split[chosen] == name]) for name in self.split_names}
 
-    def neighbours(self, i: int, k: int = 8) -> np.ndarray:
+    def neighbours(self, i: int, k: int = 8, label: int | None = None) -> np.ndarray:
         """Global indices of the ``k`` samples nearest to ``i`` (deskewed PCA space).
 
-        Nearest first, ties by index, ``i`` itself excluded; cheap (one pass
-        over the features), so the GUI can call it on every selection.
+        Nearest first, ties by index, ``i`` itself excluded; only samples
+        labelled ``label`` when given (the panel shows the nearest of the
+        given and of the suggested class side by side). Cheap (one pass over
+        the features), so the GUI can call it on every selection.
         """
         if not 0 <= i < len(self):
             raise IndexError(f"sample {i} is out of range (0..{len(self) - 1})")
-        return nearest(self.features, i, k)
+        return nearest(self.features, i, k, None if label is None else self.label == label)
+
+    def top_classes(self, i: int, n: int = 3) -> list[tuple[int, float]]:
+        """The ``n`` most probable classes of sample ``i`` and their held-out probabilities."""
+        order = np.lexsort((np.arange(self.probs.shape[1]), -self.probs[i]))[:n]
+        return [(int(c), float(self.probs[i, c])) for c in order]
 
     def row(self, i: int, rank: int | None = None) -> dict:
         """One sample as JSON-able data (what ``check --json`` prints)."""
