@@ -214,6 +214,35 @@ def test_knn_blocks_equal_brute_force():
     assert np.array_equal(nearest(z, 5, 7), brute[5])
 
 
+def test_knn_blocks_with_massive_ties_keep_lowest_indices():
+    """Identical and blank points (thousands of equal distances): exact answer, ties to the lower index."""
+    rng = np.random.default_rng(2)
+    z = rng.integers(0, 3, (1500, 3)).astype(np.float32)
+    z[::2] = 0  # half the points are one "blank" point
+    out = list(knn_blocks(z, 6))
+    idx = np.concatenate([b[2] for b in out])
+    dist = np.concatenate([b[3] for b in out])
+    d = ((z[:, None] - z[None]) ** 2).sum(-1)
+    np.fill_diagonal(d, np.inf)
+    brute = np.argsort(d, axis=1, kind="stable")[:, :6]
+    assert np.array_equal(idx, brute)
+    assert np.allclose(dist, np.sqrt(np.take_along_axis(d, brute, 1)))
+    assert idx[0].tolist() == [2, 4, 6, 8, 10, 12]
+    same = np.zeros((300, 4), np.float32)
+    assert np.array_equal(np.concatenate([b[2] for b in knn_blocks(same, 3)])[:2], [[1, 2, 3], [0, 2, 3]])
+
+
+def test_nearest_within_a_class(planted, report):
+    _, w = planted
+    i = w["flips"][0]
+    truth = w["truth"][i]
+    near = report.neighbours(i, k=5, label=truth)
+    assert len(near) == 5 and (report.label[near] == truth).all() and i not in near
+    top = report.top_classes(i, 3)
+    assert top[0][0] == truth and top[0][1] >= top[1][1] >= top[2][1]
+    assert abs(report.probs.sum(1) - 1).max() < 1e-4
+
+
 def test_exact_groups_and_deskew():
     flat = np.array([[1, 2], [3, 4], [1, 2], [5, 6], [1, 2]], np.uint8)
     assert exact_groups(flat).tolist() == [0, -1, 0, -1, 0]
