@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from mnist_desktop import write_idx
 from mnist_desktop.core.export.exporter import export
 from mnist_desktop.core.processing.recipe import Recipe
-from mnist_desktop.gui.quality.panel import EXCLUDED_COLUMN
+from mnist_desktop.gui.quality.panel import EXCLUDED_COLUMN, NEW_COLUMN
 
 
 @pytest.fixture
@@ -55,14 +55,18 @@ def test_review_finds_planted_problems_and_exclusions_reach_the_export(make_wind
     assert panel.probabilities.text().startswith("Model") and "0 " in panel.probabilities.text()
     assert "(given)" in panel.given_title.text() and "labelled 0 (suggested)" in panel.suggested_title.text()
 
-    # key R relabels the chosen sample as suggested; the list shows it; "Restore label" undoes it
+    # key R relabels the chosen sample as suggested; the list shows it; "Own label" and Undo take it back
     panel.table.setFocus()
     qtbot.keyClick(panel.table, Qt.Key.Key_R)
     assert window.recipe.model.recipe.relabelled_in("test") == {target: 0}
-    assert panel.table.item(rank, 7).text() == "0"
+    assert panel.table.item(rank, NEW_COLUMN).text() == "0"
     qtbot.mouseClick(panel.unrelabel_button, Qt.MouseButton.LeftButton)
-    assert window.recipe.model.recipe.relabelled_in("test") == {} and panel.table.item(rank, 7).text() == ""
+    assert window.recipe.model.recipe.relabelled_in("test") == {} and panel.table.item(rank, NEW_COLUMN).text() == ""
     qtbot.mouseClick(panel.relabel_button, Qt.MouseButton.LeftButton)
+    window.recipe.model.undo_stack.undo()
+    assert window.recipe.model.recipe.relabelled_in("test") == {}
+    window.recipe.model.undo_stack.redo()
+    assert window.recipe.model.recipe.relabelled_in("test") == {target: 0}
 
     # sort the grid by suspicion: the most suspicious sample comes first
     combo = window.filter_panel.sort_combo

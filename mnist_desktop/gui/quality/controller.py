@@ -1,5 +1,6 @@
 """The quality feature: the Suspicious dock, its worker, the "suspicion" sort order,
-flag outlines in the grid, and exclusions written into the recipe."""
+flag outlines in the grid, and exclusions and corrected labels written into the recipe
+(each one undoable step of the recipe model: Edit > Undo)."""
 
 from __future__ import annotations
 
@@ -31,10 +32,12 @@ class QualityController(QObject):
         self.job: Job | None = None
         self._t0 = 0.0
         self._excluded = model.recipe.excluded
+        self._relabelled = model.recipe.relabelled
         self.panel.analyze_requested.connect(self.start)
         self.panel.cancel_requested.connect(self.cancel)
         self.panel.sample_chosen.connect(self._on_panel_sample_chosen)
         self.panel.exclude_requested.connect(self._on_panel_exclude_requested)
+        self.panel.relabel_requested.connect(self._on_panel_relabel_requested)
         model.changed.connect(self._on_model_changed)
         window.dataset_loaded.connect(self._on_window_dataset_loaded)
 
@@ -78,6 +81,7 @@ class QualityController(QObject):
             return  # computed for data that is no longer shown
         self.report = report
         self.panel.show_report(report, w.dataset.class_names, self._excluded_mask(), time.perf_counter() - self._t0)
+        self.panel.show_relabelled(self._new_labels())
         w.add_sort_key(SORT_KEY, "Suspicion (most suspicious first)", report.rank_score)
         w.set_flagged(report.flagged)
 
@@ -93,17 +97,49 @@ class QualityController(QObject):
 
     # ------------------------------------------------------------------ slots
 
+    def _new_labels(self) -> dict[int, str]:
+        """{global index: corrected class name} of the recipe's relabelled samples."""
+        ds = self.window.dataset
+        out = {}
+        for split, fixes in self.model.recipe.relabelled:
+            if split in ds.splits:
+                for i, y in fixes:
+                    if i < len(ds.splits[split]) and y < len(ds.class_names):
+                        out[int(ds.to_global(split, i))] = ds.class_names[y]
+        return out
+
     def _on_panel_sample_chosen(self, index: int) -> None:
         w, r = self.window, self.report
         w.select_global(index)
-        near = r.neighbours(index, k=8)
         ds = w.dataset
         sug = int(r.suggested[index])
         label = int(r.label[index])
         text = (f"Nearest neighbours of {r.split[index]} #{int(r.index[index]):,} (label "
                 f"{ds.class_names[label]}" + (f", suggested {ds.class_names[sug]} at {r.confidence[index]:.0%}"
                                               if sug >= 0 else "") + f"): {', '.join(r.reasons_of(index))}")
-        self.panel.show_neighbours(ds.pixels[near], ds.labels[near], text)
+        probs = "Model (never saw this label): " + ", ".join(
+            f"{ds.class_names[c]} {p:.0%}" for c, p in r.top_classes(index, 3))
+        other = sug if sug >= 0 else r.top_classes(index, 2)[-1][0]
+        given, near = r.neighbours(index, k=6, label=label), r.neighbours(index, k=6, label=other)
+        pixels = ds.pixels
+        self.panel.show_evidence(text, probs,
+                                 (f"Nearest labelled {ds.class_names[label]} (given)", pixels[given],
+                                  ds.labels[given]),
+                                 (f"Nearest labelled {ds.class_names[other]}" + (" (suggested)" if sug >= 0 else ""),
+                                  pixels[near], ds.labels[near]))
+
+    def _on_panel_relabel_requested(self, indices: np.ndarray, relabel: bool) -> None:
+        """Give the chosen samples their suggested label (those without one are left), or their own back."""
+        r, ds, recipe = self.report, self.window.dataset, self.model.recipe
+        for i in np.asarray(indices, np.int64).tolist():
+            split, local = ds.locate(i)
+            if not relabel:
+                recipe = recipe.with_label(split, local, None)
+            elif r.suggested[i] >= 0:
+                recipe = recipe.with_label(split, local, int(r.suggested[i]))
+        self.model.end_merge()
+        self.model.set(recipe, f"{'Relabel' if relabel else 'Restore the label of'} {len(indices):,} "
+                               f"sample{'s' if len(indices) != 1 else ''}")
 
     def _on_panel_exclude_requested(self, indices: np.ndarray, exclude: bool) -> None:
         n = len(indices)
@@ -120,11 +156,12 @@ class QualityController(QObject):
         return QMessageBox.question(self.window, title, text) == QMessageBox.StandardButton.Yes
 
     def _on_model_changed(self, recipe) -> None:
-        if recipe.excluded == self._excluded:
+        if recipe.excluded == self._excluded and recipe.relabelled == self._relabelled:
             return
-        self._excluded = recipe.excluded
+        self._excluded, self._relabelled = recipe.excluded, recipe.relabelled
         if self.report is not None and self.window.dataset is not None:
             self.panel.show_excluded(self._excluded_mask())
+            self.panel.show_relabelled(self._new_labels())
 
     def shutdown(self) -> None:
         self.cancel()

@@ -5,16 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from ...core.view.labels import label_strips
 from ...core.view.mosaic import labeled_mosaic
 
-COLUMNS = ("Image", "Label", "Why", "✕")
-#: the column that says whether a sample is excluded
-EXCLUDED_COLUMN = 3
+COLUMNS = ("Image", "Label", "Why", "✕", "New")
+#: the column that says whether a sample is excluded, and the one with its corrected label
+EXCLUDED_COLUMN, NEW_COLUMN = 3, 4
 #: the reasons in words (the report's names are for scripts)
 WORDS = {"mislabelled": "mislabelled", "label-conflict": "two labels", "duplicate": "duplicate",
          "near-duplicate": "near duplicate", "cross-split": "in train and test", "blank": "blank",
@@ -34,12 +34,16 @@ class SuspiciousPanel(QWidget):
         Global index of the sample picked in the list.
     exclude_requested(object, bool)
         (global indices, True to exclude / False to restore).
+    relabel_requested(object, bool)
+        (global indices, True to give them their suggested label / False to
+        restore their own); key R relabels the selection.
     """
 
     analyze_requested = Signal()
     cancel_requested = Signal()
     sample_chosen = Signal(int)
     exclude_requested = Signal(object, bool)
+    relabel_requested = Signal(object, bool)
 
     MAX_ROWS = 2000
 
@@ -70,15 +74,7 @@ class SuspiciousPanel(QWidget):
         self.table.horizontalHeaderItem(EXCLUDED_COLUMN).setToolTip("✕: excluded from the export")
         self.table.horizontalHeaderItem(1).setToolTip("The label → the label similar images suggest (how sure)")
         self.table.horizontalHeaderItem(2).setToolTip("The reasons; most suspicious first (hover a row for more)")
-        self.neighbours_title = QLabel("")
-        self.neighbours_title.setWordWrap(True)
-        self.neighbours = pg.GraphicsLayoutWidget()
-        self.neighbours.setBackground(QColor(12, 12, 14))
-        self.neighbours.setFixedHeight(70)
-        box = self.neighbours.addViewBox(lockAspect=True, invertY=True, enableMouse=False)
-        self.neighbours_image = pg.ImageItem(axisOrder="row-major")
-        box.addItem(self.neighbours_image)
-        self._neighbours_box = box
+        evidence = self._build_evidence()
         self.exclude_button = QPushButton("Exclude")
         self.exclude_button.setToolTip("Drop the selected samples from the export (X)")
         self.restore_button = QPushButton("Restore")
@@ -89,6 +85,15 @@ class SuspiciousPanel(QWidget):
         buttons.addWidget(self.exclude_button, 0, 0)
         buttons.addWidget(self.restore_button, 0, 1)
         buttons.addWidget(self.exclude_all_button, 1, 0, 1, 2)
+        self.relabel_button = QPushButton("Relabel (R)")
+        self.relabel_button.setToolTip("Give the selected samples their suggested label in the recipe: every "
+                                       "export writes it (Edit > Undo reverses it)")
+        self.unrelabel_button = QPushButton("Own label")
+        self.unrelabel_button.setToolTip("Give the selected samples their own label back")
+        buttons.addWidget(self.relabel_button, 2, 0)
+        buttons.addWidget(self.unrelabel_button, 2, 1)
+        for b in (self.relabel_button, self.unrelabel_button):
+            b.setEnabled(False)
         for b in (self.exclude_button, self.restore_button, self.exclude_all_button):
             b.setEnabled(False)
         top = QHBoxLayout()
@@ -99,8 +104,7 @@ class SuspiciousPanel(QWidget):
         layout.addWidget(self.progress)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
-        layout.addWidget(self.neighbours_title)
-        layout.addWidget(self.neighbours)
+        layout.addLayout(evidence)
         layout.addLayout(buttons)
         self._rows: np.ndarray = np.zeros(0, np.int64)
         self.run_button.clicked.connect(self.analyze_requested.emit)
@@ -109,6 +113,38 @@ class SuspiciousPanel(QWidget):
         self.exclude_button.clicked.connect(lambda: self.exclude_requested.emit(self.selected_samples(), True))
         self.restore_button.clicked.connect(lambda: self.exclude_requested.emit(self.selected_samples(), False))
         self.exclude_all_button.clicked.connect(lambda: self.exclude_requested.emit(self._rows.copy(), True))
+        self.relabel_button.clicked.connect(lambda: self.relabel_requested.emit(self.selected_samples(), True))
+        self.unrelabel_button.clicked.connect(lambda: self.relabel_requested.emit(self.selected_samples(), False))
+        key = QShortcut(QKeySequence("R"), self.table, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        key.activated.connect(self.relabel_button.click)
+
+    def _build_evidence(self) -> QVBoxLayout:
+        """The "why" area: title, probabilities, neighbours of the given and the suggested class."""
+        self.neighbours_title = QLabel("")
+        self.neighbours_title.setWordWrap(True)
+        self.probabilities = QLabel("")
+        self.probabilities.setWordWrap(True)
+        self.given_title, self.suggested_title = QLabel(""), QLabel("")
+        titles = QHBoxLayout()
+        titles.addWidget(self.given_title, 1)
+        titles.addWidget(self.suggested_title, 1)
+        self.neighbours = pg.GraphicsLayoutWidget()
+        self.neighbours.setBackground(QColor(12, 12, 14))
+        self.neighbours.setFixedHeight(110)
+        self.neighbours_image, self._neighbours_box = self._strip(0)
+        self.suggested_image, self._suggested_box = self._strip(1)
+        box = QVBoxLayout()
+        box.addWidget(self.neighbours_title)
+        box.addWidget(self.probabilities)
+        box.addLayout(titles)
+        box.addWidget(self.neighbours)
+        return box
+
+    def _strip(self, column: int) -> tuple[pg.ImageItem, pg.ViewBox]:
+        box = self.neighbours.addViewBox(row=0, col=column, lockAspect=True, invertY=True, enableMouse=False)
+        image = pg.ImageItem(axisOrder="row-major")
+        box.addItem(image)
+        return image, box
 
     def set_running(self, running: bool) -> None:
         self.run_button.setEnabled(not running)
@@ -145,7 +181,8 @@ class SuspiciousPanel(QWidget):
                 self.table.setItem(r, c, item)
         self.show_excluded(excluded)
         self.progress.setValue(1000)
-        for b in (self.exclude_button, self.restore_button, self.exclude_all_button):
+        for b in (self.exclude_button, self.restore_button, self.exclude_all_button, self.relabel_button,
+                  self.unrelabel_button):
             b.setEnabled(len(self._rows) > 0)
 
     def show_excluded(self, excluded: np.ndarray) -> None:
@@ -154,6 +191,15 @@ class SuspiciousPanel(QWidget):
             item = self.table.item(r, EXCLUDED_COLUMN)
             if item is not None:
                 item.setText("✕" if excluded[int(i)] else "")
+
+    def show_relabelled(self, new_labels: dict[int, str]) -> None:
+        """Show the corrected label of the listed samples that have one ({global index: class name})."""
+        for r, i in enumerate(self._rows):
+            item = self.table.item(r, NEW_COLUMN)
+            if item is None:
+                item = QTableWidgetItem("")
+                self.table.setItem(r, NEW_COLUMN, item)
+            item.setText(new_labels.get(int(i), ""))
 
     def selected_samples(self) -> np.ndarray:
         rows = sorted({ix.row() for ix in self.table.selectionModel().selectedRows()})
@@ -165,13 +211,26 @@ class SuspiciousPanel(QWidget):
 
     def show_neighbours(self, images: np.ndarray, labels: np.ndarray, text: str) -> None:
         """A strip of the chosen sample's nearest neighbours, each with its label."""
+        self.show_evidence(text, "", ("", images, labels), ("", images[:0], labels[:0]))
+
+    def show_evidence(self, text: str, probabilities: str, given: tuple, suggested: tuple) -> None:
+        """Why a sample is suspicious: the model's probabilities, and side by side the
+        nearest samples of its given class and of the suggested class.
+
+        ``given`` and ``suggested`` are (title, images, labels).
+        """
         self.neighbours_title.setText(text)
-        if not len(images):
-            self.neighbours_image.clear()
-            return
-        strips = label_strips(int(max(labels.max(), 9)) + 1, images.shape[2])
-        self.neighbours_image.setImage(labeled_mosaic(images, labels, strips, len(images)))
-        self._neighbours_box.autoRange(padding=0.02)
+        self.probabilities.setText(probabilities)
+        places = ((self.given_title, self.neighbours_image, self._neighbours_box),
+                  (self.suggested_title, self.suggested_image, self._suggested_box))
+        for (title, images, labels), (label, item, box) in zip((given, suggested), places):
+            label.setText(title)
+            if not len(images):
+                item.clear()
+                continue
+            strips = label_strips(int(max(labels.max(), 9)) + 1, images.shape[2])
+            item.setImage(labeled_mosaic(images, labels, strips, max(1, -(-len(images) // 2))))
+            box.autoRange(padding=0.02)
 
     def _on_table_selection_changed(self) -> None:
         chosen = self.selected_samples()
