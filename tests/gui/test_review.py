@@ -53,7 +53,7 @@ def test_review_finds_planted_problems_and_exclusions_reach_the_export(make_wind
     assert "suggested 0" in panel.neighbours_title.text()
     assert panel.neighbours_image.image is not None and panel.suggested_image.image is not None
     assert panel.probabilities.text().startswith("Model") and "0 " in panel.probabilities.text()
-    assert "(given)" in panel.given_title.text() and "labelled 0 (suggested)" in panel.suggested_title.text()
+    assert "(given)" in panel.given_title.text() and "0s (suggested)" in panel.suggested_title.text()
 
     # key R relabels the chosen sample as suggested; the list shows it; "Own label" and Undo take it back
     panel.table.setFocus()

@@ -123,9 +123,8 @@ class QualityController(QObject):
         given, near = r.neighbours(index, k=6, label=label), r.neighbours(index, k=6, label=other)
         pixels = ds.pixels
         self.panel.show_evidence(text, probs,
-                                 (f"Nearest labelled {ds.class_names[label]} (given)", pixels[given],
-                                  ds.labels[given]),
-                                 (f"Nearest labelled {ds.class_names[other]}" + (" (suggested)" if sug >= 0 else ""),
+                                 (f"Nearest {ds.class_names[label]}s (given)", pixels[given], ds.labels[given]),
+                                 (f"Nearest {ds.class_names[other]}s" + (" (suggested)" if sug >= 0 else ""),
                                   pixels[near], ds.labels[near]))
 
     def _on_panel_relabel_requested(self, indices: np.ndarray, relabel: bool) -> None:

@@ -7,6 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton,
+                               QSizePolicy,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from ...core.view.labels import label_strips
@@ -63,6 +64,9 @@ class SuspiciousPanel(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
+        # may shrink to a few rows: a small window keeps the evidence and the buttons in view
+        self.table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+        self.table.setMinimumHeight(72)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.setWordWrap(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
@@ -125,12 +129,14 @@ class SuspiciousPanel(QWidget):
         self.probabilities = QLabel("")
         self.probabilities.setWordWrap(True)
         self.given_title, self.suggested_title = QLabel(""), QLabel("")
+        for title in (self.given_title, self.suggested_title):
+            title.setWordWrap(True)
         titles = QHBoxLayout()
         titles.addWidget(self.given_title, 1)
         titles.addWidget(self.suggested_title, 1)
         self.neighbours = pg.GraphicsLayoutWidget()
         self.neighbours.setBackground(QColor(12, 12, 14))
-        self.neighbours.setFixedHeight(110)
+        self.neighbours.setFixedHeight(84)
         self.neighbours_image, self._neighbours_box = self._strip(0)
         self.suggested_image, self._suggested_box = self._strip(1)
         box = QVBoxLayout()
