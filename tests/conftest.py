@@ -29,8 +29,9 @@ def sample_dataset():
 
 @pytest.fixture(autouse=True)
 def _isolated_data_dir(tmp_path_factory, monkeypatch):
-    """Each test gets its own empty data folder, never the user's."""
+    """Each test gets its own empty data and cache folders, never the user's."""
     monkeypatch.setenv("MNIST_DESKTOP_DATA", str(tmp_path_factory.mktemp("data")))
+    monkeypatch.setenv("MNIST_DESKTOP_CACHE", str(tmp_path_factory.mktemp("cache")))
 
 
 @pytest.fixture(autouse=True)

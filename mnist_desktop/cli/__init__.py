@@ -25,7 +25,7 @@ from .. import __version__
 from ..core.errors import MnistDesktopError, describe_os_error
 
 #: Subcommand modules, in the order ``--help`` lists them.
-SUBCOMMANDS = ("gui", "download", "info", "check", "export", "evaluate")
+SUBCOMMANDS = ("gui", "download", "info", "check", "export", "evaluate", "map")
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
