@@ -29,6 +29,7 @@ from .layout import DockLayout, restore_window, save_window, scrollable
 from .grid.content import COMPUTING, EMPTY_MESSAGE, PROCESSED, GridContent
 from .grid.filter_panel import FilterPanel
 from .grid.page import GridPage
+from .map.controller import MapController
 from .quality.controller import QualityController
 from .recipe.controller import RecipeController
 from .recipe.exclusions import ExclusionsController
@@ -49,11 +50,14 @@ class MainWindow(QMainWindow):
         Loading failed; the message names the file and the problem.
     selection_changed(int)
         Global index of the image now selected and shown in the detail view (-1: none).
+    marks_changed()
+        The flagged samples or the sort scores changed (see :attr:`flagged`, :meth:`sort_scores`).
     """
 
     dataset_loaded = Signal(object)
     load_failed = Signal(str)
     selection_changed = Signal(int)
+    marks_changed = Signal()
 
     def __init__(self, settings: QSettings | None = None) -> None:
         super().__init__()
@@ -105,11 +109,12 @@ class MainWindow(QMainWindow):
         self.quality = QualityController(self, self.recipe_model)
         self.evaluate = EvaluateController(self, self.recipe_model)
         self.exclusions = ExclusionsController(self, self.recipe_model)
+        self.map = MapController(self, self.recipe_model)
         own = FeatureUi(docks=[DockSpec("filter", "Filter", self.filter_panel),
                                DockSpec("detail", "Detail", self.detail, RIGHT, stack=False),
                                DockSpec("stats", "Statistics", self.stats, RIGHT, stack=False)])
         self.feature_uis = [self.files.ui(), own, self.recipe.ui(), self.quality.ui(),
-                            self.evaluate.ui(), self.exclusions.ui()]
+                            self.evaluate.ui(), self.exclusions.ui(), self.map.ui()]
 
     def place_docks(self, specs: list[DockSpec]) -> None:
         """Add the docks: stacked docks of one area become tabs; small windows tab them all (layout.py)."""
@@ -241,11 +246,22 @@ class MainWindow(QMainWindow):
         """Outline these samples in the grid (a boolean per global index, or None)."""
         self._flagged = mask
         self.refresh()
+        self.marks_changed.emit()
+
+    @property
+    def flagged(self) -> np.ndarray | None:
+        """Boolean per global index of the flagged samples, or None."""
+        return self._flagged
+
+    def sort_scores(self, key: str) -> np.ndarray | None:
+        """The per-image scores of a sort order offered with :meth:`add_sort_key`, or None."""
+        return self._sort_scores.get(key)
 
     def add_sort_key(self, key: str, title: str, scores: np.ndarray) -> None:
         """Offer a sort order (highest score first) in the filter panel."""
         self._sort_scores[key] = scores
         self.filter_panel.add_sort_key(key, title)
+        self.marks_changed.emit()
 
     def show_subset(self, indices: np.ndarray | None, name: str = "", *, sort_key: str | None = None) -> None:
         """Show only these global indices (None: all again), sorted by ``sort_key`` if given.
@@ -474,7 +490,7 @@ class MainWindow(QMainWindow):
         """Cancel running work and wait for it, so no thread outlives the window."""
         for job in list(self._jobs):
             job.cancel()
-        for feature in (self.files, self.recipe, self.quality, self.evaluate, self.exclusions):
+        for feature in (self.files, self.recipe, self.quality, self.evaluate, self.exclusions, self.map):
             feature.shutdown()
         wait_for_workers()
         self.write_settings()

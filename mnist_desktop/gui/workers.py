@@ -24,6 +24,8 @@ class Job(QObject):
     -------
     progress(object, object)
         (done, total) as the function reports it.
+    yielded(object)
+        Each value a generator function yields (the map's intermediate layouts).
     succeeded(object)
         The function's return value.
     failed(object)
@@ -33,6 +35,7 @@ class Job(QObject):
     """
 
     progress = Signal(object, object)
+    yielded = Signal(object)
     succeeded = Signal(object)
     failed = Signal(object)
     finished = Signal()
@@ -49,6 +52,8 @@ class Job(QObject):
         self._fn = fn
         # signals are connected before start(), as superqt asks
         self._worker = create_worker(fn, *args, _start_thread=False, _ignore_errors=True, **kwargs)
+        if hasattr(self._worker, "yielded"):  # a generator function: superqt's GeneratorWorker
+            self._worker.yielded.connect(self.yielded.emit)
         self._worker.returned.connect(self.succeeded.emit)
         self._worker.errored.connect(self.failed.emit)
         self._worker.finished.connect(self._on_worker_finished)

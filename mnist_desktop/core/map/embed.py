@@ -22,7 +22,9 @@ from typing import NamedTuple
 import numpy as np
 
 from ..dataset import Dataset
-from ..processing.recipe import Recipe, process_rows
+from ..processing.normalize import to_unit_float
+from ..processing.pipeline import process_rows
+from ..processing.recipe import Recipe
 from ..progress import Cancel, Progress, Steps
 from ..quality.neighbours import fit_pca, knn_blocks, row_block
 from .cache import cache_key, default_cache_dir, load_cached, store_cached
@@ -48,7 +50,7 @@ class Frame(NamedTuple):
 def _features(dataset: Dataset, recipe: Recipe | None, rows: np.ndarray) -> np.ndarray:
     """Float32 (len(rows), H*W) pixels of global ``rows``: /255, or the recipe's normalization."""
     if recipe is None:
-        return dataset.images[rows].reshape(len(rows), -1).astype(np.float32) * np.float32(1 / 255)
+        return to_unit_float(dataset.images[rows].reshape(len(rows), -1))
     out = np.empty((len(rows), int(np.prod(dataset.images.shape[1:]))), np.float32)
     codes, local = dataset.locate_many(rows)
     for c, name in enumerate(dataset.split_names):

@@ -1,0 +1,156 @@
+"""2-D map: 10-NN label agreement, time and peak memory; umap-learn side by side if installed.
+
+Run: ``.venv/bin/python benchmarks/bench_map.py [--sizes 10000,70000] [--repeat 1] [--gui]``
+
+* Agreement: for every image, do its 10 nearest neighbours *in the 2-D map*
+  vote for its own label? Measured on the 10,000-image sample, against PCA to
+  2-D in the same run (the issue's baseline: 0.44) and umap-learn when it can
+  be imported (it is never a dependency: ``pip install umap-learn`` into a
+  throwaway environment to compare).
+* Time and memory on the sample and on a 70,000-image set built from it: the
+  sample tiled 7 times; every tile after the first has each image shifted by
+  its own random (dy, dx) in -2..2 pixels (np.roll) and +-8 grey levels of
+  noise, so no two images are exact copies. Its agreement is not reported:
+  the shifted copies of an image are its nearest neighbours and share its label.
+* Peak memory: the largest traced allocation (tracemalloc: numpy registers
+  its buffers) above what was allocated before the call, and the process's
+  peak resident size (ru_maxrss), which also counts Python and the data.
+* ``--gui``: median frame time while panning the Map dock's scatter of the
+  70,000 points (offscreen Qt), against an empty plot in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import time
+import tracemalloc
+
+import numpy as np
+
+from _common import tiled_sample  # noqa: F401  (also puts the repo on sys.path)
+
+from mnist_desktop import load_dataset
+from mnist_desktop.core.dataset import Dataset, Split
+from mnist_desktop.core.map import embed
+from mnist_desktop.core.quality.neighbours import fit_pca, knn_blocks
+
+
+def one_split(images: np.ndarray, labels: np.ndarray) -> Dataset:
+    return Dataset("bench", "bench", {"test": Split("test", images, labels)}, tuple(str(i) for i in range(10)),
+                   "bench")
+
+
+def tiled(n: int) -> Dataset:
+    """The sample tiled to ``n`` images; tiles after the first shifted per image and noised."""
+    ds = load_dataset("sample")
+    rng = np.random.default_rng(0)
+    tiles, labels = [ds.images], [ds.labels]
+    while sum(len(t) for t in tiles) < n:
+        img = ds.images.copy()
+        shifts = rng.integers(-2, 3, (len(img), 2))
+        for dy in range(-2, 3):
+            for dx in range(-2, 3):
+                sel = (shifts[:, 0] == dy) & (shifts[:, 1] == dx)
+                img[sel] = np.roll(img[sel], (dy, dx), axis=(1, 2))
+        noisy = img.astype(np.int16) + rng.integers(-8, 9, img.shape, dtype=np.int16)
+        tiles.append(np.clip(noisy, 0, 255).astype(np.uint8))
+        labels.append(ds.labels)
+    return one_split(np.concatenate(tiles)[:n], np.concatenate(labels)[:n])
+
+
+def agreement(coords: np.ndarray, labels: np.ndarray, k: int = 10) -> float:
+    """Share of points whose k nearest neighbours in ``coords`` vote (majority) for their label."""
+    nn = np.concatenate([idx for _, _, idx, _ in knn_blocks(np.ascontiguousarray(coords, np.float32), k)])
+    labels = labels.astype(np.int64)
+    votes = np.zeros((len(labels), int(labels.max()) + 1))
+    np.add.at(votes, (np.repeat(np.arange(len(labels)), k), labels[nn].ravel()), 1)
+    return float((votes.argmax(1) == labels).mean())
+
+
+def pca_2d(ds: Dataset) -> np.ndarray:
+    x = ds.images.reshape(len(ds), -1).astype(np.float32) / 255
+    return fit_pca(lambda: iter([x]), len(x), 2).transform(x)
+
+
+def run_ours(ds: Dataset, repeat: int) -> tuple[list[float], float, int, np.ndarray]:
+    """Times of ``repeat`` runs, then (traced peak bytes, ru_maxrss growth in bytes, coords) of one more."""
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        m = embed(ds, cache=False)
+        times.append(time.perf_counter() - t0)
+    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
+    m = embed(ds, cache=False)
+    peak = tracemalloc.get_traced_memory()[1] - base
+    tracemalloc.stop()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return times, peak, max(rss - rss0, 0), m.coords
+
+
+def run_umap(ds: Dataset) -> tuple[float, np.ndarray] | None:
+    try:
+        import umap  # noqa: PLC0415  (optional: only for this comparison)
+    except ImportError:
+        return None
+    x = ds.images.reshape(len(ds), -1).astype(np.float32) / 255
+    t0 = time.perf_counter()
+    y = umap.UMAP(n_neighbors=15, min_dist=0.1).fit_transform(x)
+    return time.perf_counter() - t0, y
+
+
+def report_size(n: int, repeat: int, with_umap: bool) -> None:
+    ds = load_dataset("sample") if n == 10000 else tiled(n)
+    _ = ds.images, ds.labels, ds.split_codes
+    times, peak, rss, coords = run_ours(ds, repeat)
+    kind = "the sample" if n == 10000 else "tiled sample, shifted + noise"
+    print(f"{n:>6,} images ({kind}): median {statistics.median(times):.1f} s of {len(times)} "
+          f"(min {min(times):.1f}, max {max(times):.1f}); peak traced {peak / 1e6:.0f} MB, "
+          f"peak RSS growth {rss / 1e6:.0f} MB (images {ds.images.nbytes / 1e6:.0f} MB)")
+    if n != 10000:
+        return
+    ours = agreement(coords, ds.labels)
+    print(f"  10-NN label agreement in 2-D: ours {ours:.3f}, PCA to 2-D {agreement(pca_2d(ds), ds.labels):.3f}")
+    if with_umap:
+        got = run_umap(ds)
+        if got is None:
+            print("  umap-learn: not installed (pip install umap-learn in a throwaway environment to compare)")
+        else:
+            t, y = got
+            print(f"  umap-learn: {t:.1f} s (first call, numba compiles), agreement {agreement(y, ds.labels):.3f}; "
+                  f"time ratio ours/umap {statistics.median(times) / t:.2f}")
+
+
+def gui_frame_time(n: int = 70000, frames: int = 60) -> None:
+    """Median time to pan the map view by one step and repaint it, n points vs none."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from mnist_desktop.gui.map.bench import pan_frame_times  # noqa: PLC0415
+
+    ds = tiled(n)
+    coords = np.random.default_rng(0).normal(size=(n, 2)).astype(np.float32) * 5
+    with_points, empty = pan_frame_times(ds, coords, frames)
+    print(f"pan the Map dock, {n:,} points: median frame {statistics.median(with_points) * 1e3:.1f} ms "
+          f"(95th pct {np.percentile(with_points, 95) * 1e3:.1f} ms); empty plot "
+          f"{statistics.median(empty) * 1e3:.1f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,70000", help="comma-separated image counts")
+    parser.add_argument("--repeat", type=int, default=1, help="timed runs per size (plus one for memory)")
+    parser.add_argument("--no-umap", action="store_true", help="skip umap-learn even if installed")
+    parser.add_argument("--gui", action="store_true", help="also measure the frame time when panning")
+    args = parser.parse_args()
+    print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    for n in (int(s) for s in args.sizes.split(",")):
+        report_size(n, args.repeat, not args.no_umap)
+    if args.gui:
+        gui_frame_time()
+
+
+if __name__ == "__main__":
+    main()

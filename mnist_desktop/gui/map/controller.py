@@ -1,0 +1,258 @@
+"""The map feature: the Map dock, its live worker, colours and marks, click and lasso into the grid.
+
+The map is computed by ``core.map.iter_embed`` in a :class:`Job`; the worker
+passes on a layout about every 0.4 s, so the map unfolds on screen, and Stop
+keeps the layout reached so far. A click selects the image in the grid and
+the detail view; a lasso or rectangle filters the grid through
+``Browser.set_subset``, and "Show all" clears it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction
+
+from ...core.dataset import Dataset
+from ...core.errors import Cancelled
+from ...core.map import Frame, Map, MapParams, iter_embed
+from ...core.progress import Cancel, Progress
+from ...core.view.labels import CLASS_COLORS
+from ..feature import LEFT, DockSpec, FeatureUi
+from ..recipe.model import RecipeModel
+from ..workers import Job
+from .view import MapPanel
+
+#: Seconds between layouts sent to the screen while the map unfolds.
+FRAME_INTERVAL = 0.4
+SPLIT_COLORS = np.array([(88, 166, 255), (255, 163, 72), (150, 220, 120)], np.uint8)
+SUBSET_NAME = "lasso on the map"
+
+
+def map_frames(dataset: Dataset, params: MapParams, *, progress: Progress | None = None, cancel: Cancel = None,
+               interval: float = FRAME_INTERVAL) -> Iterator[Frame]:
+    """Worker body: the frames of :func:`iter_embed`, at most one per ``interval``; returns the Map."""
+    last, frame = 0.0, None
+    for frame in iter_embed(dataset, params=params, every=1, progress=progress, cancel=cancel):
+        now = time.monotonic()
+        if frame.epoch in (0, frame.epochs) or now - last >= interval:
+            last = now
+            yield frame
+    return Map.from_coords(dataset, frame.coords, params)
+
+
+def _brushes(colors: np.ndarray, alpha: int = 210) -> np.ndarray:
+    out = np.empty(len(colors), object)
+    out[:] = [pg.mkBrush(int(r), int(g), int(b), alpha) for r, g, b in colors]
+    return out
+
+
+def score_colors(n: int = 32) -> np.ndarray:
+    """(n, 3) ramp from a dim blue-grey (not suspicious) through yellow to red (most suspicious)."""
+    anchors = np.array([(70, 80, 110), (230, 210, 60), (255, 50, 40)], float)
+    t = np.linspace(0, 1, n)[:, None]
+    lower = anchors[0] + (anchors[1] - anchors[0]) * np.minimum(t * 2, 1)
+    upper = anchors[1] + (anchors[2] - anchors[1]) * np.clip(t * 2 - 1, 0, 1)
+    return np.where(t < 0.5, lower, upper).astype(np.uint8)
+
+
+class MapController(QObject):
+    """Owns the Map dock; talks to the window only through its public methods and signals."""
+
+    def __init__(self, window, model: RecipeModel, params: MapParams | None = None) -> None:
+        super().__init__(window)
+        self.window = window
+        self.model = model
+        self.params = params or MapParams()
+        self.panel = MapPanel()
+        self.coords: np.ndarray | None = None
+        self.map: Map | None = None
+        self.job: Job | None = None
+        self.color_mode = "label"
+        self.epoch = 0
+        self._t0 = 0.0
+        self._order = np.zeros(0, np.int64)
+        self.compute_action = QAction("Compute the &map", self)
+        self.compute_action.setStatusTip("Lay out every image in 2-D in the Map dock")
+        self.compute_action.triggered.connect(self._on_compute_action)
+        p = self.panel
+        p.compute_requested.connect(self.start)
+        p.stop_requested.connect(self.cancel)
+        p.color_mode_changed.connect(self._on_panel_color_mode_changed)
+        p.classes_changed.connect(lambda _c: self.redraw())
+        p.clear_requested.connect(self.clear_subset)
+        p.plot.point_clicked.connect(self._on_plot_point_clicked)
+        p.plot.point_hovered.connect(self._on_plot_point_hovered)
+        p.plot.selected.connect(self._on_plot_selected)
+        window.dataset_loaded.connect(self._on_window_dataset_loaded)
+        window.selection_changed.connect(self._on_window_selection_changed)
+        window.marks_changed.connect(self._update_marks)
+        model.changed.connect(lambda _r: self._update_marks())
+
+    def ui(self) -> FeatureUi:
+        return FeatureUi(docks=[DockSpec("map", "Map", self.panel, LEFT)], actions={"tools": [self.compute_action]})
+
+    # ------------------------------------------------------------------ computing
+
+    def start(self) -> Job | None:
+        """Compute the map of the data shown (from the cache at once when it is there)."""
+        ds = self.window.dataset
+        if ds is None or self.running:
+            return None
+        self.panel.set_running(True)
+        self.panel.status.setText("Searching neighbours…")
+        self.panel.plot.box.enableAutoRange()
+        self._t0 = time.perf_counter()
+        job = self.job = Job(map_frames, ds, self.params)
+        job.progress.connect(self.panel.set_progress)
+        job.yielded.connect(lambda frame: self._on_job_yielded(job, frame))
+        job.succeeded.connect(lambda result: self._on_job_succeeded(job, result))
+        job.failed.connect(self._on_job_failed)
+        job.finished.connect(lambda: self.panel.set_running(self.running))
+        self.window.track(job)
+        job.start()
+        return job
+
+    @property
+    def running(self) -> bool:
+        return self.job is not None and self.job.running
+
+    def cancel(self) -> None:
+        """Stop the optimisation at its next epoch; the layout so far stays on screen."""
+        if self.running:
+            self.job.cancel()
+
+    def shutdown(self) -> None:
+        self.cancel()
+
+    def _on_job_yielded(self, job: Job, frame: Frame) -> None:
+        ds = self.window.dataset
+        if job is not self.job or ds is None or len(frame.coords) != len(ds) or job.cancelled:
+            return  # a stale layout (other data), or one that arrived after Stop
+        first = self.coords is None
+        self.coords, self.epoch = frame.coords, frame.epoch
+        self.panel.status.setText(f"Epoch {frame.epoch} of {frame.epochs}…")
+        self.redraw(fit=first)
+
+    def _on_job_succeeded(self, job: Job, result: Map) -> None:
+        if job is not self.job or len(result) != len(self.window.dataset):
+            return
+        self.map, self.coords, self.epoch = result, result.coords, result.params.epochs
+        seconds = time.perf_counter() - self._t0
+        self.panel.status.setText(f"{len(result):,} images, {seconds:.1f} s")
+        self.panel.set_progress(1, 1)
+        self.redraw()
+
+    def _on_job_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, Cancelled):
+            self.panel.status.setText(f"Stopped at epoch {self.epoch} of {self.params.epochs}; "
+                                      "the layout so far is shown." if self.coords is not None else "Stopped.")
+            return
+        self.panel.status.setText(f"Failed: {exc}")
+        self.window.show_error("Could not compute the map", str(exc))
+
+    # ------------------------------------------------------------------ drawing
+
+    def redraw(self, fit: bool = False) -> None:
+        """Draw the points of the classes shown, coloured by the current mode."""
+        ds = self.window.dataset
+        if ds is None or self.coords is None:
+            return
+        brushes, order = self._coloring(ds)
+        shown_classes = sorted(self.panel.shown_classes())
+        visible = np.isin(ds.labels[order], shown_classes)
+        self.panel.plot.show_points(self.coords, order[visible], brushes, fit=fit)
+        self._update_marks()
+
+    def _coloring(self, ds: Dataset) -> tuple[np.ndarray, np.ndarray]:
+        """(QBrush per global index, drawing order) for the colour mode."""
+        if self.color_mode == "split":
+            names = ds.split_names
+            colors = SPLIT_COLORS[np.arange(len(names)) % len(SPLIT_COLORS)]
+            self.panel.set_color_key("  ".join(f"<span style='color: rgb{tuple(int(v) for v in colors[i])}'>"
+                                               f"● {n}</span>" for i, n in enumerate(names)))
+            return _brushes(colors)[ds.split_codes], self._order
+        if self.color_mode == "suspicion":
+            scores = self.window.sort_scores("suspicion")
+            if scores is not None and len(scores) == len(ds):
+                ramp = score_colors()
+                rank = np.argsort(np.argsort(scores, kind="stable"), kind="stable") / max(len(ds) - 1, 1)
+                self.panel.set_color_key("Suspicion rank: <span style='color: rgb(70,80,110)'>● low</span> "
+                                         "<span style='color: rgb(230,210,60)'>● middle</span> "
+                                         "<span style='color: rgb(255,50,40)'>● most suspicious</span>")
+                bins = np.minimum((rank * len(ramp)).astype(np.int64), len(ramp) - 1)
+                return _brushes(ramp)[bins], np.argsort(scores, kind="stable")  # suspicious drawn last
+            self.panel.set_color_key("No suspicion scores yet: run “Find suspicious samples” first.")
+        else:
+            self.panel.set_color_key("")
+        return _brushes(CLASS_COLORS)[ds.labels % len(CLASS_COLORS)], self._order
+
+    def _update_marks(self) -> None:
+        ds, plot = self.window.dataset, self.panel.plot
+        if ds is None or self.coords is None:
+            return
+        plot.set_marks(self.window.flagged, self.model.recipe.excluded_mask(ds))
+        plot.set_selected(self.window.browser.selected if self.window.browser is not None else None)
+
+    # ------------------------------------------------------------------ slots
+
+    def _on_window_dataset_loaded(self, ds: Dataset) -> None:
+        """Forget the map of the data shown before; compute the new one if the dock is on screen."""
+        self.cancel()
+        self.job, self.coords, self.map, self.epoch = None, None, None, 0
+        self._order = np.random.default_rng(0).permutation(len(ds))  # no class always on top
+        self.panel.set_classes(ds.class_names, CLASS_COLORS)
+        self.panel.set_subset_info("")
+        self.panel.set_running(False)
+        self.panel.set_progress(0, 1)
+        self.panel.plot.show_points(np.zeros((len(ds), 2), np.float32), np.zeros(0, np.int64), np.zeros(0, object))
+        self.panel.status.setText("Not computed yet.")
+        if self.panel.isVisible():
+            self.start()
+
+    def _on_compute_action(self) -> None:
+        self.start()
+
+    def _on_panel_color_mode_changed(self, mode: str) -> None:
+        self.color_mode = mode
+        self.redraw()
+
+    def _on_window_selection_changed(self, index) -> None:
+        if self.coords is not None:
+            self.panel.plot.set_selected(index)
+
+    def _on_plot_point_clicked(self, index: int) -> None:
+        self.window.select_global(index)
+
+    def _on_plot_point_hovered(self, index: int, pos) -> None:
+        ds = self.window.dataset
+        if index < 0 or ds is None:
+            self.panel.tip.show_image(None)
+            return
+        split, si = ds.locate(index)
+        label = int(ds.labels[index])
+        self.panel.tip.show_image(ds.images[index], f"#{index:,} · {split} #{si:,}\nlabel {ds.class_names[label]}",
+                                  pos)
+
+    def _on_plot_selected(self, indices: np.ndarray, kind: str) -> None:
+        w = self.window
+        if w.browser is None:
+            return
+        if not len(indices):
+            self.panel.status.setText("No points inside that outline.")
+            return
+        w.browser.set_subset(indices, SUBSET_NAME)
+        w.refresh()
+        self.panel.set_subset_info(f"{len(indices):,} selected")
+
+    def clear_subset(self) -> None:
+        """Show every image in the grid again."""
+        w = self.window
+        if w.browser is not None:
+            w.browser.set_subset(None)
+            w.refresh()
+        self.panel.set_subset_info("")

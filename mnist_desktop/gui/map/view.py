@@ -1,0 +1,204 @@
+"""The Map dock's widgets: buttons, colour choice, class toggles, the plot, the hover tip.
+
+No logic beyond presenting: the controller decides what to draw and what a
+click or a lasso does.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabel,
+                               QProgressBar, QPushButton, QToolButton, QVBoxLayout, QWidget)
+
+from .plot import MapPlot
+
+COLOR_MODES = (("label", "Label"), ("split", "Split"), ("suspicion", "Suspicion score"))
+MODES = (("pan", "Pan", "Drag to pan, wheel to zoom (Shift + drag draws a lasso)"),
+         ("lasso", "Lasso", "Drag a freehand outline: the grid shows the images inside"),
+         ("rect", "Rectangle", "Drag a rectangle: the grid shows the images inside"))
+
+
+class MapPanel(QWidget):
+    """Shows the map; every user request leaves as a signal.
+
+    Signals
+    -------
+    compute_requested()
+        Compute (or recompute) the map.
+    stop_requested()
+        Stop the running optimisation (the layout so far stays).
+    color_mode_changed(str)
+        "label", "split" or "suspicion".
+    classes_changed(object)
+        The set of class numbers to show.
+    clear_requested()
+        Show every image in the grid again.
+    """
+
+    compute_requested = Signal()
+    stop_requested = Signal()
+    color_mode_changed = Signal(str)
+    classes_changed = Signal(object)
+    clear_requested = Signal()
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.run_button = QPushButton("Compute map")
+        self.run_button.setToolTip("Lay out every image in 2-D: similar images close together")
+        self.stop_button = QPushButton("Stop")
+        self.stop_button.setToolTip("Stop the optimisation; the layout so far stays")
+        self.stop_button.setEnabled(False)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setTextVisible(False)
+        self.progress.setMaximumHeight(10)
+        self.status = QLabel("Not computed yet.")
+        self.color_combo = QComboBox()
+        for key, text in COLOR_MODES:
+            self.color_combo.addItem(text, key)
+        self.mode_group = QButtonGroup(self)
+        self.mode_buttons: dict[str, QToolButton] = {}
+        for key, text, tip in MODES:
+            b = QToolButton()
+            b.setText(text)
+            b.setToolTip(tip)
+            b.setCheckable(True)
+            b.setChecked(key == "pan")
+            self.mode_group.addButton(b)
+            self.mode_buttons[key] = b
+            b.toggled.connect(lambda on, k=key: on and self._on_mode_chosen(k))
+        self.clear_button = QPushButton("Show all")
+        self.clear_button.setToolTip("Clear the map selection: the grid shows every image again")
+        self.clear_button.setEnabled(False)
+        self.legend = QGridLayout()
+        self.legend.setSpacing(2)
+        self.class_boxes: list[QCheckBox] = []
+        self.color_key = QLabel()
+        self.color_key.hide()
+        self.plot = MapPlot()
+        self.tip = _HoverTip(self.plot)
+        self._build_layout()
+        self.run_button.clicked.connect(self.compute_requested)
+        self.stop_button.clicked.connect(self.stop_requested)
+        self.clear_button.clicked.connect(self.clear_requested)
+        self.color_combo.currentIndexChanged.connect(
+            lambda _i: self.color_mode_changed.emit(self.color_combo.currentData()))
+
+    def _build_layout(self) -> None:
+        top = QHBoxLayout()
+        top.addWidget(self.run_button)
+        top.addWidget(self.stop_button)
+        top.addWidget(self.status, 1)
+        tools = QHBoxLayout()
+        tools.addWidget(QLabel("Colour by"))
+        tools.addWidget(self.color_combo)
+        tools.addSpacing(8)
+        for b in self.mode_buttons.values():
+            tools.addWidget(b)
+        tools.addStretch(1)
+        tools.addWidget(self.clear_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.progress)
+        layout.addLayout(tools)
+        layout.addLayout(self.legend)
+        layout.addWidget(self.color_key)
+        layout.addWidget(self.plot, 1)
+
+    # ------------------------------------------------------------------ presenting
+
+    @property
+    def mode(self) -> str:
+        return self.plot.box.mode
+
+    def set_mode(self, mode: str) -> None:
+        self.mode_buttons[mode].setChecked(True)
+
+    def _on_mode_chosen(self, mode: str) -> None:
+        self.plot.box.mode = mode
+
+    def set_running(self, running: bool) -> None:
+        self.run_button.setEnabled(not running)
+        self.stop_button.setEnabled(running)
+
+    def set_progress(self, done: int, total: int) -> None:
+        self.progress.setValue(int(1000 * done / total) if total else 0)
+
+    def set_classes(self, names: tuple[str, ...], colors: np.ndarray) -> None:
+        """One check box per class, in its colour, all checked (a new dataset)."""
+        for b in self.class_boxes:
+            self.legend.removeWidget(b)
+            b.deleteLater()
+        self.class_boxes = []
+        for i, name in enumerate(names):
+            box = QCheckBox(f"● {name}")
+            rgb = tuple(int(v) for v in colors[i % len(colors)])
+            box.setStyleSheet(f"QCheckBox {{ color: rgb{rgb}; font-weight: bold; }}")
+            box.setChecked(True)
+            box.setToolTip(f"Show or hide class {name} on the map")
+            box.toggled.connect(self._on_box_toggled)
+            self.legend.addWidget(box, i // 5, i % 5)
+            self.class_boxes.append(box)
+
+    def set_color_key(self, html: str) -> None:
+        """What the colours mean when they are not the classes' (split, score); empty hides it."""
+        self.color_key.setText(html)
+        self.color_key.setVisible(bool(html))
+
+    def shown_classes(self) -> set[int]:
+        return {i for i, b in enumerate(self.class_boxes) if b.isChecked()}
+
+    def set_class_shown(self, label: int, on: bool) -> None:
+        self.class_boxes[label].setChecked(on)
+
+    def _on_box_toggled(self, _on: bool) -> None:
+        self.classes_changed.emit(self.shown_classes())
+
+    def set_subset_info(self, text: str) -> None:
+        """Say what the grid is filtered to; empty when it shows everything."""
+        self.clear_button.setEnabled(bool(text))
+        self.clear_button.setText(f"Show all ({text})" if text else "Show all")
+
+
+class _HoverTip(QFrame):
+    """A small frame over the plot with the hovered image and its label."""
+
+    SCALE = 3
+
+    def __init__(self, plot: MapPlot) -> None:
+        super().__init__(plot)
+        self.setStyleSheet("QFrame { background: rgba(20, 20, 24, 230); border: 1px solid #888; }"
+                           "QLabel { border: none; color: #eee; }")
+        self.image = QLabel()
+        self.text = QLabel()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.image, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self.text)
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.hide()
+
+    def show_image(self, image: np.ndarray | None, text: str = "", at: QPointF | None = None) -> None:
+        if image is None:
+            self.hide()
+            return
+        img = np.ascontiguousarray(image, np.uint8)
+        h, w = img.shape
+        qimg = QImage(img.data, w, h, w, QImage.Format.Format_Grayscale8).copy()
+        self.image.setPixmap(QPixmap.fromImage(qimg).scaled(w * self.SCALE, h * self.SCALE))
+        self.text.setText(text)
+        self.adjustSize()
+        if at is not None:
+            parent = self.parentWidget()
+            x = int(at.x()) + 14
+            y = int(at.y()) + 14
+            if x + self.width() > parent.width():
+                x = int(at.x()) - 14 - self.width()
+            if y + self.height() > parent.height():
+                y = int(at.y()) - 14 - self.height()
+            self.move(max(0, x), max(0, y))
+        self.show()
+        self.raise_()
