@@ -21,6 +21,7 @@ Processing: Recipe, NormParams, AugParams, normalize, augment_images, process, P
 apply_recipe, process_indices, process_rows, export.
 Quality: analyze, QualityReport, flagged_indices.
 Evaluation: evaluate, EvaluationReport.
+Map: embed (2-D coordinates of every image), iter_embed (the layouts as they unfold), Map, MapParams.
 Notebook: show, Picture, matrix_png, ImageDataset.
 Errors: MnistDesktopError, DatasetError, IdxFormatError.
 """
@@ -43,6 +44,7 @@ from .core.notebook.adapter import ImageDataset
 from .core.view.pictures import Picture, show
 from .core.view.charts import matrix_png
 from .core.evaluate.report import EvaluationReport, evaluate
+from .core.map import Map, MapParams, embed, iter_embed
 
 __all__ = [
     "__version__",
@@ -60,4 +62,5 @@ __all__ = [
     "QualityReport", "analyze", "flagged_indices",
     "load_data", "process", "Processed", "ImageDataset", "show", "Picture", "matrix_png",
     "EvaluationReport", "evaluate",
+    "Map", "MapParams", "embed", "iter_embed",
 ]

@@ -135,6 +135,19 @@ def test_corrupt_cache_entry_is_ignored_and_replaced(two_splits, tmp_path, compu
     assert np.array_equal(np.load(entry), computed.coords)
 
 
+def test_recipe_normalization_is_part_of_the_cache_key(two_splits, tmp_path, computed):
+    from mnist_desktop.core.processing.normalize import NormParams
+    from mnist_desktop.core.processing.recipe import Recipe
+
+    recipe = Recipe(normalize=NormParams(method="minmax", scope="image"))
+    embed(two_splits, epochs=EPOCHS, cache=tmp_path)
+    normalized = embed(two_splits, recipe, epochs=EPOCHS, cache=tmp_path)
+    assert len(list(tmp_path.glob("*.npy"))) == 2
+    assert np.isfinite(normalized.coords).all() and not np.array_equal(normalized.coords, computed.coords)
+    labels = two_splits.labels.astype(np.int64)
+    assert knn_agreement(normalized.coords, labels) >= 0.85
+
+
 def test_csv_reads_back_with_numpy(computed, tmp_path):
     path = tmp_path / "map.csv"
     computed.save(path)

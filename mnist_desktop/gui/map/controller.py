@@ -45,7 +45,8 @@ def map_frames(dataset: Dataset, params: MapParams, *, progress: Progress | None
     return Map.from_coords(dataset, frame.coords, params)
 
 
-def _brushes(colors: np.ndarray, alpha: int = 210) -> np.ndarray:
+def brushes_for(colors: np.ndarray, alpha: int = 210) -> np.ndarray:
+    """One shared QBrush per RGB row (index it per point: pyqtgraph caches a few brushes, not 70,000)."""
     out = np.empty(len(colors), object)
     out[:] = [pg.mkBrush(int(r), int(g), int(b), alpha) for r, g, b in colors]
     return out
@@ -85,6 +86,7 @@ class MapController(QObject):
         p.color_mode_changed.connect(self._on_panel_color_mode_changed)
         p.classes_changed.connect(lambda _c: self.redraw())
         p.clear_requested.connect(self.clear_subset)
+        p.shown.connect(self._on_panel_shown)
         p.plot.point_clicked.connect(self._on_plot_point_clicked)
         p.plot.point_hovered.connect(self._on_plot_point_hovered)
         p.plot.selected.connect(self._on_plot_selected)
@@ -175,7 +177,7 @@ class MapController(QObject):
             colors = SPLIT_COLORS[np.arange(len(names)) % len(SPLIT_COLORS)]
             self.panel.set_color_key("  ".join(f"<span style='color: rgb{tuple(int(v) for v in colors[i])}'>"
                                                f"● {n}</span>" for i, n in enumerate(names)))
-            return _brushes(colors)[ds.split_codes], self._order
+            return brushes_for(colors)[ds.split_codes], self._order
         if self.color_mode == "suspicion":
             scores = self.window.sort_scores("suspicion")
             if scores is not None and len(scores) == len(ds):
@@ -185,11 +187,11 @@ class MapController(QObject):
                                          "<span style='color: rgb(230,210,60)'>● middle</span> "
                                          "<span style='color: rgb(255,50,40)'>● most suspicious</span>")
                 bins = np.minimum((rank * len(ramp)).astype(np.int64), len(ramp) - 1)
-                return _brushes(ramp)[bins], np.argsort(scores, kind="stable")  # suspicious drawn last
+                return brushes_for(ramp)[bins], np.argsort(scores, kind="stable")  # suspicious drawn last
             self.panel.set_color_key("No suspicion scores yet: run “Find suspicious samples” first.")
         else:
             self.panel.set_color_key("")
-        return _brushes(CLASS_COLORS)[ds.labels % len(CLASS_COLORS)], self._order
+        return brushes_for(CLASS_COLORS)[ds.labels % len(CLASS_COLORS)], self._order
 
     def _update_marks(self) -> None:
         ds, plot = self.window.dataset, self.panel.plot
@@ -215,7 +217,14 @@ class MapController(QObject):
             self.start()
 
     def _on_compute_action(self) -> None:
+        self.window.docks["map"].show()
+        self.window.docks["map"].raise_()
         self.start()
+
+    def _on_panel_shown(self) -> None:
+        """The dock came on screen: show the map (at once from the cache), unless one is there."""
+        if self.coords is None and not self.running:
+            self.start()
 
     def _on_panel_color_mode_changed(self, mode: str) -> None:
         self.color_mode = mode

@@ -35,6 +35,8 @@ class MapPanel(QWidget):
         The set of class numbers to show.
     clear_requested()
         Show every image in the grid again.
+    shown()
+        The panel came on screen (its dock was raised or floated).
     """
 
     compute_requested = Signal()
@@ -42,6 +44,7 @@ class MapPanel(QWidget):
     color_mode_changed = Signal(str)
     classes_changed = Signal(object)
     clear_requested = Signal()
+    shown = Signal()
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -107,6 +110,10 @@ class MapPanel(QWidget):
         layout.addLayout(self.legend)
         layout.addWidget(self.color_key)
         layout.addWidget(self.plot, 1)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self.shown.emit()
 
     # ------------------------------------------------------------------ presenting
 
