@@ -96,13 +96,11 @@ def fuzzy_graph(nn: np.ndarray, nd: np.ndarray) -> tuple[np.ndarray, np.ndarray,
     first = np.r_[True, keys[1:] != keys[:-1]]
     start = np.flatnonzero(first)
     count = np.diff(np.r_[start, len(keys)])
-    # Each directed edge occurs once per direction it was found in: 1 or 2 times.
-    # A pair found from both sides appears as (w_ij, w_ji) in both key orders.
+    # A key occurs twice when the pair was found from both sides, as (w_ij, w_ji), else once.
     a = vals[start]
     b = np.where(count == 2, vals[np.minimum(start + 1, len(vals) - 1)], 0.0)
     ukeys = keys[start]
     weight = a + b - a * b
-    # Keys from the transposed copy carry the same pair, so each union is exact.
     return ukeys // n, ukeys % n, weight.astype(np.float32)
 
 

@@ -14,6 +14,17 @@ from mnist_desktop.core.map import MapParams
 N = 1500
 
 
+@pytest.fixture(autouse=True)
+def _every_mouse_move():
+    """pyqtgraph drops mouse moves closer than 10 ms; a test sends them faster than a hand."""
+    import pyqtgraph as pg
+
+    old = pg.getConfigOption("mouseRateLimit")
+    pg.setConfigOption("mouseRateLimit", -1)
+    yield
+    pg.setConfigOption("mouseRateLimit", old)
+
+
 @pytest.fixture
 def map_window(make_window, qtbot, tmp_path, sample_dataset):
     """A window on 1,500 real digits with the Map dock in front and a quick (40-epoch) map."""
