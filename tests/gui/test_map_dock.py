@@ -167,3 +167,13 @@ def test_colour_by_split_and_marks(map_window, qtbot):
     map_window.recipe_model.set(map_window.recipe_model.recipe.excluding(map_window.dataset, excluded))
     xs, ys = ctl.panel.plot.excluded_marks.getData()
     assert np.allclose(np.c_[xs, ys], ctl.coords[excluded])
+
+
+def test_reopening_the_same_data_shows_its_map_from_the_cache(map_window, qtbot):
+    ctl = computed(map_window, qtbot)
+    first = ctl.coords.copy()
+    with qtbot.waitSignal(map_window.dataset_loaded, timeout=20000):
+        map_window.open_source(map_window.dataset.source)
+    qtbot.waitUntil(lambda: ctl.map is not None, timeout=60000)
+    assert ctl.panel.status.text() == f"{N:,} images, from the cache"
+    assert np.array_equal(ctl.coords, first)

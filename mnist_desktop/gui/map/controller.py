@@ -76,6 +76,8 @@ class MapController(QObject):
         self.color_mode = "label"
         self.epoch = 0
         self._t0 = 0.0
+        self._from_cache = False
+        self._frames = 0
         self._order = np.zeros(0, np.int64)
         self.compute_action = QAction("Compute the &map", self)
         self.compute_action.setStatusTip("Lay out every image in 2-D in the Map dock")
@@ -109,6 +111,7 @@ class MapController(QObject):
         self.panel.status.setText("Searching neighbours…")
         self.panel.plot.box.enableAutoRange()
         self._t0 = time.perf_counter()
+        self._frames = 0
         job = self.job = Job(map_frames, ds, self.params)
         job.progress.connect(self.panel.set_progress)
         job.yielded.connect(lambda frame: self._on_job_yielded(job, frame))
@@ -136,6 +139,9 @@ class MapController(QObject):
         if job is not self.job or ds is None or len(frame.coords) != len(ds) or job.cancelled:
             return  # a stale layout (other data), or one that arrived after Stop
         first = self.coords is None
+        if self._frames == 0:  # a run that starts at the last epoch read the cache
+            self._from_cache = frame.epoch == frame.epochs
+        self._frames += 1
         self.coords, self.epoch = frame.coords, frame.epoch
         self.panel.status.setText(f"Epoch {frame.epoch} of {frame.epochs}…")
         self.redraw(fit=first)
@@ -145,7 +151,8 @@ class MapController(QObject):
             return
         self.map, self.coords, self.epoch = result, result.coords, result.params.epochs
         seconds = time.perf_counter() - self._t0
-        self.panel.status.setText(f"{len(result):,} images, {seconds:.1f} s")
+        where = "from the cache" if self._from_cache else f"{seconds:.1f} s"
+        self.panel.status.setText(f"{len(result):,} images, {where}")
         self.panel.set_progress(1, 1)
         self.redraw()
 
