@@ -4,7 +4,7 @@ The map is computed by ``core.map.iter_embed`` in a :class:`Job`; the worker
 passes on a layout about every 0.4 s, so the map unfolds on screen, and Stop
 keeps the layout reached so far. A click selects the image in the grid and
 the detail view; a lasso or rectangle filters the grid through
-``Browser.set_subset``, and "Show all" clears it.
+``window.show_subset``, and "Show all" clears it.
 """
 
 from __future__ import annotations
@@ -237,9 +237,9 @@ class MapController(QObject):
         self.color_mode = mode
         self.redraw()
 
-    def _on_window_selection_changed(self, index) -> None:
+    def _on_window_selection_changed(self, index: int) -> None:
         if self.coords is not None:
-            self.panel.plot.set_selected(index)
+            self.panel.plot.set_selected(index if index >= 0 else None)
 
     def _on_plot_point_clicked(self, index: int) -> None:
         self.window.select_global(index)
@@ -255,20 +255,15 @@ class MapController(QObject):
                                   pos)
 
     def _on_plot_selected(self, indices: np.ndarray, kind: str) -> None:
-        w = self.window
-        if w.browser is None:
+        if self.window.browser is None:
             return
         if not len(indices):
             self.panel.status.setText("No points inside that outline.")
             return
-        w.browser.set_subset(indices, SUBSET_NAME)
-        w.refresh()
+        self.window.show_subset(indices, SUBSET_NAME)
         self.panel.set_subset_info(f"{len(indices):,} selected")
 
     def clear_subset(self) -> None:
         """Show every image in the grid again."""
-        w = self.window
-        if w.browser is not None:
-            w.browser.set_subset(None)
-            w.refresh()
+        self.window.show_subset(None)
         self.panel.set_subset_info("")
