@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from ..core.errors import ExportError
+from ._source import add_source_argument
 
 __all__ = ["register", "run"]
 
@@ -17,9 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "close together: classes form islands, mislabelled images sit inside another class's "
                     "island. Writes index (within its split), split, label, x, y per image. The result is "
                     "cached, so the same data and settings return at once.")
-    p.add_argument("--source", default="sample", metavar="sample|DIR",
-                   help="'sample' (the embedded MNIST test set) or a folder holding MNIST-style IDX files "
-                        "(default: sample)")
+    add_source_argument(p)
     p.add_argument("--out", required=True, metavar="map.csv|map.npy",
                    help="output file; .csv (with a header line) or .npy (a structured array)")
     p.add_argument("--png", metavar="map.png", help="also draw the map, points coloured by class")

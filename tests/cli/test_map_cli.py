@@ -60,7 +60,7 @@ def test_wrong_output_suffix_fails_before_any_work(folder, tmp_path, capsys, nam
 
 def test_missing_source_and_missing_out_folder(folder, tmp_path, capsys):
     assert main(["map", "--source", str(tmp_path / "nope"), "--out", str(tmp_path / "m.csv")]) == 1
-    assert capsys.readouterr().err == f"error: {tmp_path / 'nope'}: no such folder\n"
+    assert capsys.readouterr().err.startswith(f"error: {tmp_path / 'nope'}: no such")
     assert main(["map", "--source", str(folder), "--out", str(tmp_path / "x" / "m.csv")]) == 1
     assert "does not exist" in capsys.readouterr().err
     assert main(["map", "--source", str(folder), "--out", str(tmp_path / "m.csv"), "--png", str(tmp_path / "m.jpg")]) == 1

@@ -184,6 +184,20 @@ def test_tiny_datasets_do_not_fail():
     assert m.coords.shape == (2, 2) and not np.array_equal(m.coords[0], m.coords[1])
 
 
+def test_unlabelled_float_images_are_mapped_and_written_with_label_minus_1(sample_dataset, tmp_path):
+    from mnist_desktop.core.dataset import UNLABELLED
+
+    x = sample_dataset.images[:300].astype(np.float32) / 255
+    ds = Dataset("u", "u", {"test": Split("test", x, np.full(300, UNLABELLED, np.int16))}, tuple("0123456789"), "u")
+    m = embed(ds, epochs=20, cache=False)
+    assert m.coords.shape == (300, 2) and np.isfinite(m.coords).all()
+    m.save(tmp_path / "u.csv")
+    assert (np.loadtxt(tmp_path / "u.csv", delimiter=",", skiprows=1, usecols=2) == -1).all()
+    body = render_map(m, 300, 300)[:, 40:].reshape(-1, 3)  # right of the legend
+    colours = {tuple(int(v) for v in c) for c in np.unique(body, axis=0)}
+    assert colours == {(24, 24, 28), (150, 150, 150)}  # background and grey points, no class colour
+
+
 def test_rendered_picture_has_every_class_colour(computed):
     img = render_map(computed, 400, 300)
     assert img.shape == (300, 400, 3) and img.dtype == np.uint8

@@ -49,8 +49,8 @@ class Frame(NamedTuple):
 
 def _features(dataset: Dataset, recipe: Recipe | None, rows: np.ndarray) -> np.ndarray:
     """Float32 (len(rows), H*W) pixels of global ``rows``: /255, or the recipe's normalization."""
-    if recipe is None:
-        return to_unit_float(dataset.images[rows].reshape(len(rows), -1))
+    if recipe is None:  # ``pixels``: uint8 for every source, float data mapped to 0..255
+        return to_unit_float(dataset.pixels[rows].reshape(len(rows), -1))
     out = np.empty((len(rows), int(np.prod(dataset.images.shape[1:]))), np.float32)
     codes, local = dataset.locate_many(rows)
     for c, name in enumerate(dataset.split_names):

@@ -75,7 +75,7 @@ class Map:
     coords
         (N, 2) float32, row ``g`` for global index ``g``.
     labels
-        (N,) uint8 labels.
+        (N,) labels as the dataset has them (``UNLABELLED`` -1 in a split without labels).
     split_codes
         (N,) uint8: position in ``split_names`` of each image's split.
     split_names, class_names
@@ -119,7 +119,7 @@ class Map:
         ``index`` is the position within the image's split, as in the split's files.
         """
         width = max((len(s) for s in self.split_names), default=1)
-        out = np.empty(len(self), [("index", "<i8"), ("split", f"<U{width}"), ("label", "u1"),
+        out = np.empty(len(self), [("index", "<i8"), ("split", f"<U{width}"), ("label", self.labels.dtype.str),
                                    ("x", "<f4"), ("y", "<f4")])
         out["index"] = self.local_indices()
         out["split"] = np.asarray(self.split_names)[self.split_codes] if len(self) else ""

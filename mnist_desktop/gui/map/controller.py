@@ -21,6 +21,7 @@ from ...core.dataset import Dataset
 from ...core.errors import Cancelled
 from ...core.map import Frame, Map, MapParams, iter_embed
 from ...core.progress import Cancel, Progress
+from ...core.map.render import UNLABELLED_COLOR
 from ...core.view.labels import CLASS_COLORS
 from ..feature import LEFT, DockSpec, FeatureUi
 from ..recipe.model import RecipeModel
@@ -173,7 +174,8 @@ class MapController(QObject):
             return
         brushes, order = self._coloring(ds)
         shown_classes = sorted(self.panel.shown_classes())
-        visible = np.isin(ds.labels[order], shown_classes)
+        labels = ds.labels[order]
+        visible = np.isin(labels, shown_classes) | (labels < 0)  # unlabelled images have no toggle
         self.panel.plot.show_points(self.coords, order[visible], brushes, fit=fit)
         self._update_marks()
 
@@ -198,7 +200,9 @@ class MapController(QObject):
             self.panel.set_color_key("No suspicion scores yet: run “Find suspicious samples” first.")
         else:
             self.panel.set_color_key("")
-        return brushes_for(CLASS_COLORS)[ds.labels % len(CLASS_COLORS)], self._order
+        colors = np.vstack([CLASS_COLORS, [UNLABELLED_COLOR]])
+        labels = ds.labels.astype(np.int64)
+        return brushes_for(colors)[np.where(labels < 0, len(CLASS_COLORS), labels % len(CLASS_COLORS))], self._order
 
     def _update_marks(self) -> None:
         ds, plot = self.window.dataset, self.panel.plot
@@ -251,8 +255,7 @@ class MapController(QObject):
             return
         split, si = ds.locate(index)
         label = int(ds.labels[index])
-        self.panel.tip.show_image(ds.images[index], f"#{index:,} · {split} #{si:,}\nlabel {ds.class_names[label]}",
-                                  pos)
+        self.panel.tip.show_image(ds.pixels[index], f"#{index:,} · {split} #{si:,}\nlabel {ds.label_text(label)}", pos)
 
     def _on_plot_selected(self, indices: np.ndarray, kind: str) -> None:
         if self.window.browser is None:
