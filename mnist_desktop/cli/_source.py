@@ -1,4 +1,4 @@
-"""The ``--source`` option shared by several subcommands: the sample or any supported path."""
+"""Options shared by several subcommands: ``--source`` (the sample or any supported path), whole numbers."""
 
 from __future__ import annotations
 
@@ -14,3 +14,14 @@ def add_source_argument(parser: argparse.ArgumentParser, *, default: str | None 
     parser.add_argument(
         "--source", default=default, metavar="sample|PATH",
         help=SOURCE_HELP + (f" (default: {default})" if default else ""))
+
+
+def non_negative(text: str) -> int:
+    """argparse type: a whole number >= 0 (``--top``, ``--seed``); bad input is a usage error."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more, got {value}")
+    return value

@@ -10,7 +10,7 @@ import sys
 from ..core.dataset import load_dataset
 from ..core.quality.report import REASONS, QualityReport, analyze
 from ._progress import ProgressBar
-from ._source import add_source_argument
+from ._source import add_source_argument, non_negative
 
 __all__ = ["register", "run", "report_json", "format_table"]
 
@@ -23,20 +23,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "split and across train/test), blank images, outliers. Without --top, lists the "
                     "flagged samples.")
     add_source_argument(p)
-    p.add_argument("--top", type=_non_negative, metavar="N",
+    p.add_argument("--top", type=non_negative, metavar="N",
                    help="list the first N of the ranking (flagged or not) instead of the flagged ones")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     p.set_defaults(func=run, parser=p)
 
-
-def _non_negative(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected 0 or more, got {value}")
-    return value
 
 
 def run(args: argparse.Namespace) -> int:

@@ -12,7 +12,7 @@ from ..core.units import format_bytes
 from ..core.processing.recipe import Recipe
 from ._progress import ProgressBar
 from ._recipe_flags import add_recipe_arguments, build_recipe
-from ._source import add_source_argument
+from ._source import add_source_argument, non_negative
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -33,7 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--split", choices=("train", "test", "all"), help="which splits to export (default all)")
     p.add_argument("--exclude-flagged", action="store_true",
                    help="drop the samples the data-quality check flags (see `mnist-desktop check`)")
-    p.add_argument("--top", type=_non_negative, metavar="N", help="with --exclude-flagged: drop only the N most suspicious")
+    p.add_argument("--top", type=non_negative, metavar="N", help="with --exclude-flagged: drop only the N most suspicious")
     p.add_argument("--save-recipe", metavar="R.json", help="also save the effective recipe to this file")
     p.add_argument("--force", action="store_true",
                    help="replace an earlier export at --out (never a file or folder that is not an export)")
@@ -41,15 +41,6 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="print the rows and bytes the export would write, check the free space, write nothing")
     p.set_defaults(func=run, parser=p)
 
-
-def _non_negative(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected 0 or more, got {value}")
-    return value
 
 
 def run(args: argparse.Namespace) -> int:

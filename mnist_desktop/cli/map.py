@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from ..core.errors import ExportError
-from ._source import add_source_argument
+from ._source import add_source_argument, non_negative
 
 __all__ = ["register", "run"]
 
@@ -23,7 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="output file; .csv (with a header line) or .npy (a structured array)")
     p.add_argument("--png", metavar="map.png", help="also draw the map, points coloured by class")
     p.add_argument("--recipe", metavar="R.json", help="normalize the images with this recipe first")
-    p.add_argument("--seed", type=_non_negative, default=0, metavar="N", help="random seed (default: 0)")
+    p.add_argument("--seed", type=non_negative, default=0, metavar="N", help="random seed (default: 0)")
     p.add_argument("--epochs", type=_positive, default=200, metavar="N",
                    help="optimisation epochs (default: 200)")
     p.add_argument("--no-cache", action="store_true", help="neither read nor write the map cache")
@@ -36,12 +36,6 @@ def _whole(text: str) -> int:
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
 
-
-def _non_negative(text: str) -> int:
-    value = _whole(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected 0 or more, got {value}")
-    return value
 
 
 def _positive(text: str) -> int:

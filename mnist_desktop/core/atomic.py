@@ -41,7 +41,7 @@ OLD_SUFFIX = ".old.part"
 #: Set to "rename" to use the two-rename folder swap even where renameat2 exists (fault tests).
 SWAP_ENV = "MNIST_DESKTOP_SWAP"
 
-__all__ = ["TEMP_SUFFIX", "temp_path_for", "temp_dir_for", "atomic_write", "atomic_path", "target_lock",
+__all__ = ["TEMP_SUFFIX", "temp_path_for", "temp_dir_for", "atomic_write", "target_lock",
            "leftovers_of", "remove_leftovers", "restore_moved_aside", "exchange", "name_the_target"]
 
 
@@ -104,27 +104,6 @@ def atomic_write(path: str | os.PathLike[str], *, fsync: bool = True) -> Iterato
             f.flush()
             if fsync:
                 os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise name_the_target(exc, tmp, target) from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-
-
-@contextlib.contextmanager
-def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
-    """Yield a temporary path to write; rename it to ``path`` on success.
-
-    For writers that insist on a file name (``np.savez``, PNG encoders).
-    """
-    target = Path(path)
-    tmp = temp_path_for(target)
-    try:
-        yield tmp
         os.replace(tmp, target)
     except OSError as exc:
         with contextlib.suppress(OSError):
