@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# A shell starts background jobs with SIGINT ignored, and an ignored signal stays
+# ignored across exec: the CLI children of the Ctrl-C tests would never see it.
+# A handled signal is reset to the default on exec, so the children get Python's own.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -1,0 +1,1 @@
+"""The map of the whole dataset: its dock, scatter plot and controller."""
