@@ -208,7 +208,7 @@ class MapController(QObject):
         ds, plot = self.window.dataset, self.panel.plot
         if ds is None or self.coords is None:
             return
-        plot.set_marks(self.window.flagged, self.model.recipe.excluded_mask(ds))
+        plot.set_marks(self.window.flagged, self.window.excluded_mask())
         plot.set_selected(self.window.browser.selected if self.window.browser is not None else None)
 
     # ------------------------------------------------------------------ slots

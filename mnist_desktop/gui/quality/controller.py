@@ -80,7 +80,7 @@ class QualityController(QObject):
         if len(report) != len(w.dataset):
             return  # computed for data that is no longer shown
         self.report = report
-        self.panel.show_report(report, w.dataset.class_names, self._excluded_mask(), time.perf_counter() - self._t0)
+        self.panel.show_report(report, w.dataset.class_names, self.window.excluded_mask(), time.perf_counter() - self._t0)
         self.panel.show_relabelled(self._new_labels())
         w.add_sort_key(SORT_KEY, "Suspicion (most suspicious first)", report.rank_score)
         w.set_flagged(report.flagged)
@@ -91,9 +91,6 @@ class QualityController(QObject):
             return
         self.panel.summary.setText(f"Failed: {exc}")
         self.window.show_error("Could not rank the samples", str(exc))
-
-    def _excluded_mask(self) -> np.ndarray:
-        return self.model.recipe.excluded_mask(self.window.dataset)
 
     # ------------------------------------------------------------------ slots
 
@@ -159,7 +156,7 @@ class QualityController(QObject):
             return
         self._excluded, self._relabelled = recipe.excluded, recipe.relabelled
         if self.report is not None and self.window.dataset is not None:
-            self.panel.show_excluded(self._excluded_mask())
+            self.panel.show_excluded(self.window.excluded_mask())
             self.panel.show_relabelled(self._new_labels())
 
     def shutdown(self) -> None:

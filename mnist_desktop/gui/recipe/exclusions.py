@@ -59,7 +59,7 @@ class ExclusionsController(QObject):
         b = self.window.browser
         if b is None or b.selected is None:
             return
-        excluded = bool(self.model.recipe.excluded_mask(self.window.dataset)[b.selected])
+        excluded = bool(self.window.excluded_mask()[b.selected])
         self.model.end_merge()
         self.model.exclude([b.selected], not excluded)
 
@@ -86,7 +86,7 @@ class ExclusionsController(QObject):
         w, a = self.window, self.actions["toggle_exclude"]
         selected = w.browser.selected if w.browser is not None else None
         a.setEnabled(selected is not None)
-        a.setChecked(selected is not None and bool(self.model.recipe.excluded_mask(w.dataset)[selected]))
+        a.setChecked(selected is not None and bool(self.window.excluded_mask()[selected]))
 
     def _on_model_changed(self, *_) -> None:
         w = self.window
@@ -96,7 +96,7 @@ class ExclusionsController(QObject):
         key = (id(ds), self.model.recipe.excluded)
         if key != self._shown:
             self._shown = key
-            indices = np.flatnonzero(self.model.recipe.excluded_mask(ds))
+            indices = np.flatnonzero(self.window.excluded_mask())
             codes, local = ds.locate_many(indices)
             names = [f"{ds.split_names[c]} #{i:,} · label {ds.label_text(int(ds.labels[g]))}"
                      for c, i, g in zip(codes.tolist(), local.tolist(), indices.tolist())]
