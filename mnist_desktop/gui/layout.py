@@ -124,13 +124,24 @@ def restore_window(window: QMainWindow, settings: QSettings, default_size: tuple
     geometry, state = settings.value("window/geometry"), settings.value("window/state")
     same_screen = settings.value("window/screen") == screen_key(window)
     if not (same_screen and isinstance(geometry, QByteArray) and window.restoreGeometry(geometry)):
-        window.resize(*default_size)
+        _default_geometry(window, default_size)
         return False
     screen = window.screen()
     if screen is not None and not screen.availableGeometry().contains(window.frameGeometry().center()):
-        window.resize(*default_size)
+        _default_geometry(window, default_size)
         return False
     return isinstance(state, QByteArray) and window.restoreState(state)
+
+
+def _default_geometry(window: QMainWindow, size: tuple[int, int]) -> None:
+    """``size``, or the screen's available area when it is smaller (an 800x600 screen), placed on it."""
+    screen = window.screen()
+    if screen is None:
+        window.resize(*size)
+        return
+    area = screen.availableGeometry()
+    window.resize(min(size[0], area.width()), min(size[1], area.height()))
+    window.move(area.topLeft())
 
 
 def save_window(window: QMainWindow, settings: QSettings) -> None:

@@ -214,3 +214,16 @@ def test_saved_layout_is_used_only_on_the_same_screen(make_window, settings, qtb
     w3 = make_window(settings)
     qtbot.waitUntil(lambda: w3.isVisible())
     assert w3.docks["stats"].toggleViewAction().isChecked()  # default layout instead
+
+
+def test_first_start_fits_a_small_screen(qtbot, settings):
+    """No saved geometry: the 1400x900 default shrinks to the screen (offscreen: 800x800), never past it."""
+    from mnist_desktop.gui.main_window import MainWindow
+
+    w = MainWindow(settings)  # not the make_window fixture: it sets its own size
+    qtbot.addWidget(w)
+    area = w.screen().availableGeometry()
+    assert area.width() < 1400  # the offscreen screen is smaller than the default
+    assert w.width() <= area.width() and w.height() <= area.height()
+    assert area.contains(w.geometry().topLeft())
+    w.close()
