@@ -1,18 +1,22 @@
 # One command each: `make run` opens the app on the embedded sample, `make test`
-# runs the whole test suite. Both create .venv and install what is missing,
+# runs the whole test suite (what CI runs), `make test-fast` all but the tests
+# marked slow (the inner loop). They create .venv and install what is missing,
 # system libraries for Qt included (apt-get, when run as root or with sudo).
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: run test system-deps install bench clean package package-onefile smoke
+.PHONY: run test test-fast system-deps install bench clean package package-onefile smoke
 
 run: install
 	$(BIN)/mnist-desktop gui --source sample
 
 test: install
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: install
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
 
 install: system-deps $(STAMP)
 

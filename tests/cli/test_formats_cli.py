@@ -64,6 +64,7 @@ def test_export_from_csv_then_info_and_check_on_the_export(kaggle, tmp_path, cap
     assert main(["check", "--source", str(out)]) == 0
 
 
+@pytest.mark.slow
 def test_export_csv_header_choice(tmp_path, capsys):
     for style, first in (("pixel", "label,pixel0,pixel1"), ("rowcol", "label,1x1,1x2")):
         out = tmp_path / style

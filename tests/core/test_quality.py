@@ -122,6 +122,7 @@ def test_report_arrays_and_ranking_contract(planted, report):
     assert ((report.score >= 0) & (report.score <= 1)).all()
 
 
+@pytest.mark.slow
 def test_ranking_is_deterministic(planted, report):
     again = analyze(planted[0])
     assert np.array_equal(again.order, report.order)
@@ -181,6 +182,7 @@ def test_progress_reaches_total_and_cancel_stops(sample_dataset):
         analyze(ds, cancel=lambda: True)
 
 
+@pytest.mark.slow
 def test_real_sample_flags_known_ambiguous_digits(sample_dataset):
     """On the real MNIST test set, digits people agree are wrong or ambiguous are flagged."""
     report = analyze(sample_dataset)

@@ -104,6 +104,7 @@ def test_a_tiny_std_flag_is_refused_not_written_as_infinity(tmp_path, capsys):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_gui_with_an_absurd_recipe_exits_1_without_traceback(tmp_path):
     path = _recipe_file(tmp_path, '{"version": 1, "normalize": {"method": "zscore", "mean": 0, "std": 1e-300}}')
     done = run_cli("gui", "--recipe", str(path), "--screenshot", str(tmp_path / "s.png"),
@@ -112,6 +113,7 @@ def test_gui_with_an_absurd_recipe_exits_1_without_traceback(tmp_path):
     assert f"{path}: normalize.std must be" in done.stderr and not (tmp_path / "s.png").exists()
 
 
+@pytest.mark.slow
 def test_offscreen_gui_prints_no_qt_noise(tmp_path, small_source):
     done = run_cli("gui", "--source", str(small_source), "--screenshot", str(tmp_path / "s.png"),
                    env={"QT_QPA_PLATFORM": "offscreen"})

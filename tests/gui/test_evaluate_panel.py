@@ -32,6 +32,7 @@ def _run(window, qtbot):
     return ev.runs[-1][1]
 
 
+@pytest.mark.slow
 def test_cell_click_shows_exactly_those_samples_and_runs_compare(make_window, qtbot, two_splits, tmp_path):
     window = make_window()
     with qtbot.waitSignal(window.dataset_loaded, timeout=20000):

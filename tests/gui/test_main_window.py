@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QImage
 
@@ -113,6 +114,7 @@ def test_view_choices_are_remembered(make_window, settings, qtbot):
     assert (w2.grid.zoom_level, w2.page_size) == (2.0, 512)
 
 
+@pytest.mark.slow
 def test_many_pyqtgraph_items_added_and_removed(qtbot):
     """Guards the PySide6 6.12 / Python 3.11 bool refcount crash in SignalInstance.disconnect."""
     import pyqtgraph as pg
@@ -132,6 +134,7 @@ def test_many_pyqtgraph_items_added_and_removed(qtbot):
     assert plot.getPlotItem().listDataItems() == []
 
 
+@pytest.mark.slow
 def test_screenshot_command_writes_a_real_picture(tmp_path):
     import subprocess
     import sys
@@ -147,6 +150,7 @@ def test_screenshot_command_writes_a_real_picture(tmp_path):
     assert len(values) > 50
 
 
+@pytest.mark.slow
 def test_screenshot_with_bad_source_or_recipe_fails_cleanly(tmp_path):
     import subprocess
     import sys
@@ -161,6 +165,7 @@ def test_screenshot_with_bad_source_or_recipe_fails_cleanly(tmp_path):
         assert not (tmp_path / "x.png").exists()
 
 
+@pytest.mark.slow
 def test_screenshot_at_a_chosen_size(tmp_path):
     import subprocess
     import sys

@@ -28,6 +28,7 @@ def planted(tmp_path, sample_dataset):
     return folder, set(zeros.tolist()), {1500, 1600, 1601}
 
 
+@pytest.mark.slow
 def test_review_finds_planted_problems_and_exclusions_reach_the_export(make_window, qtbot, planted, tmp_path):
     folder, relabelled, odd = planted
     window = make_window()
