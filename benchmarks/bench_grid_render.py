@@ -27,8 +27,8 @@ from PySide6.QtGui import QImage, QPainter  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from mnist_desktop import load_dataset  # noqa: E402
-from mnist_desktop.core.view.labels import label_strips  # noqa: E402
-from mnist_desktop.core.view.mosaic import labeled_mosaic  # noqa: E402
+from mnist_desktop.core.draw.glyphs import label_strips  # noqa: E402
+from mnist_desktop.core.draw.mosaic import labeled_mosaic  # noqa: E402
 from mnist_desktop.gui.grid.grid_view import GridView  # noqa: E402
 
 

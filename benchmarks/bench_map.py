@@ -36,7 +36,7 @@ from _common import tiled_sample  # noqa: F401  (also puts the repo on sys.path)
 from mnist_desktop import load_dataset
 from mnist_desktop.core.dataset import Dataset, Split
 from mnist_desktop.core.map import embed
-from mnist_desktop.core.quality.neighbours import fit_pca, knn_blocks
+from mnist_desktop.core.numeric.neighbours import fit_pca, knn_blocks
 
 
 def one_split(images: np.ndarray, labels: np.ndarray) -> Dataset:
@@ -138,7 +138,7 @@ def pan_frame_times(coords: np.ndarray, labels: np.ndarray, frames: int) -> tupl
     """(wall, CPU) seconds per frame: pan the Map dock's plot by 1 % and repaint it synchronously."""
     from PySide6.QtWidgets import QApplication  # noqa: PLC0415
 
-    from mnist_desktop.core.view.labels import CLASS_COLORS  # noqa: PLC0415
+    from mnist_desktop.core.draw.colors import CLASS_COLORS  # noqa: PLC0415
     from mnist_desktop.gui.map.controller import brushes_for  # noqa: PLC0415
     from mnist_desktop.gui.map.view import MapPanel  # noqa: PLC0415
 

@@ -51,9 +51,9 @@ from _common import tiled_sample  # noqa: F401  (also puts the repo on sys.path)
 
 from mnist_desktop import load_dataset
 from mnist_desktop.core.dataset import Dataset, Split
-from mnist_desktop.core.quality.deskew import deskew
+from mnist_desktop.core.numeric.deskew import deskew
 from mnist_desktop.core.quality.label_models import gaussian_cv, knn_vote, softmax_rows
-from mnist_desktop.core.quality.neighbours import fit_pca, knn_blocks
+from mnist_desktop.core.numeric.neighbours import fit_pca, knn_blocks
 from mnist_desktop.core.quality.report import analyze
 
 SHIFTS = [(0, 0), (0, 1), (1, 0), (0, -1), (-1, 0), (1, 1), (-1, -1)]

@@ -20,7 +20,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from mnist_desktop import read_idx
-from mnist_desktop.core.view.mosaic import make_mosaic
+from mnist_desktop.core.draw.mosaic import make_mosaic
 from mnist_desktop.core.paths import sample_dir
 app = QApplication([])
 pg.setConfigOptions(imageAxisOrder="row-major")

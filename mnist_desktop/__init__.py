@@ -28,23 +28,48 @@ Errors: MnistDesktopError, DatasetError, IdxFormatError.
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+import importlib
 
-from .core.dataset import Dataset, Split, load_dataset, load_files
-from .core.errors import DatasetError, IdxFormatError, MnistDesktopError
-from .core.idx import read_idx, write_idx
-from .core.processing.augment import AugParams, augment_images
-from .core.processing.normalize import NormParams, normalize
-from .core.processing.recipe import Recipe
-from .core.processing.pipeline import apply_recipe, process_indices, process_rows
-from .core.export.exporter import export
-from .core.quality.report import QualityReport, analyze, flagged_indices
-from .core.notebook.arrays import Processed, load_data, process
-from .core.notebook.adapter import ImageDataset
-from .core.view.pictures import Picture, show
-from .core.view.charts import matrix_png
-from .core.evaluate.report import EvaluationReport, evaluate
-from .core.map import Map, MapParams, embed, iter_embed
+from ._version import __version__
+
+#: Public name -> module that defines it. Nothing below is imported until first used
+#: (PEP 562), so ``import mnist_desktop`` and ``mnist-desktop --version`` load no feature.
+_WHERE = {
+    "Dataset": ".core.dataset", "Split": ".core.dataset",
+    "load_dataset": ".core.formats.load", "load_files": ".core.formats.load",
+    "DatasetError": ".core.errors", "IdxFormatError": ".core.errors", "MnistDesktopError": ".core.errors",
+    "read_idx": ".core.idx", "write_idx": ".core.idx",
+    "AugParams": ".core.processing.augment", "augment_images": ".core.processing.augment",
+    "NormParams": ".core.processing.normalize", "normalize": ".core.processing.normalize",
+    "Recipe": ".core.processing.recipe",
+    "apply_recipe": ".core.processing.pipeline", "process_indices": ".core.processing.pipeline",
+    "process_rows": ".core.processing.pipeline",
+    "export": ".core.export.exporter",
+    "QualityReport": ".core.quality.report", "analyze": ".core.quality.report",
+    "flagged_indices": ".core.quality.report",
+    "Processed": ".core.notebook.arrays", "load_data": ".core.notebook.arrays", "process": ".core.notebook.arrays",
+    "ImageDataset": ".core.notebook.adapter",
+    "Picture": ".core.draw.pictures", "show": ".core.draw.pictures",
+    "matrix_png": ".core.view.charts",
+    "EvaluationReport": ".core.evaluate.report", "evaluate": ".core.evaluate.report",
+    "Map": ".core.map.model", "MapParams": ".core.map.model", "embed": ".core.map.embed",
+    "iter_embed": ".core.map.embed",
+}
+
+
+def __getattr__(name: str):
+    """Import the module that defines public ``name`` on first use, and keep the name."""
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
 
 __all__ = [
     "__version__",

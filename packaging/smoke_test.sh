@@ -17,7 +17,7 @@ EXE=$(realpath "${1:-$ROOT/dist/mnist-desktop/mnist-desktop}")
 PY="$ROOT/${VENV:-.venv}/bin/python"
 [ -x "$EXE" ] || { echo "smoke: FAIL: $EXE is not built (run packaging/build.sh)" >&2; exit 1; }
 [ -x "$PY" ] || { echo "smoke: FAIL: $PY not found (the checks need numpy and PySide6)" >&2; exit 1; }
-VERSION=$(sed -n 's/^__version__ = "\(.*\)"/\1/p' "$ROOT/mnist_desktop/__init__.py")
+VERSION=$(sed -n 's/^__version__ = "\(.*\)"/\1/p' "$ROOT/mnist_desktop/_version.py")
 
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT

@@ -21,7 +21,7 @@ import signal
 import sys
 from collections.abc import Sequence
 
-from .. import __version__
+from .._version import __version__
 from ..core.errors import MnistDesktopError, describe_os_error
 
 #: Subcommand modules, in the order ``--help`` lists them.
@@ -32,7 +32,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The argument parser; with ``only``, just that subcommand is imported and registered.
 
     Running one subcommand then imports nothing of the others (``gui`` starts
-    without loading requests, the quality or export code).
+    without loading requests, the quality or export code); ``only=""``
+    registers none (``--version``).
     """
     parser = argparse.ArgumentParser(
         prog="mnist-desktop",
@@ -40,7 +41,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
                     "Without a subcommand, opens the desktop app.")
     parser.add_argument("--version", action="version", version=f"mnist-desktop {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in (only,) if only else SUBCOMMANDS:
+    for name in SUBCOMMANDS if only is None else (only,) if only else ():
         importlib.import_module(f"{__name__}.{name}").register(sub)
     return parser
 
@@ -49,7 +50,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     args_list = args_list or ["gui"]
-    parser = build_parser(only=args_list[0] if args_list[0] in SUBCOMMANDS else None)
+    first = args_list[0]
+    # --version needs no subcommand: registering none keeps it from importing any feature
+    parser = build_parser(only=first if first in SUBCOMMANDS else "" if first == "--version" else None)
     args = parser.parse_args(args_list)
     handled = () if args_list[0] == "gui" else _HANDLED_SIGNALS  # Qt's loop would delay Python handlers
     try:

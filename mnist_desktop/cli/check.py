@@ -7,7 +7,7 @@ import dataclasses
 import json
 import sys
 
-from ..core.dataset import load_dataset
+from ..core.formats.load import load_dataset
 from ..core.quality.report import REASONS, QualityReport, analyze
 from ._progress import ProgressBar
 from ._source import add_source_argument, non_negative

@@ -31,7 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..core.atomic import atomic_write
-    from ..core.dataset import load_dataset
+    from ..core.formats.load import load_dataset
     from ..core.evaluate.report import evaluate
 
     recipe = build_recipe(args)

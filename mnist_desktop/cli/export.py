@@ -44,7 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..core.dataset import load_dataset
+    from ..core.formats.load import load_dataset
 
     if args.top is not None and not args.exclude_flagged:
         args.parser.error("--top needs --exclude-flagged")

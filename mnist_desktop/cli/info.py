@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 
-from ..core.dataset import Dataset, load_dataset
+from ..core.dataset import Dataset
+from ..core.formats.load import load_dataset
 from ..core.export.manifest import MANIFEST, verify_export
 from ..core.errors import DatasetError
 from ..core.formats import detect

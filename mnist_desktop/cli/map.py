@@ -53,8 +53,8 @@ def _check_target(path: Path, formats: tuple[str, ...]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..core.dataset import load_dataset
-    from ..core.export.png import encode_rgb
+    from ..core.formats.load import load_dataset
+    from ..core.draw.png import encode_rgb
     from ..core.map import MAP_FORMATS, embed
     from ..core.map.render import render_map
     from ..core.processing.recipe import Recipe

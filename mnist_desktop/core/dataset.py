@@ -1,16 +1,14 @@
-"""Datasets in memory: images (N, H, W) and labels per split, and one way to open them.
+"""Datasets in memory: images (N, H, W) and labels per split, and the global index space.
 
-:func:`load_dataset` opens the embedded sample or any path a user has (IDX
-files, Keras npz, npy folder, CSV, image folders, torchvision and EMNIST
-layouts): the readers live in :mod:`.formats`, and its registry picks one from
-what the path holds. Images are uint8, or float32 for float exports (their
+Every format reader builds these; :func:`~.formats.load.load_dataset` opens
+a source (the readers live in :mod:`.formats`, its registry picks one from
+what the path holds). This module imports no reader. Images are uint8, or float32 for float exports (their
 0..255 rendering is :attr:`Split.pixels`). A split without labels holds
 ``UNLABELLED`` (-1) for every sample (see :attr:`Split.labelled`).
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -19,10 +17,10 @@ from pathlib import Path
 import numpy as np
 
 from .catalog import DatasetInfo
-from .paths import default_data_dir
-from .progress import Progress
+from .draw.pictures import dataset_picture
+from .reprs import dataset_repr, split_repr
 
-__all__ = ["Split", "Dataset", "UNLABELLED", "load_dataset", "load_files", "find_split_files", "best_source"]
+__all__ = ["Split", "Dataset", "UNLABELLED"]
 
 #: Label of a sample that has none (a split read without labels, e.g. Kaggle's test.csv).
 UNLABELLED = -1
@@ -46,12 +44,10 @@ class Split:
         return len(self.labels)
 
     def __repr__(self) -> str:
-        from .notebook.reprs import split_repr
         return split_repr(self)
 
     def _repr_png_(self) -> bytes:
         """A labelled mosaic of the first images (Jupyter shows it)."""
-        from .view.pictures import dataset_picture
         return dataset_picture(self).png
 
     @property
@@ -113,12 +109,10 @@ class Dataset:
         return sum(len(s) for s in self.splits.values())
 
     def __repr__(self) -> str:
-        from .notebook.reprs import dataset_repr
         return dataset_repr(self)
 
     def _repr_png_(self) -> bytes:
         """A labelled mosaic of the first images of each split (Jupyter shows it)."""
-        from .view.pictures import dataset_picture
         return dataset_picture(self).png
 
     @property
@@ -205,57 +199,3 @@ class Dataset:
     def label_text(self, label: int) -> str:
         """The class name of ``label``, or "-" for an unlabelled sample."""
         return self.class_names[label] if 0 <= label < len(self.class_names) else "-"
-
-
-def find_split_files(folder: str | os.PathLike[str]) -> dict[str, tuple[Path | None, Path | None]]:
-    """Find the standard MNIST files in ``folder``: {split: (images, labels)} (see :mod:`.formats.idx_files`)."""
-    from .formats.idx_files import find_split_files as find
-
-    return find(folder)
-
-
-def load_files(image_file: str | os.PathLike[str], label_file: str | os.PathLike[str] | None, *,
-               split: str = "test", class_names: tuple[str, ...] | None = None) -> Dataset:
-    """Load one explicit IDX images + labels pair (labels None: unlabelled) as a one-split dataset."""
-    from .formats.idx_files import load_pair
-
-    return load_pair(Path(image_file), None if label_file is None else Path(label_file), split=split,
-                     class_names=class_names)
-
-
-def load_dataset(source: str | os.PathLike[str] = "sample", *, splits: tuple[str, ...] | None = None,
-                 progress: Progress | None = None) -> Dataset:
-    """Load the embedded sample (``"sample"``) or any supported file or folder.
-
-    Parameters
-    ----------
-    source
-        ``"sample"``, or a path: a folder of IDX files (standard, torchvision
-        ``MNIST/raw`` or EMNIST names), an IDX file, a Keras-style npz, a
-        folder of ``x_<split>.npy`` files, a CSV file or folder of them, an
-        image folder. The reader is chosen from what the path holds
-        (:func:`.formats.registry.detect`), not from its extension.
-    splits
-        Which splits to load when present (None: all).
-    progress
-        Called with (done, total) as the reader advances.
-
-    Raises
-    ------
-    DatasetError
-        Nothing readable at the path, or files that are incomplete,
-        inconsistent or malformed; the message names the file.
-    IdxFormatError
-        A malformed IDX file.
-    """
-    from .formats.registry import open_source
-
-    return open_source(source, splits=splits, progress=progress)
-
-
-def best_source(data_dir: str | os.PathLike[str] | None = None) -> str:
-    """The best data at hand: full MNIST in the data folder if complete, else "sample"."""
-    folder = Path(data_dir) if data_dir else default_data_dir()
-    found = find_split_files(folder / "mnist")
-    complete = len(found) == 2 and all(img and lab for img, lab in found.values())
-    return str(folder / "mnist") if complete else "sample"

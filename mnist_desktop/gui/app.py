@@ -22,7 +22,7 @@ def run_app(source: str | None = None, recipe: str | None = None, screenshot: st
     """
     if screenshot and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from ..core.dataset import best_source
+    from ..core.formats.load import best_source
 
     app = _application()
     scratch = tempfile.TemporaryDirectory() if screenshot else None  # a fresh default layout

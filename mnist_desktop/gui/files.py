@@ -9,7 +9,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QStyle
 
 from ..core.processing.exclusions import dataset_key
-from ..core.dataset import load_dataset, load_files
+from ..core.formats.load import load_dataset, load_files
 from ..core.stats import ClassMeans
 from .actions import make_action
 from .feature import FeatureUi

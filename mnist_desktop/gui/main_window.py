@@ -1,7 +1,7 @@
 """The main window: the grid in the middle, the features' docks around it.
 
 It holds no image logic: what is shown comes from ``core.view.browse.Browser``,
-pixels from ``core.view.mosaic``, loading from ``core.dataset`` run in a
+pixels from ``core.draw.mosaic``, loading from ``core.formats.load`` run in a
 :class:`~mnist_desktop.gui.workers.Job`. Features (files, recipe, quality ...)
 are controllers that hand over their docks and actions (see ``feature.py``);
 the window places them and offers the public methods below to all of them.

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from mnist_desktop import DatasetError, IdxFormatError, load_dataset, load_files, write_idx
-from mnist_desktop.core.dataset import best_source
+from mnist_desktop.core.formats.load import best_source
 
 COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
 

@@ -18,7 +18,7 @@ from download_support import TEST_FILES, TEST_TOTAL, assert_verified, leftovers,
 from http_mirror import FAULTS
 from mnist_desktop.core.download import downloader as download_mod
 from mnist_desktop.core.catalog import get_dataset
-from mnist_desktop.core.dataset import load_dataset
+from mnist_desktop.core.formats.load import load_dataset
 from mnist_desktop.core.hashing import sha256_file
 from mnist_desktop.core.download.downloader import dataset_dir, download
 from mnist_desktop.core.errors import DownloadError, MnistDesktopError

@@ -216,7 +216,7 @@ def test_own_png_fast_path_matches_pillow(sample_dataset):
 
     from PIL import Image
 
-    from mnist_desktop.core.export.png import decode_gray, encode_gray
+    from mnist_desktop.core.draw.png import decode_gray, encode_gray
 
     x, _ = small_images(sample_dataset, 3, size=16)
     for img in x:

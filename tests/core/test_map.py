@@ -10,12 +10,12 @@ import pytest
 
 from mnist_desktop.core.dataset import Dataset, Split
 from mnist_desktop.core.errors import Cancelled, ExportError
-from mnist_desktop.core.export.png import encode_rgb
+from mnist_desktop.core.draw.png import encode_rgb
 from mnist_desktop.core.map import Map, MapParams, embed, iter_embed
 from mnist_desktop.core.map.layout import fuzzy_graph
 from mnist_desktop.core.map.render import render_map
-from mnist_desktop.core.quality.neighbours import fit_pca, knn_blocks
-from mnist_desktop.core.view.labels import CLASS_COLORS
+from mnist_desktop.core.numeric.neighbours import fit_pca, knn_blocks
+from mnist_desktop.core.draw.colors import CLASS_COLORS
 
 EPOCHS = 80
 

@@ -12,7 +12,7 @@ import mnist_desktop as md
 from mnist_desktop.core.dataset import Dataset, Split
 from mnist_desktop.core.idx import write_idx
 from mnist_desktop.core.view.charts import matrix_rgb
-from mnist_desktop.core.view.font import text_mask, text_size
+from mnist_desktop.core.draw.glyphs import text_mask, text_size
 from small_data import small
 
 ROTATE = md.Recipe(augment=md.AugParams(rotation=15, copies=2, keep_original=True), seed=3,
@@ -94,7 +94,7 @@ def test_repr_png_decodes_with_its_size_and_stays_small(sample_dataset, two_spli
 
 
 def test_encoded_pixels_are_the_picture_and_tiles_are_the_images(two_splits):
-    from mnist_desktop.core.view.mosaic import tile_origin
+    from mnist_desktop.core.draw.mosaic import tile_origin
 
     scale = 3
     pic = md.show(two_splits, [5, 300], cols=2, scale=scale)
@@ -126,7 +126,7 @@ def test_quality_picture_shows_the_top_suspects(report, two_splits):
     assert decode_png(data).shape[1] > 800 and len(data) < 200_000
     bare = md.QualityReport(**{f: getattr(report, f) for f in report.__dataclass_fields__})
     assert bare._repr_png_() is None  # not made by analyze: no images to draw
-    from mnist_desktop.core.view.pictures import quality_picture
+    from mnist_desktop.core.quality.display import quality_picture
     assert quality_picture(bare, two_splits, top=8).rgb.shape[1] < decode_png(data).shape[1] + 1
 
 

@@ -10,10 +10,10 @@ import pytest
 from mnist_desktop.core.dataset import Dataset, Split
 from mnist_desktop.core.errors import Cancelled
 from mnist_desktop.core.quality.report import REASONS, QualityParams, analyze, flagged_indices
-from mnist_desktop.core.quality.deskew import deskew
+from mnist_desktop.core.numeric.deskew import deskew
 from mnist_desktop.core.quality.duplicates import exact_groups
 from mnist_desktop.core.quality import ridge
-from mnist_desktop.core.quality.neighbours import knn_blocks, nearest
+from mnist_desktop.core.numeric.neighbours import knn_blocks, nearest
 
 N_TRAIN, N_TEST = 2500, 1000
 FLIPS = [11, 222, 1333, 2044]          # train indices whose label is changed in place

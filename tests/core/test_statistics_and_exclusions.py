@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from mnist_desktop import write_idx
-from mnist_desktop.core.dataset import Dataset, Split, load_dataset
+from mnist_desktop.core.dataset import Dataset, Split
+from mnist_desktop.core.formats.load import load_dataset
 from mnist_desktop.core.processing.exclusions import dataset_key, exclusions_from_json, exclusions_to_json
 from mnist_desktop.core.processing.normalize import NormParams
 from mnist_desktop.core.processing.recipe import Recipe

@@ -122,12 +122,12 @@ def test_offscreen_gui_prints_no_qt_noise(tmp_path, small_source):
 
 
 def test_memory_error_is_one_line(monkeypatch, capsys, tmp_path):
-    from mnist_desktop.core import dataset
+    from mnist_desktop.core.formats import load
 
     def too_big(*_a, **_k):
         raise MemoryError
 
-    monkeypatch.setattr(dataset, "load_dataset", too_big)
+    monkeypatch.setattr(load, "load_dataset", too_big)
     line = _one_error(capsys, main(["export", "--out", str(tmp_path / "o.npz"), "--format", "npz"]))
     assert line.startswith("error: not enough memory")
 

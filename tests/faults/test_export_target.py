@@ -8,7 +8,7 @@ import pytest
 
 from fault_support import snapshot
 from mnist_desktop.cli import main
-from mnist_desktop.core.dataset import load_dataset
+from mnist_desktop.core.formats.load import load_dataset
 from mnist_desktop.core.errors import TargetExistsError, UnsafeTargetError
 from mnist_desktop.core.export.exporter import check_target, export
 from mnist_desktop.core.processing.recipe import Recipe

@@ -11,7 +11,7 @@ import pytest
 
 from fault_support import snapshot
 from mnist_desktop.cli import main
-from mnist_desktop.core.dataset import load_dataset
+from mnist_desktop.core.formats.load import load_dataset
 from mnist_desktop.core.errors import NoSpaceError
 from mnist_desktop.core.export import writers
 from mnist_desktop.core.export.estimate import estimate

@@ -30,7 +30,7 @@ from pathlib import Path
 import requests
 import urllib3
 
-from ... import __version__
+from ..._version import __version__
 from .http import (CHUNK_SIZE, MirrorFailed, abort_read_on_cancel, check_complete, check_response, check_start,
                      network_reason, next_chunk, read_chunks)
 from ..atomic import atomic_write, remove_leftovers, target_lock

@@ -10,7 +10,7 @@ How it works, per image:
    of a probe of the training rows. Every normalization a recipe offers is
    affine (per dataset or per image), so the model sees the same picture
    whatever the recipe's normalization; recipes are compared on content.
-2. **Deskew** (:func:`~mnist_desktop.core.quality.deskew.deskew`): shear the
+2. **Deskew** (:func:`~mnist_desktop.core.numeric.deskew.deskew`): shear the
    slant away and centre on the centre of mass.
 3. **Random features** ``relu(W (x - mean) / scale)``, ``W`` standard normal
    from the seed, ``n_features`` of them (an arc-cosine kernel approximation),
@@ -40,7 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..progress import Cancel, Progress, Steps
-from ..quality.deskew import deskew
+from ..numeric.deskew import deskew
 
 __all__ = ["ModelSpec", "Model", "Accumulator", "fit", "out_of_fold_proba", "stratified_folds", "CHUNK"]
 

@@ -20,6 +20,7 @@ from ..dataset import Dataset
 from ..errors import DatasetError
 from ..processing.pipeline import process_rows
 from ..processing.recipe import Recipe
+from ..view.charts import matrix_png
 from ..progress import Cancel, Progress, Steps
 from .metrics import Metrics, compute_metrics
 from .model import CHUNK, Accumulator, ModelSpec, probe_positions
@@ -100,8 +101,6 @@ class EvaluationReport:
 
     def _repr_png_(self) -> bytes:
         """The confusion matrix as a picture (Jupyter shows it under the repr)."""
-        from ..view.charts import matrix_png
-
         return matrix_png(self.metrics.confusion, self.class_names, self.class_names,
                           title=f"accuracy {self.accuracy:.2%}, {self.n_test:,} test images",
                           row_title="true", col_title="predicted", normalize="row")

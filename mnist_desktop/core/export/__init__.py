@@ -2,7 +2,7 @@
 
 ``exporter`` checks the target, streams the pipeline's chunks, swaps the
 result in atomically and writes the manifest; ``writers`` knows each format;
-``png`` encodes grayscale PNGs without a library.
+PNG files are encoded by :mod:`..draw.png`.
 """
 
 from .estimate import Estimate, check_space, estimate

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import png as _png
+from ..draw import png as _png
 from ..dataset import Dataset
 from ..errors import NoSpaceError
 from ..processing.normalize import output_dtype, to_uint8

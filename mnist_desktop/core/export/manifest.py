@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from ..._version import __version__
 from ..hashing import sha256_file
 
 __all__ = ["MANIFEST", "manifest_path", "manifest_bytes", "read_manifest", "is_earlier_export",
@@ -65,8 +66,6 @@ def manifest_bytes(*, recipe: Any, fmt: str, splits: list, counts: dict, dataset
     ``statistics``: which splits the normalization statistics came from, and
     a warning when that is the test split (see ``Recipe.statistics_warning``).
     """
-    from ... import __version__
-
     sources = []
     for s in splits:
         for p in dataset.splits[s.name].files:

@@ -18,7 +18,7 @@ from typing import BinaryIO
 
 import numpy as np
 
-from . import png as _png
+from ..draw import png as _png
 from ..catalog import FILE_ROLES
 from ..idx import idx_header
 

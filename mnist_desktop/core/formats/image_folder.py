@@ -1,7 +1,7 @@
 """Image folders: ``<class>/*.png|jpg`` (torchvision's ImageFolder) and ``<split>/<class>/...``.
 
 Decoding uses Pillow (simple 8-bit grey PNGs, what the export writes, take
-the project's own fast path in :mod:`..export.png`). Qt may not be imported in ``core/`` and the project's
+the project's own fast path in :mod:`..draw.png`). Qt may not be imported in ``core/`` and the project's
 own PNG code only writes 8-bit grayscale; JPEG (and the PNG variants other
 tools write: palette, 16-bit, interlaced) need a real decoder, and Pillow is
 the small, well-kept one everybody already has. It is imported only when an
@@ -34,7 +34,7 @@ import numpy as np
 
 from ..dataset import Dataset
 from ..errors import DatasetError
-from ..export.png import decode_gray
+from ..draw.png import decode_gray
 from ..progress import Progress
 from .common import COLOUR_NOT_SUPPORTED, build_dataset, make_split, natural_key, order_splits, split_name_of
 

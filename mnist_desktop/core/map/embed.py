@@ -26,7 +26,7 @@ from ..processing.normalize import to_unit_float
 from ..processing.pipeline import process_rows
 from ..processing.recipe import Recipe
 from ..progress import Cancel, Progress, Steps
-from ..quality.neighbours import fit_pca, knn_blocks, row_block
+from ..numeric.neighbours import fit_pca, knn_blocks, row_block
 from .cache import cache_key, default_cache_dir, load_cached, store_cached
 from .layout import fuzzy_graph, initial_layout, optimize
 from .model import Map, MapParams

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..view.labels import CLASS_COLORS, GLYPH_HEIGHT, text_bitmap
+from ..draw.colors import CLASS_COLORS
+from ..draw.glyphs import GLYPH_HEIGHT, text_bitmap
 from .model import Map
 
 __all__ = ["render_map", "BACKGROUND"]

@@ -15,7 +15,7 @@ from ..errors import DatasetError
 from ..processing.pipeline import output_rows, process_rows
 from ..processing.recipe import Recipe
 from .arrays import as_dataset, as_recipe
-from .reprs import fit
+from ..reprs import fit
 
 __all__ = ["ImageDataset"]
 

@@ -12,12 +12,14 @@ import os
 
 import numpy as np
 
-from ..dataset import Dataset, load_dataset
+from ..dataset import Dataset
+from ..formats.load import load_dataset
 from ..processing.normalize import output_dtype
 from ..processing.pipeline import apply_recipe
 from ..processing.recipe import Recipe
 from ..progress import Cancel, Progress
-from .reprs import array_summary, fit
+from ..reprs import array_summary, fit
+from ..draw.pictures import blocks_picture
 
 __all__ = ["Processed", "process", "load_data", "as_dataset", "as_recipe"]
 
@@ -67,8 +69,6 @@ class Processed(dict):
         return fit(f"Processed({parts or 'no splits'}; {self.recipe!r})")
 
     def _repr_png_(self) -> bytes:
-        from ..view.pictures import blocks_picture
-
         parts = [(name, x, y) for name, (x, y) in self.items()]
         return blocks_picture(parts, title="processed (first images)").png
 

@@ -32,6 +32,7 @@ import numpy as np
 from ..atomic import atomic_write
 from ..dataset import Dataset
 from ..errors import Problem, RecipeError
+from ..reprs import recipe_repr
 from ..validation import FieldRange, check_choice, parse_json, read_fields, shown
 from .augment import AUG_RANGES, AugParams
 from .normalize import NORM_RANGES, NormParams
@@ -106,7 +107,6 @@ class Recipe:
 
     def __repr__(self) -> str:
         """Only the settings that differ from the defaults."""
-        from ..notebook.reprs import recipe_repr
         return recipe_repr(self)
 
     # ------------------------------------------------------------------ queries

@@ -1,8 +1,8 @@
 """Quality: suspicious samples (mislabelled, duplicated, blank, odd).
 
-``report`` is the entry point (:func:`analyze`, :class:`QualityReport`);
-``pipeline`` runs the named steps; ``deskew``, ``neighbours`` (PCA and exact
-k-NN in blocks), ``label_models`` and ``duplicates`` are its parts.
+``report`` is the entry point (:func:`analyze`, :class:`QualityReport`; ``display`` its repr and picture);
+``pipeline`` runs the named steps; ``label_models``, ``ridge`` and ``duplicates`` are its
+parts (PCA, k-NN and deskew come from :mod:`..numeric`).
 """
 
 from .report import REASONS, QualityParams, QualityReport, analyze, flagged_indices

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..progress import Cancel, Progress, Steps
-from .deskew import deskew
+from ..numeric.deskew import deskew
 from .duplicates import exact_groups, find_duplicates
 from .label_models import LabelJudgement, confident_ranking, gaussian_cv, softmax_rows, temperature
-from .neighbours import fit_pca, knn_blocks, row_block
+from ..numeric.neighbours import fit_pca, knn_blocks, row_block
 from .ridge import feature_count, fold_groups, ridge_oof
 
 __all__ = ["QualityParams", "Samples", "plan", "run_analysis", "REASONS", "BIT"]

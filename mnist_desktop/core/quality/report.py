@@ -37,9 +37,10 @@ import numpy as np
 
 from .pipeline import REASONS, QualityParams, Samples, run_analysis
 from ..progress import Cancel, Progress
-from .neighbours import nearest
+from ..numeric.neighbours import nearest
 from ..dataset import Dataset
 from ..errors import MnistDesktopError
+from .display import quality_picture, quality_repr
 
 __all__ = ["REASONS", "QualityParams", "QualityReport", "analyze",
            "flagged_indices"]
@@ -102,12 +103,10 @@ class QualityReport:
         return len(self.label)
 
     def __repr__(self) -> str:
-        from ..notebook.reprs import quality_repr
         return quality_repr(self)
 
     def _repr_png_(self) -> bytes | None:
         """The most suspicious images with given > suggested labels (when the dataset is known)."""
-        from ..view.pictures import quality_picture
         return quality_picture(self).png if "_dataset" in self.__dict__ else None
 
     @property

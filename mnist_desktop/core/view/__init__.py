@@ -1,2 +1,2 @@
-"""View models for the grid, free of Qt: browsing (filter, sort, paging,
-selection), the mosaic of a page, and the label strips and class colours."""
+"""View models for the grid, free of Qt: browsing (filter, sort, paging, selection), the grid's
+layout, and charts (matrices, tables) for reports. Pixels themselves come from :mod:`..draw`."""

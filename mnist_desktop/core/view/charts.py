@@ -2,9 +2,9 @@
 
 For reports shown in a notebook (``_repr_png_``) or saved beside an export:
 a confusion matrix with its counts written in the cells, a per-class table.
-Text uses the 5x7 font of :mod:`.font` scaled by an integer factor (2 by
+Text uses the 5x7 font of :mod:`..draw.glyphs` scaled by an integer factor (2 by
 default: 10x14-pixel characters). Everything is numpy; PNG encoding is
-:func:`~mnist_desktop.core.export.png.encode_rgb`.
+:func:`~mnist_desktop.core.draw.png.encode_rgb`.
 
 Typical use (an evaluation report)::
 
@@ -20,15 +20,12 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..export.png import encode_rgb
-from .font import draw_text, text_size
+from ..draw.colors import BACKGROUND, DIM, FOREGROUND
+from ..draw.glyphs import draw_text, text_size
+from ..draw.png import encode_rgb
 
-__all__ = ["BACKGROUND", "FOREGROUND", "matrix_rgb", "matrix_png", "table_rgb", "table_png", "stack",
-           "heat_colors", "format_number"]
+__all__ = ["matrix_rgb", "matrix_png", "table_rgb", "table_png", "heat_colors", "format_number"]
 
-BACKGROUND = (28, 28, 32)
-FOREGROUND = (230, 230, 230)
-DIM = (120, 120, 128)
 #: Viridis, five stops: dark (low) to yellow (high); readable with white or black digits.
 _RAMP = np.array([(68, 1, 84), (59, 82, 139), (33, 145, 140), (94, 201, 98), (253, 231, 37)], np.float32)
 
@@ -204,21 +201,3 @@ def table_rgb(header: Sequence[str], rows: Sequence[Sequence], *, title: str | N
 def table_png(header: Sequence[str], rows: Sequence[Sequence], **options) -> bytes:
     """:func:`table_rgb` encoded as PNG bytes (same parameters)."""
     return encode_rgb(table_rgb(header, rows, **options))
-
-
-def stack(images: Sequence[np.ndarray], *, gap: int = 8, vertical: bool = True) -> np.ndarray:
-    """Place RGB arrays one below (or beside) the other, ``gap`` pixels apart, on the background."""
-    axis = 0 if vertical else 1
-    other = 1 - axis
-    size = max(im.shape[other] for im in images)
-    total = sum(im.shape[axis] for im in images) + gap * (len(images) - 1)
-    out = np.empty((total, size, 3) if vertical else (size, total, 3), np.uint8)
-    out[:] = BACKGROUND
-    pos = 0
-    for im in images:
-        if vertical:
-            out[pos:pos + im.shape[0], :im.shape[1]] = im[..., :3]
-        else:
-            out[:im.shape[0], pos:pos + im.shape[1]] = im[..., :3]
-        pos += im.shape[axis] + gap
-    return out

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .mosaic import mosaic_shape, tile_at, tile_origin
+from ..draw.mosaic import mosaic_shape, tile_at, tile_origin
 
 __all__ = ["ZOOM_MIN", "ZOOM_MAX", "ZOOM_DEFAULT", "GridLayout", "fit_layout", "zoom_to_fit", "clamp_zoom"]
 

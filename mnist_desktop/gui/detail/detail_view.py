@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from ...core.view.labels import class_color
+from ...core.draw.colors import class_color
 
 pg.setConfigOptions(imageAxisOrder="row-major")
 
@@ -121,7 +121,7 @@ class DetailView(QWidget):
             self.canvas.ci.layout.setRowStretchFactor(1, 0)
             self.rows_title.setText("")
             return
-        from ...core.view.mosaic import make_mosaic
+        from ...core.draw.mosaic import make_mosaic
 
         self.rows_image.setImage(make_mosaic(rows, min(len(rows), 8), gap=2, fill=40), levels=(0, 255))
         self.rows_box.show()

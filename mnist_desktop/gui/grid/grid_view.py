@@ -1,7 +1,7 @@
 """The image grid: one page of tiles as ONE pyqtgraph ImageItem mosaic, fitted to the window.
 
 The mosaic (grey tiles over blank label strips) is built in numpy by
-``core.view.mosaic.make_mosaic``; where the tiles go is ``core.view.grid_layout``: the
+``core.draw.mosaic.make_mosaic``; where the tiles go is ``core.view.grid_layout``: the
 columns follow the viewport width at the chosen zoom, the mosaic fills the
 width exactly, and the page scrolls vertically inside bounds, with a real
 scroll bar (mouse and keys: ``input.py``). The labels (and the outlines of flagged tiles) are painted at
@@ -18,7 +18,7 @@ from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QGraphicsRectItem, QLabel, QScrollBar
 
 from ...core.view.grid_layout import ZOOM_DEFAULT, GridLayout, clamp_zoom, fit_layout, zoom_to_fit
-from ...core.view.mosaic import make_mosaic
+from ...core.draw.mosaic import make_mosaic
 from .input import GridInput
 from .labels_item import TileLabels
 

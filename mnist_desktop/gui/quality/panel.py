@@ -10,8 +10,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QHBoxLayout, QHea
                                QSizePolicy,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from ...core.view.labels import label_strips
-from ...core.view.mosaic import labeled_mosaic
+from ...core.draw.glyphs import label_strips
+from ...core.draw.mosaic import labeled_mosaic
 
 COLUMNS = ("Image", "Label", "Why", "✕", "New")
 #: the column that says whether a sample is excluded, and the one with its corrected label

@@ -1,11 +1,11 @@
 """Pictures of datasets and reports as PNG, for Jupyter (``_repr_png_``) and for files.
 
 A notebook shows an object as a picture when it has ``_repr_png_``; Dataset,
-Split and QualityReport delegate here. The tiles come from the grid view's
+Split delegate here (QualityReport: :mod:`..quality.display`). The tiles come from the grid view's
 own mosaic code (:func:`~.mosaic.labeled_mosaic` with the class-coloured
-label strips of :mod:`.labels`); the whole mosaic is then enlarged by an
+label strips of :mod:`.glyphs`); the whole mosaic is then enlarged by an
 integer factor so its 5x7 label digits are legible in a static picture.
-No Qt, no Pillow, no matplotlib: PNG bytes come from ``core/export/png``.
+No Qt, no Pillow, no matplotlib: PNG bytes come from :mod:`.png`.
 """
 
 from __future__ import annotations
@@ -16,18 +16,15 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..atomic import atomic_write
-from ..export.png import encode_rgb
-from .charts import BACKGROUND, DIM, FOREGROUND, stack
-from .font import draw_text, text_size
-from .labels import class_color, label_strips
-from .mosaic import labeled_mosaic, mosaic_shape, tile_origin
+from .colors import BACKGROUND, FOREGROUND
+from .glyphs import draw_text, label_strips, text_size
+from .mosaic import labeled_mosaic, stack
+from .png import encode_rgb
 
-__all__ = ["Picture", "show", "dataset_picture", "blocks_picture", "quality_picture", "MAX_TILES"]
+__all__ = ["Picture", "show", "dataset_picture", "blocks_picture", "caption", "as_uint8", "MAX_TILES"]
 
 #: Most tiles one picture shows (about 100-150 kB of PNG at scale 2).
 MAX_TILES = 256
-_REASON_SHORT = {"mislabelled": "mislabel", "label-conflict": "conflict", "duplicate": "duplicate",
-                 "near-duplicate": "near-dup", "cross-split": "x-split", "blank": "blank", "outlier": "outlier"}
 
 
 @dataclass(frozen=True, eq=False)
@@ -69,7 +66,7 @@ class Picture:
         return f"Picture({w}x{h} pixels, {len(self.png) / 1000:.0f} kB PNG)"
 
 
-def _as_uint8(images: np.ndarray) -> np.ndarray:
+def as_uint8(images: np.ndarray) -> np.ndarray:
     """uint8 images unchanged; floats in [0, 1] scaled by 255, other ranges stretched to 0..255."""
     if images.dtype == np.uint8:
         return images
@@ -80,7 +77,7 @@ def _as_uint8(images: np.ndarray) -> np.ndarray:
     return np.rint(np.clip(x, 0, 1) * 255).astype(np.uint8)
 
 
-def _caption(text: str, width: int, scale: int) -> np.ndarray:
+def caption(text: str, width: int, scale: int) -> np.ndarray:
     line = text_size(text, scale)[0]
     out = np.empty((line + 6 * scale, width, 3), np.uint8)
     out[:] = BACKGROUND
@@ -92,7 +89,7 @@ def _tiles(images: np.ndarray, labels: np.ndarray, n_classes: int, cols: int, sc
     """Labelled mosaic (the grid's own code), enlarged ``scale`` times, as RGB."""
     n_classes = max(n_classes, int(labels.max()) + 1 if len(labels) else 1)
     strips = label_strips(n_classes, images.shape[2])
-    rgba = labeled_mosaic(_as_uint8(images), labels.astype(np.intp), strips, max(1, min(cols, len(images))))
+    rgba = labeled_mosaic(as_uint8(images), labels.astype(np.intp), strips, max(1, min(cols, len(images))))
     return rgba[:, :, :3].repeat(scale, axis=0).repeat(scale, axis=1)
 
 
@@ -131,9 +128,9 @@ def show(data, indices=None, *, labels=None, cols: int = 16, scale: int = 2, tit
         title = f"{len(shown):,} of {len(images):,} images" + (f" (first {MAX_TILES} of {len(idx):,} chosen)"
                                                               if len(idx) > MAX_TILES else "")
     if len(shown) == 0:
-        return Picture(_caption(title + ": nothing to show", text_size(title, scale)[1] + 200 * scale, scale))
+        return Picture(caption(title + ": nothing to show", text_size(title, scale)[1] + 200 * scale, scale))
     grid = _tiles(images[shown], all_labels[shown], n_classes, cols, scale)
-    return Picture(stack([_caption(title, grid.shape[1], scale), grid], gap=0))
+    return Picture(stack([caption(title, grid.shape[1], scale), grid], gap=0))
 
 
 def _images_of(data, labels, n_classes: int):
@@ -170,58 +167,10 @@ def blocks_picture(parts, *, title: str | None = None, n_classes: int = 10, coun
         if k == 0:
             continue
         grid = _tiles(images[:k], np.asarray(labels[:k]), n_classes, cols, scale)
-        blocks += [_caption(f"{name}: 0-{k - 1} of {len(images):,}", grid.shape[1], scale), grid]
+        blocks += [caption(f"{name}: 0-{k - 1} of {len(images):,}", grid.shape[1], scale), grid]
     if not blocks:
         text = f"{title or 'split'}: no images"
-        return Picture(_caption(text, text_size(text, scale)[1] + 6 * scale, scale))
+        return Picture(caption(text, text_size(text, scale)[1] + 6 * scale, scale))
     if title:
-        blocks.insert(0, _caption(title, max(b.shape[1] for b in blocks), scale))
+        blocks.insert(0, caption(title, max(b.shape[1] for b in blocks), scale))
     return Picture(stack(blocks, gap=0))
-
-
-def quality_picture(report, dataset=None, top: int = 24, *, cols: int = 8, zoom: int = 4,
-                    scale: int = 2) -> Picture:
-    """The ``top`` most suspicious images of a quality report, with given > suggested label.
-
-    Under each image: the given label and, where the models prefer another,
-    an arrow and the suggested one (each in its class colour); the first
-    reason; the split and index. ``dataset`` is the one analysed (default:
-    the dataset the report was made from, when :func:`analyze` recorded it).
-    """
-    dataset = dataset if dataset is not None else report.__dict__.get("_dataset")
-    if dataset is None:
-        raise ValueError("this report does not know its images: pass the dataset it was made from")
-    chosen = report.ranked(top)
-    h, w = dataset.images.shape[1:]
-    tile_h, line = h * zoom, text_size("0", scale)[0] + 3 * scale
-    cell = (tile_h + 3 * line + 2 * scale, w * zoom)
-    gap = 5 * scale
-    n = max(1, len(chosen))
-    cols = max(1, min(cols, n))
-    img = np.empty(mosaic_shape(n, cols, cell, gap) + (3,), np.uint8)
-    img[:] = BACKGROUND
-    pictures = _as_uint8(dataset.images[chosen])
-    for k, i in enumerate(chosen.tolist()):
-        y, x = tile_origin(k, cols, cell, gap)
-        img[y:y + tile_h, x:x + w * zoom] = pictures[k].repeat(zoom, 0).repeat(zoom, 1)[..., None]
-        _draw_labels(img, report, i, y + tile_h + scale, x, scale)
-        reasons = report.reasons_of(i)
-        why = _REASON_SHORT.get(reasons[0], reasons[0]) if reasons else f"score {report.score[i]:.2f}"
-        draw_text(img, why, y + tile_h + scale + line, x, DIM, scale)
-        where = f"{report.split[i]} {report.index[i]}"
-        if text_size(where, scale)[1] > w * zoom:
-            where = f"{str(report.split[i])[:2]} {report.index[i]}"
-        draw_text(img, where, y + tile_h + scale + 2 * line, x, DIM, scale)
-    title = (f"{len(chosen)} most suspicious of {len(report):,} images ({report.n_flagged:,} flagged): "
-             "given > suggested")
-    return Picture(stack([_caption(title, img.shape[1], scale), img], gap=0))
-
-
-def _draw_labels(img: np.ndarray, report, i: int, y: int, x: int, scale: int) -> None:
-    given, suggested = int(report.label[i]), int(report.suggested[i])
-    draw_text(img, str(given), y, x, class_color(given), scale)
-    if suggested >= 0 and suggested != given:
-        x += text_size(f"{given} ", scale)[1] + scale
-        draw_text(img, ">", y, x, FOREGROUND, scale)
-        x += text_size("> ", scale)[1] + scale
-        draw_text(img, str(suggested), y, x, class_color(suggested), scale)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["LIMIT", "fit", "array_summary", "dataset_repr", "split_repr", "recipe_repr", "quality_repr",
+__all__ = ["LIMIT", "fit", "array_summary", "dataset_repr", "split_repr", "recipe_repr",
            "settings_changed"]
 
 #: Longest repr produced; longer text is cut with an ellipsis.
@@ -105,19 +105,3 @@ def recipe_repr(recipe) -> str:
         else:
             parts.append(f"{name}={_value(value)}")
     return fit(f"Recipe({', '.join(parts)})")
-
-
-def quality_repr(report) -> str:
-    """``QualityReport(10,000 images, 153 flagged: mislabelled 60, ...; top: test 1234 5>3)``."""
-    from ..quality.report import REASONS
-
-    counts = [f"{name} {int(np.count_nonzero(report.has_reason(name))):,}" for name in REASONS]
-    counts = [c for c in counts if not c.endswith(" 0")]
-    text = f"QualityReport({len(report):,} images, {report.n_flagged:,} flagged"
-    text += (": " + ", ".join(counts)) if counts else ""
-    if report.n_flagged:
-        i = int(report.order[0])
-        given, sug = int(report.label[i]), int(report.suggested[i])
-        text += f"; top: {report.split[i]} {int(report.index[i])} labelled {given}"
-        text += f", looks like {sug}" if sug >= 0 and sug != given else ""
-    return fit(text + ")")

@@ -6,9 +6,13 @@ one item per tile costs about 350 ms. The grid view therefore draws this.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
-__all__ = ["make_mosaic", "mosaic_shape", "labeled_mosaic", "tile_origin", "tile_at"]
+from .colors import BACKGROUND
+
+__all__ = ["make_mosaic", "mosaic_shape", "labeled_mosaic", "tile_origin", "tile_at", "stack"]
 
 
 def mosaic_shape(n: int, cols: int, tile: tuple[int, int], gap: int) -> tuple[int, int]:
@@ -120,3 +124,21 @@ def labeled_mosaic(images: np.ndarray, labels: np.ndarray, strips: np.ndarray, c
             out[y - 1:y + th + sh + 1, [x - 1, x + tw]] = color
             out[[y - 1, y + th + sh], x - 1:x + tw + 1] = color
     return out.view(np.uint8).reshape(*out.shape, 4)
+
+
+def stack(images: Sequence[np.ndarray], *, gap: int = 8, vertical: bool = True) -> np.ndarray:
+    """Place RGB arrays one below (or beside) the other, ``gap`` pixels apart, on the background."""
+    axis = 0 if vertical else 1
+    other = 1 - axis
+    size = max(im.shape[other] for im in images)
+    total = sum(im.shape[axis] for im in images) + gap * (len(images) - 1)
+    out = np.empty((total, size, 3) if vertical else (size, total, 3), np.uint8)
+    out[:] = BACKGROUND
+    pos = 0
+    for im in images:
+        if vertical:
+            out[pos:pos + im.shape[0], :im.shape[1]] = im[..., :3]
+        else:
+            out[:im.shape[0], pos:pos + im.shape[1]] = im[..., :3]
+        pos += im.shape[axis] + gap
+    return out

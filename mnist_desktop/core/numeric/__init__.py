@@ -1,0 +1,2 @@
+"""Numeric parts shared by quality, map and evaluate: PCA and exact k-NN in blocks
+(``neighbours``), deskewing by image moments (``deskew``). Numpy only, no feature imports."""
