@@ -20,6 +20,7 @@ from mnist_desktop.core.errors import RecipeError
 from mnist_desktop.core.idx import read_idx, write_idx
 from mnist_desktop.core.paths import not_a_folder_reason
 from mnist_desktop.core.processing.recipe import Recipe
+from mnist_files import write_mnist
 
 IMAGES = FILE_ROLES[("test", "images")] + ".gz"
 LABELS = FILE_ROLES[("test", "labels")] + ".gz"
@@ -34,11 +35,7 @@ def _one_error(capsys, code, expected_code=1) -> str:
 
 @pytest.fixture
 def empty_images(tmp_path) -> tuple:
-    folder = tmp_path / "empty"
-    folder.mkdir()
-    write_idx(folder / IMAGES, np.zeros((10, 0, 0), np.uint8))
-    write_idx(folder / LABELS, np.arange(10, dtype=np.uint8))
-    return folder, tmp_path
+    return write_mnist(tmp_path / "empty", test=(np.zeros((10, 0, 0), np.uint8), np.arange(10))), tmp_path
 
 
 @pytest.mark.parametrize("command", [["check"], ["info"], ["export", "--format", "png", "--out", "OUT"]])

@@ -9,18 +9,12 @@ import pytest
 from PySide6.QtCore import Qt
 
 from mnist_desktop import AugParams, Recipe
-from mnist_desktop.core.catalog import FILE_ROLES
-from mnist_desktop.core.idx import write_idx
 
 
 @pytest.fixture
-def two_splits(tmp_path, sample_dataset):
+def two_splits(mnist_folder):
     """A folder with a train split (1,200 real digits) and a test split (500 others)."""
-    s = sample_dataset.splits["test"]
-    for split, sl in (("train", slice(0, 1200)), ("test", slice(1200, 1700))):
-        write_idx(tmp_path / FILE_ROLES[(split, "images")], np.ascontiguousarray(s.images[sl]))
-        write_idx(tmp_path / FILE_ROLES[(split, "labels")], np.ascontiguousarray(s.labels[sl]))
-    return tmp_path
+    return mnist_folder("two", train=slice(0, 1200), test=slice(1200, 1700), gz=False)
 
 
 def _run(window, qtbot):

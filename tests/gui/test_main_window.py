@@ -7,8 +7,6 @@ import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QImage
 
-from mnist_desktop import write_idx
-
 COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
 
 
@@ -78,11 +76,8 @@ def test_clicking_a_tile_selects_it_and_fills_detail(window, qtbot):
     np.testing.assert_array_equal(window.detail.image.image, window.dataset.images[position])
 
 
-def test_drop_a_folder_opens_it(window, qtbot, tmp_path, sample_dataset):
-    folder = tmp_path / "mine"
-    folder.mkdir()
-    write_idx(folder / "train-images-idx3-ubyte.gz", sample_dataset.images[:120])
-    write_idx(folder / "train-labels-idx1-ubyte.gz", sample_dataset.labels[:120])
+def test_drop_a_folder_opens_it(window, qtbot, mnist_folder):
+    folder = mnist_folder("mine", train=120)
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(folder))])
     event = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
