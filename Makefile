@@ -7,7 +7,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: run test test-fast system-deps install bench clean package package-onefile smoke
+.PHONY: run test test-fast lint system-deps install bench clean package package-onefile smoke
 
 run: install
 	$(BIN)/mnist-desktop gui --source sample
@@ -17,6 +17,9 @@ test: install
 
 test-fast: install
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
 
 install: system-deps $(STAMP)
 

@@ -54,9 +54,10 @@ def test_flags_override_the_recipe_file(tmp_path):
 
 def test_bad_recipe_file_names_the_field(tmp_path, capsys):
     (tmp_path / "r.json").write_text('{"version": 1, "augment": {"rotation": "abc"}}')
-    assert main(["export", "--out", str(tmp_path / "m.npz"), "--format", "npz", "--recipe", str(tmp_path / "r.json")]) == 1
+    recipe = str(tmp_path / "r.json")
+    assert main(["export", "--out", str(tmp_path / "m.npz"), "--format", "npz", "--recipe", recipe]) == 1
     err = capsys.readouterr().err
-    assert err == f'error: {tmp_path / "r.json"}: augment.rotation must be a number between 0 and 180 (degrees), got "abc"\n'
+    assert err == f'error: {recipe}: augment.rotation must be a number between 0 and 180 (degrees), got "abc"\n'
     assert not (tmp_path / "m.npz").exists()
 
 

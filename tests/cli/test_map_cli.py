@@ -60,7 +60,8 @@ def test_missing_source_and_missing_out_folder(folder, tmp_path, capsys):
     assert capsys.readouterr().err.startswith(f"error: {tmp_path / 'nope'}: no such")
     assert main(["map", "--source", str(folder), "--out", str(tmp_path / "x" / "m.csv")]) == 1
     assert "does not exist" in capsys.readouterr().err
-    assert main(["map", "--source", str(folder), "--out", str(tmp_path / "m.csv"), "--png", str(tmp_path / "m.jpg")]) == 1
+    out, png = str(tmp_path / "m.csv"), str(tmp_path / "m.jpg")
+    assert main(["map", "--source", str(folder), "--out", out, "--png", png]) == 1
     assert "m.jpg" in capsys.readouterr().err and list(tmp_path.iterdir()) == []
 
 

@@ -174,7 +174,8 @@ def test_content_decides_not_the_extension(tmp_path, sample_dataset):
 
 def test_empty_and_colour_arrays_rejected(tmp_path):
     np.save(tmp_path / "x_train.npy", np.zeros((3, 0, 0), np.uint8))
-    with pytest.raises(DatasetError, match=r"x_train.npy: the images have no pixels \(0x0\); an image needs at least 1x1"):
+    with pytest.raises(DatasetError,
+                       match=r"x_train.npy: the images have no pixels \(0x0\); an image needs at least 1x1"):
         load_dataset(tmp_path)
     np.save(tmp_path / "x_train.npy", np.zeros((3, 8, 8, 3), np.uint8))
     with pytest.raises(DatasetError, match=r"x_train.npy: colour images are not supported yet"):

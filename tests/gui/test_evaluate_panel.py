@@ -52,7 +52,8 @@ def test_cell_click_shows_exactly_those_samples_and_runs_compare(make_window, qt
     # the first (most confident) is selected; the detail view tells what the model predicted for it
     assert window.browser.selected == expected[0]
     row = int(np.flatnonzero(plain.test_indices == expected[0])[0])
-    assert f"predicts <b" in window.detail.note.text() and f">{p}</b> at {plain.confidence[row]:.0%}" in window.detail.note.text()
+    note = window.detail.note.text()
+    assert "predicts <b" in note and f">{p}</b> at {plain.confidence[row]:.0%}" in note
 
     # a diagonal cell too, then everything again
     qtbot.mouseClick(panel.matrix.viewport(), Qt.MouseButton.LeftButton, pos=panel.matrix.cell_center(3, 3))

@@ -80,7 +80,8 @@ class QualityController(QObject):
         if len(report) != len(w.dataset):
             return  # computed for data that is no longer shown
         self.report = report
-        self.panel.show_report(report, w.dataset.class_names, self.window.excluded_mask(), time.perf_counter() - self._t0)
+        self.panel.show_report(report, w.dataset.class_names, self.window.excluded_mask(),
+                               time.perf_counter() - self._t0)
         self.panel.show_relabelled(self._new_labels())
         w.add_sort_key(SORT_KEY, "Suspicion (most suspicious first)", report.rank_score)
         w.set_flagged(report.flagged)
