@@ -7,7 +7,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: run test test-fast lint system-deps install bench clean package package-onefile smoke
+.PHONY: run test test-fast test-min lint system-deps install bench clean package package-onefile smoke
 
 run: install
 	$(BIN)/mnist-desktop gui --source sample
@@ -20,6 +20,15 @@ test-fast: install
 
 lint: install
 	$(BIN)/ruff check .
+
+# The fast suite against the lowest versions pyproject.toml declares (ci/min-versions.txt),
+# in a second venv so that .venv keeps the newest.
+MIN_VENV ?= .venv-min
+test-min: system-deps
+	$(PYTHON) -m venv $(MIN_VENV)
+	$(MIN_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(MIN_VENV)/bin/python -m pip install --quiet --constraint ci/min-versions.txt -e '.[test]'
+	QT_QPA_PLATFORM=offscreen $(MIN_VENV)/bin/python -m pytest -m "not slow" $(PYTEST_ARGS)
 
 install: system-deps $(STAMP)
 
@@ -48,4 +57,4 @@ smoke:
 	@if [ -x dist/onefile/mnist-desktop ]; then bash packaging/smoke_test.sh dist/onefile/mnist-desktop; fi
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache
+	rm -rf $(VENV) $(MIN_VENV) build dist .pytest_cache
