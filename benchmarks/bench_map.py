@@ -138,7 +138,7 @@ def pan_frame_times(coords: np.ndarray, labels: np.ndarray, frames: int) -> tupl
     """(wall, CPU) seconds per frame: pan the Map dock's plot by 1 % and repaint it synchronously."""
     from PySide6.QtWidgets import QApplication  # noqa: PLC0415
 
-    from mnist_desktop.core.draw.colors import CLASS_COLORS  # noqa: PLC0415
+    from mnist_desktop.core.palette import CLASS_COLORS  # noqa: PLC0415
     from mnist_desktop.gui.map.controller import brushes_for  # noqa: PLC0415
     from mnist_desktop.gui.map.view import MapPanel  # noqa: PLC0415
 

@@ -15,7 +15,7 @@ from mnist_desktop.core.map import Map, MapParams, embed, iter_embed
 from mnist_desktop.core.map.layout import fuzzy_graph
 from mnist_desktop.core.map.render import render_map
 from mnist_desktop.core.numeric.neighbours import fit_pca, knn_blocks
-from mnist_desktop.core.draw.colors import CLASS_COLORS
+from mnist_desktop.core.palette import CLASS_COLORS
 
 EPOCHS = 80
 

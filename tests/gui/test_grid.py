@@ -8,7 +8,7 @@ import numpy as np
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 
-from mnist_desktop.core.draw.colors import class_color
+from mnist_desktop.core.palette import class_color
 from mnist_desktop.gui.grid.content import COMPUTING, EMPTY_MESSAGE
 from mnist_desktop.gui.grid.grid_view import GridView
 

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from ...core.draw.colors import class_color
+from ...core.palette import class_color
 
 pg.setConfigOptions(imageAxisOrder="row-major")
 

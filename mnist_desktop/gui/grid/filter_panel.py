@@ -6,7 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout,
                                QPushButton, QToolButton, QVBoxLayout, QWidget)
 
-from ...core.draw.colors import class_color
+from ...core.palette import class_color
 
 
 class FilterPanel(QWidget):

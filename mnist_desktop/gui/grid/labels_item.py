@@ -19,7 +19,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
 
 from ...core.view.grid_layout import GridLayout
-from ...core.draw.colors import class_color
+from ...core.palette import class_color
 
 #: Smallest cap height of the label font, in screen pixels.
 MIN_CAP_HEIGHT = 9.0

@@ -22,7 +22,7 @@ from ...core.errors import Cancelled
 from ...core.map import Frame, Map, MapParams, iter_embed
 from ...core.progress import Cancel, Progress
 from ...core.map.render import UNLABELLED_COLOR
-from ...core.draw.colors import CLASS_COLORS
+from ...core.palette import CLASS_COLORS
 from ..feature import LEFT, DockSpec, FeatureUi
 from ..recipe.model import RecipeModel
 from ..workers import Job

@@ -7,7 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from ...core.draw.colors import class_color
+from ...core.palette import class_color
 from ...core.draw.mosaic import make_mosaic
 
 pg.setConfigOptions(imageAxisOrder="row-major")
