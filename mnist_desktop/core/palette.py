@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["CANVAS", "PLOT", "BACKGROUND", "STRIPE", "BORDER", "FOREGROUND", "DIM", "MUTED", "INK_DARK",
+__all__ = ["CANVAS", "PLOT", "BACKGROUND", "STRIPE", "BORDER", "GAP", "FOREGROUND", "DIM", "MUTED", "INK_DARK",
            "NEUTRAL", "UNLABELLED_GREY", "ACCENT", "CLASS_COLORS", "SPLIT_COLORS", "class_color",
            "FLAG", "EXCLUDED", "HIGHLIGHT", "LASSO", "GOOD", "BAD", "ERROR_TEXT",
            "HEAT", "SUSPICION", "CORRECT_RAMP", "ERROR_RAMP", "ramp", "heat_colors", "suspicion_colors",
@@ -29,6 +29,8 @@ BACKGROUND = (28, 28, 32)
 STRIPE = (38, 38, 44)
 #: Thin frames on dark surfaces.
 BORDER = (136, 136, 136)
+#: Between the tiles of a labelled mosaic (pictures, the neighbours strip).
+GAP = (0, 0, 0)
 
 # ----------------------------------------------------------------- text on dark surfaces
 FOREGROUND = (230, 230, 230)

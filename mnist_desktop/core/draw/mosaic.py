@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..palette import BACKGROUND, FLAG
+from ..palette import BACKGROUND, FLAG, GAP
 
 __all__ = ["make_mosaic", "mosaic_shape", "labeled_mosaic", "tile_origin", "tile_at", "stack"]
 
@@ -87,7 +87,7 @@ def _put_grey(dst: np.ndarray, grey: np.ndarray) -> None:
 
 
 def labeled_mosaic(images: np.ndarray, labels: np.ndarray, strips: np.ndarray, cols: int, *,
-                   gap: int = 2, fill=(0, 0, 0), flagged: np.ndarray | None = None,
+                   gap: int = 2, fill=GAP, flagged: np.ndarray | None = None,
                    flag_color=FLAG) -> np.ndarray:
     """RGBA mosaic (H, W, 4) uint8 of grey ``images`` (N, h, w) uint8, each above its label strip.
 

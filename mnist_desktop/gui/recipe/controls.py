@@ -16,11 +16,13 @@ from PySide6.QtWidgets import (QAbstractSlider, QCheckBox, QDoubleSpinBox, QHBox
                                QWidget)
 from superqt import QLabeledDoubleRangeSlider, QLabeledDoubleSlider
 
+from ...core.palette import ERROR_TEXT
 from ...core.validation import FieldRange
+from ..theme import css
 
 #: Helper text: the window text, a little lighter, still readable on the panel background.
 HELPER_STYLE = "color: palette(window-text); font-size: 9pt;"
-PROBLEM_STYLE = "color: #b00020;"
+PROBLEM_STYLE = f"color: {css(ERROR_TEXT)};"
 
 
 class _KeySteps(QObject):

@@ -20,8 +20,10 @@ from ...core.errors import Cancelled, ExportError, MnistDesktopError, TargetExis
 from ...core.export.estimate import estimate
 from ...core.export.exporter import FORMATS, check_target, export
 from ...core.processing.recipe import Recipe
+from ...core.palette import ERROR_TEXT
 from ...core.units import format_bytes
 from ..job_dialog import JobDialog
+from ..theme import css
 from ..workers import Job
 
 FORMAT_TITLES = {"npz": "npz (Keras: x_train, y_train, x_test, y_test)", "npy": "npy (one file per array)",
@@ -242,4 +244,4 @@ class ExportDialog(JobDialog):
     def _show_failure(self, message: str) -> None:
         self.outcome = message
         self.progress.setValue(0)  # never a full bar above an error
-        self.summary.setText(f"<span style='color:#d33'>Export failed: {message}</span>")
+        self.summary.setText(f"<span style='color:{css(ERROR_TEXT)}'>Export failed: {message}</span>")
