@@ -11,7 +11,7 @@ import argparse
 from dataclasses import replace
 
 from ..core.errors import RecipeError
-from ..core.processing.augment import AUG_RANGES, AugParams
+from ..core.processing.augment import AUG_RANGES, KEEP_ORIGINAL_HELP, AugParams
 from ..core.processing.normalize import NORM_RANGES
 from ..core.processing.recipe import SEED_RANGE, Recipe
 from ..core.validation import FieldRange
@@ -42,7 +42,7 @@ def add_recipe_arguments(p: argparse.ArgumentParser) -> None:
         kind = _scale_range if name == "scale" else int if AUG_RANGES[name].integer else float
         _add_field(a, name, AUG_RANGES[name], kind, getattr(defaults, name))
     a.add_argument("--keep-original", action=argparse.BooleanOptionalAction, default=None,
-                   help="also export each original image, before its copies")
+                   help=KEEP_ORIGINAL_HELP)
     _add_field(a, "seed", SEED_RANGE, int, Recipe().seed)
 
 

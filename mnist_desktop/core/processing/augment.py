@@ -30,7 +30,7 @@ from . import warp as _warp
 from ..validation import FieldRange, check_bool, read_fields, shown
 from ..errors import Problem, RecipeError
 
-__all__ = ["AugParams", "AUG_RANGES", "AUG_GROUPS", "augment_batch", "augment_images", "CHUNK"]
+__all__ = ["AugParams", "AUG_RANGES", "AUG_GROUPS", "KEEP_ORIGINAL_HELP", "augment_batch", "augment_images", "CHUNK"]
 
 #: Images per inner chunk: ~10 float32 temporaries of CHUNK x 784 stay in L2/L3.
 CHUNK = 256
@@ -67,6 +67,8 @@ AUG_RANGES: dict[str, FieldRange] = {
         "Copies per image", 0, MAX_COPIES, 1, 10, 0, integer=True,
         help="augmented versions of each image in the export"),
 }
+#: What ``keep_original`` (the one field that is a switch, not a number) does.
+KEEP_ORIGINAL_HELP = "also export each original image, before its augmented copies"
 #: The groups of AUG_RANGES fields a person switches on and off together, with their titles.
 AUG_GROUPS = {"affine": "Random affine", "elastic": "Elastic distortion", "noise": "Gaussian noise"}
 

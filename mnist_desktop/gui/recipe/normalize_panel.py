@@ -31,9 +31,6 @@ CHOICES = (
 )
 #: which statistics each method uses
 STATISTICS = {"zscore": ("mean", "std"), "minmax": ("low", "high")}
-TIPS = {"mean": "mean on the 0..1 scale (MNIST's training set: 0.1307)",
-        "std": "standard deviation on the 0..1 scale (MNIST's training set: 0.3081)",
-        "low": "darkest value, mapped to 0", "high": "brightest value, mapped to 1"}
 BEFORE_PEN, AFTER_PEN = NEUTRAL, ACCENT
 
 
@@ -46,7 +43,7 @@ class NormalizePanel(QWidget):
         self.method = QComboBox()
         for title, *_ in CHOICES:
             self.method.addItem(title)
-        self.stats = {name: OptionalNumber(spec, TIPS[name]) for name, spec in NORM_RANGES.items()}
+        self.stats = {name: OptionalNumber(spec) for name, spec in NORM_RANGES.items()}
         self._scope = "dataset"  # kept for methods without a scope, so nothing is rewritten
         self.source = QLabel()
         self.source.setWordWrap(True)
