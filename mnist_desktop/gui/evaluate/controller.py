@@ -18,6 +18,7 @@ from ..feature import DockSpec, FeatureUi
 from ..recipe.model import RecipeModel
 from ..workers import Job
 from .panel import EvaluatePanel, confidence_scores
+from ..window_api import WindowApi
 
 SORT_KEY = "confidence"
 
@@ -29,7 +30,7 @@ class EvaluateController(QObject):
     screen, oldest first; ``shown`` is the one the dock displays.
     """
 
-    def __init__(self, window, model: RecipeModel) -> None:
+    def __init__(self, window: WindowApi, model: RecipeModel) -> None:
         super().__init__(window)
         self.window = window
         self.model = model

@@ -27,6 +27,7 @@ from ..feature import LEFT, DockSpec, FeatureUi
 from ..recipe.model import RecipeModel
 from ..workers import Job
 from .view import MapPanel
+from ..window_api import WindowApi
 
 #: Seconds between layouts sent to the screen while the map unfolds.
 FRAME_INTERVAL = 0.4
@@ -65,7 +66,7 @@ def score_colors(n: int = 32) -> np.ndarray:
 class MapController(QObject):
     """Owns the Map dock; talks to the window only through its public methods and signals."""
 
-    def __init__(self, window, model: RecipeModel, params: MapParams | None = None) -> None:
+    def __init__(self, window: WindowApi, model: RecipeModel, params: MapParams | None = None) -> None:
         super().__init__(window)
         self.window = window
         self.model = model

@@ -16,6 +16,7 @@ from ..feature import DockSpec, FeatureUi
 from ..recipe.model import RecipeModel
 from ..workers import Job
 from .panel import SuspiciousPanel
+from ..window_api import WindowApi
 
 SORT_KEY = "suspicion"
 
@@ -23,7 +24,7 @@ SORT_KEY = "suspicion"
 class QualityController(QObject):
     """Runs ``core.quality.analyze`` in a worker and lets the user review and exclude samples."""
 
-    def __init__(self, window, model: RecipeModel) -> None:
+    def __init__(self, window: WindowApi, model: RecipeModel) -> None:
         super().__init__(window)
         self.window = window
         self.model = model

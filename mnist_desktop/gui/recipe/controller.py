@@ -18,12 +18,13 @@ from .augment_panel import AugmentPanel
 from .model import RecipeModel
 from .normalize_panel import NormalizePanel
 from .preview_worker import PreviewWorker
+from ..window_api import WindowApi
 
 
 class RecipeController(QObject):
     """Owns the Normalize/Augment panels, the preview and the export dialog for one RecipeModel."""
 
-    def __init__(self, window, model: RecipeModel) -> None:
+    def __init__(self, window: WindowApi, model: RecipeModel) -> None:
         super().__init__(window)
         self.window = window
         self.model = model
@@ -32,12 +33,13 @@ class RecipeController(QObject):
         self.preview = PreviewWorker(self)
         self.preview.ready.connect(self._on_preview_ready)
         self.preview.failed.connect(self._on_preview_failed)
-        self.last: Preview | None = None
+        self.view = window.processed_view  # what the grid shows; this feature writes it
         self.export_dialog = None
         self._used: dict[NormParams, NormParams] = {}
         self.actions = self._create_actions()
         model.changed.connect(self._on_model_changed)
         window.dataset_loaded.connect(self._on_window_dataset_loaded)
+        window.selection_changed.connect(self._on_window_selection_changed)
 
     def _create_actions(self) -> dict[str, QAction]:
         w = self.window
@@ -74,11 +76,18 @@ class RecipeController(QObject):
             actions={"file": [a["load_recipe"], a["save_recipe"], a["export"]],
                      "edit": [a["undo"], a["redo"], a["reset_recipe"]],
                      "view": [a["show_processed"]],
-                     "toolbar": [a["export"], a["show_processed"]]})
+                     "toolbar": [a["export"], a["show_processed"]]},
+            commands={"show_processed": a["show_processed"], "load_recipe": self.load_recipe},
+            busy=lambda: self.busy)
 
     @property
     def showing_processed(self) -> bool:
-        return self.actions["show_processed"].isChecked()
+        return self.view.on
+
+    @property
+    def last(self) -> Preview | None:
+        """The newest preview computed (any page)."""
+        return self.view.last
 
     @property
     def busy(self) -> bool:
@@ -96,10 +105,10 @@ class RecipeController(QObject):
 
     def processed_page(self, indices: np.ndarray) -> np.ndarray | None:
         """The processed tiles of ``indices`` if they are shown and already computed, else None."""
-        r = self.last
-        if not self.showing_processed or r is None or not r.shows(self.model.recipe, indices):
-            return None
-        return r.display
+        return self.view.page(self.model.recipe, indices)
+
+    def _on_window_selection_changed(self, _index: int) -> None:
+        self.request_preview()
 
     def _on_model_changed(self, recipe) -> None:
         self.show_statistics()
@@ -129,6 +138,7 @@ class RecipeController(QObject):
         return float(normalize(np.zeros((1, 1, 1), np.uint8), used).reshape(-1)[0])
 
     def _on_show_processed_toggled(self, on: bool) -> None:
+        self.view.on = on
         self.window.refresh()
 
     def _on_preview_ready(self, result: Preview) -> None:
@@ -136,7 +146,7 @@ class RecipeController(QObject):
         b = w.browser
         if b is None or result.recipe != self.model.recipe:
             return  # a newer request is on its way
-        self.last = result
+        self.view.last = result
         if not result.shows(self.model.recipe, b.page_indices()):
             return
         if self.showing_processed:
