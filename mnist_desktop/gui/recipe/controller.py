@@ -239,7 +239,7 @@ class RecipeController(QObject):
             self.export_dialog.cancel_and_wait()
             self.export_dialog.deleteLater()
         self.export_dialog = ExportDialog(w.dataset, self.model.recipe, w,
-                                          str(w.settings.value("files/last_export_dir", "")))
+                                          str(w.settings.value("files/last_export_dir", "")), self.statistics)
         self.export_dialog.exported.connect(
             lambda result: w.settings.setValue("files/last_export_dir", str(Path(result.path).parent)))
         self.export_dialog.show()
