@@ -168,7 +168,8 @@ def big_dataset_stalls(app, window) -> None:
     print(f"60,000 images: opening the export dialog (z-score): longest UI stall {med(dialog) * 1e3:.0f} ms "
           f"(median of {len(dialog)}; max {max(dialog) * 1e3:.0f} ms); estimate on the UI thread (before): "
           f"{med(base_dialog) * 1e3:.0f} ms")
-    print(f"RESULT normalization_switch_stall_ms={med(switch) * 1e3:.0f} export_dialog_stall_ms={med(dialog) * 1e3:.0f} "
+    print(f"RESULT normalization_switch_stall_ms={med(switch) * 1e3:.0f} "
+          f"export_dialog_stall_ms={med(dialog) * 1e3:.0f} "
           f"ratio_vs_ui_thread={med(switch) / med(base_switch):.2f},{med(dialog) / med(base_dialog):.2f}")
 
 

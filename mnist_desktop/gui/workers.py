@@ -147,9 +147,16 @@ class LatestJob(QObject):
     def running(self) -> bool:
         return self.current is not None and self.current.running
 
-    def cancel(self) -> None:
-        """Stop the current job, if any; nothing it returns will be reported."""
-        job, self.current = self.current, None
+    def cancel(self, *, drop: bool = True) -> None:
+        """Stop the current job, if any.
+
+        ``drop=True`` (a newer request, other data): nothing it sends is
+        reported any more. ``drop=False`` (the user's Cancel): it stays current
+        and reports its :class:`Cancelled` failure and ``finished``.
+        """
+        job = self.current
+        if drop:
+            self.current = None
         if job is not None and job.running:
             job.cancel()
 

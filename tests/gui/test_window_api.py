@@ -49,7 +49,8 @@ def test_features_use_only_the_window_api():
 
 
 def test_the_check_sees_a_private_access():
-    tree = ast.parse("class C:\n    def f(self):\n        w = self.window\n        w._flagged\n        self.window.grid\n")
+    code = "class C:\n    def f(self):\n        w = self.window\n        w._flagged\n        self.window.grid\n"
+    tree = ast.parse(code)
     assert [a for _, a in _window_uses(tree) if a not in WINDOW_MEMBERS] == ["_flagged", "grid"]
 
 

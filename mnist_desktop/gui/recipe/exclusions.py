@@ -11,12 +11,12 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMessageBox
 
 from ..feature import DockSpec, FeatureUi
 from .exclusions_panel import ExclusionsPanel
 from .model import RecipeModel
 from ..window_api import WindowApi
+from ..progress import confirm
 
 
 class ExclusionsController(QObject):
@@ -78,8 +78,7 @@ class ExclusionsController(QObject):
 
     def confirm(self, title: str, text: str) -> bool:
         """Ask before a bulk change (tests replace this method)."""
-        answer = QMessageBox.question(self.window, title, text)
-        return answer == QMessageBox.StandardButton.Yes
+        return confirm(self.window, title, text)
 
     # ------------------------------------------------------------------ showing
 
