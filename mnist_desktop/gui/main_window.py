@@ -23,7 +23,7 @@ from ..core.view.browse import Browser
 from ..core.view.grid_layout import ZOOM_DEFAULT
 from .actions import create_actions, create_menus, create_tool_bar
 from .browsing import BrowsingMixin
-from .detail.detail_view import DetailView
+from .detail.panel import DetailView
 from .evaluate.controller import EvaluateController
 from .feature import RIGHT, DockSpec, FeatureUi
 from .files import FileController, load_for_view
@@ -34,9 +34,9 @@ from .grid.page import GridPage
 from .map.controller import MapController
 from .quality.controller import QualityController
 from .recipe.controller import RecipeController
-from .recipe.exclusions import ExclusionsController
+from .exclusions.controller import ExclusionsController
 from .recipe.model import RecipeModel
-from .stats.stats_panel import StatsPanel
+from .stats.panel import StatsPanel
 from .status import StatusBar
 from .processed_view import ProcessedView
 from .workers import Job, LatestJob, wait_for_workers

@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # types only: the window imports the controllers, not the rev
 
     from ..core.dataset import Dataset
     from ..core.view.browse import Browser
-    from .detail.detail_view import DetailView
+    from .detail.panel import DetailView
     from .processed_view import ProcessedView
     from .recipe.model import RecipeModel
     from .status import StatusBar

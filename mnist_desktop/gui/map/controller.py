@@ -26,7 +26,7 @@ from ...core.draw.colors import CLASS_COLORS
 from ..feature import LEFT, DockSpec, FeatureUi
 from ..recipe.model import RecipeModel
 from ..workers import Job, LatestJob
-from .view import MapPanel
+from .panel import MapPanel
 from ..window_api import WindowApi
 
 #: Seconds between layouts sent to the screen while the map unfolds.

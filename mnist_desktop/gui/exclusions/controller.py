@@ -13,8 +13,8 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 
 from ..feature import DockSpec, FeatureUi
-from .exclusions_panel import ExclusionsPanel
-from .model import RecipeModel
+from .panel import ExclusionsPanel
+from ..recipe.model import RecipeModel
 from ..window_api import WindowApi
 from ..progress import confirm
 
