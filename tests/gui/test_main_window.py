@@ -177,6 +177,7 @@ def test_screenshot_at_a_chosen_size(tmp_path):
     assert bad.returncode == 2 and "WIDTHxHEIGHT" in bad.stderr and not (tmp_path / "x.png").exists()
 
 
+@pytest.mark.slow
 def test_the_load_asked_for_last_wins(window, qtbot, tmp_path, monkeypatch, sample_dataset):
     """Open a 20,000-row CSV, then the sample before the CSV is read: the sample stays on screen."""
     import threading
