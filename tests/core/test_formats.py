@@ -238,3 +238,15 @@ def test_own_png_fast_path_matches_pillow(sample_dataset):
     Image.fromarray(x[0]).save(buf, "PNG", optimize=True)  # Pillow's filters: the fast path declines or agrees
     fast = decode_gray(buf.getvalue())
     assert fast is None or np.array_equal(fast, x[0])
+
+
+def test_idx_under_mnist_names_with_47_classes_opens_with_a_note(tmp_path, sample_dataset):
+    x, y = letters47(sample_dataset, 94)
+    write_idx(tmp_path / "train-images-idx3-ubyte", x)
+    write_idx(tmp_path / "train-labels-idx1-ubyte", y)
+    write_idx(tmp_path / "t10k-images-idx3-ubyte", x[:10])
+    write_idx(tmp_path / "t10k-labels-idx1-ubyte", y[:10])
+    ds = load_dataset(tmp_path)
+    assert ds.class_names == tuple(str(i) for i in range(47))
+    assert ds.splits["train"].labels.tolist() == y.tolist()
+    assert any("labels go up to 46" in n and "classes 0..46" in n for n in ds.notes)

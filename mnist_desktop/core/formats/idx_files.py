@@ -162,6 +162,8 @@ def load_layout(layout: IdxLayout, *, splits: tuple[str, ...] | None = None,
         loaded[split] = make_split(split, images, labels, img, lab, layout.notes)
     if layout.emnist_set:
         layout.notes.append("EMNIST images are stored transposed; shown upright")
+    elif names is MNIST_STYLE_CLASSES:
+        names = _more_classes(names, loaded, layout.notes)
     key = f"emnist-{layout.emnist_set}" if layout.emnist_set else (info.key if info else layout.folder.name)
     return build_dataset(key, info.title if info and not layout.emnist_set else layout.title, loaded,
                          source or layout.folder, "emnist" if layout.emnist_set else "idx",
@@ -208,6 +210,17 @@ def _read(path: Path, ndim: int, *, transpose: bool = False) -> np.ndarray:
 
 #: Files under the standard MNIST names (MNIST, Fashion-MNIST, KMNIST alike) hold classes 0..9.
 MNIST_STYLE_CLASSES = tuple(str(i) for i in range(10))
+
+
+def _more_classes(names: tuple[str, ...], loaded: dict, notes: list[str]) -> tuple[str, ...]:
+    """Classes 0..K-1 (with a note) when labels under the MNIST file names go beyond 9."""
+    tops = [int(s.labels.max()) for s in loaded.values() if s.labelled and len(s)]
+    top = max(tops, default=0)
+    if top < len(names):
+        return names
+    notes.append(f"labels go up to {top}, more than the 10 classes MNIST's file names suggest "
+                 f"(an EMNIST-style set?); classes 0..{top} are named by number")
+    return tuple(str(i) for i in range(top + 1))
 
 
 def _manifest_class_names(folder: Path) -> tuple[str, ...] | None:
