@@ -155,7 +155,7 @@ def load_layout(layout: IdxLayout, *, splits: tuple[str, ...] | None = None,
         done += 1
         if progress:
             progress(done, total)
-        images = _read(img, 3, transpose=bool(layout.emnist_set))
+        images = _read(img, 3, transpose=bool(layout.emnist_set))  # or (N, H, W, 3): an export of colour data
         done += 1
         if progress:
             progress(done, total)
@@ -201,7 +201,7 @@ def load_idx_file(path: Path, *, splits: tuple[str, ...] | None = None, progress
 
 def _read(path: Path, ndim: int, *, transpose: bool = False) -> np.ndarray:
     arr = read_idx(path, copy=ndim == 1)
-    if arr.ndim != ndim:
+    if arr.ndim != ndim and not (ndim == 3 and arr.ndim == 4 and arr.shape[-1] == 3 and not transpose):
         what = "images as a 3-dimensional array (count x height x width)" if ndim == 3 else \
             "labels as a 1-dimensional array"
         raise DatasetError(f"{path}: expected {what}, found {arr.dtype} with shape {arr.shape}")
