@@ -22,7 +22,6 @@ or the folder that holds one of the official folders.
 
 from __future__ import annotations
 
-import io
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,8 +106,8 @@ def restricted_load(path: Path) -> dict:
         before it runs), or is truncated or damaged, or is not a dict.
     """
     try:
-        data = path.read_bytes()
-        obj = _RestrictedUnpickler(io.BytesIO(data), encoding="latin1").load()
+        with open(path, "rb") as f:  # a buffered file, not its bytes: one batch less in memory
+            obj = _RestrictedUnpickler(f, encoding="latin1").load()
     except _Refused as exc:
         raise DatasetError(f"{path}: refusing to unpickle {exc} (a CIFAR batch holds only dicts, lists and "
                            "numpy arrays; this file may be unsafe)") from None
@@ -198,23 +197,24 @@ def _binary_batch(path: Path, label_bytes: int, label_index: int) -> tuple[np.nd
 
 
 def _read_split(layout: CifarLayout, files: list[Path], label_key: str, tick) -> tuple[np.ndarray, np.ndarray]:
-    """(N, 32, 32, 3) uint8 and labels of the batches of one split."""
-    parts = []
-    for path in files:
+    """(N, 32, 32, 3) uint8 and labels of the batches of one split, one batch in memory at a time."""
+    images, labels, pos = np.empty((0, SIDE, SIDE, 3), np.uint8), [], 0
+    for k, path in enumerate(files):
         if layout.encoding == "python":
-            data, labels = _python_batch(path, label_key)
+            data, labs = _python_batch(path, label_key)
         else:
-            data, labels = _binary_batch(path, 1 if layout.kind == "cifar10" else 2,
-                                         1 if label_key == "fine_labels" else 0)
-        parts.append((data, labels))
-    total = sum(len(d) for d, _ in parts)
-    images = np.empty((total, SIDE, SIDE, 3), np.uint8)
-    pos = 0
-    for data, _ in parts:
+            data, labs = _binary_batch(path, 1 if layout.kind == "cifar10" else 2,
+                                       1 if label_key == "fine_labels" else 0)
+        if pos + len(data) > len(images):  # sized from the first batch (official batches are equal)
+            grown = np.empty((pos + len(data) * (len(files) - k), SIDE, SIDE, 3), np.uint8)
+            grown[:pos] = images[:pos]
+            images = grown
         planes_to_hwc(data, images[pos:pos + len(data)])
+        labels.append(np.asarray(labs, np.int64))
         pos += len(data)
-        tick(len(data))
-    return images, np.concatenate([np.asarray(lab, np.int64) for _, lab in parts])
+        del data
+        tick(len(labels[-1]))
+    return (images[:pos] if pos < len(images) else images), np.concatenate(labels)
 
 
 def _class_names(layout: CifarLayout, labels: str) -> tuple[str, ...]:
