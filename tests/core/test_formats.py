@@ -250,3 +250,13 @@ def test_idx_under_mnist_names_with_47_classes_opens_with_a_note(tmp_path, sampl
     assert ds.class_names == tuple(str(i) for i in range(47))
     assert ds.splits["train"].labels.tolist() == y.tolist()
     assert any("labels go up to 46" in n and "classes 0..46" in n for n in ds.notes)
+
+
+def test_idx_under_mnist_names_with_stray_large_labels_stays_an_error(tmp_path, sample_dataset):
+    x, y = letters47(sample_dataset, 94)
+    y = y % 10
+    y[[3, 7]] = [12, 46]  # classes 10..45 never occur: damage, not a bigger class set
+    write_idx(tmp_path / "train-images-idx3-ubyte", x)
+    write_idx(tmp_path / "train-labels-idx1-ubyte", y)
+    with pytest.raises(DatasetError, match=r"train-labels-idx1-ubyte: label 12 at index 3 is out of range"):
+        load_dataset(tmp_path)

@@ -213,11 +213,15 @@ MNIST_STYLE_CLASSES = tuple(str(i) for i in range(10))
 
 
 def _more_classes(names: tuple[str, ...], loaded: dict, notes: list[str]) -> tuple[str, ...]:
-    """Classes 0..K-1 (with a note) when labels under the MNIST file names go beyond 9."""
-    tops = [int(s.labels.max()) for s in loaded.values() if s.labelled and len(s)]
-    top = max(tops, default=0)
+    """Classes 0..K-1 (with a note) when labels under the MNIST file names go beyond 9 and every
+    class 0..K-1 occurs (an EMNIST-balanced-style set); stray large labels stay an error."""
+    labelled = [s.labels for s in loaded.values() if s.labelled and len(s)]
+    top = max((int(lab.max()) for lab in labelled), default=0)
     if top < len(names):
         return names
+    seen = sum(np.bincount(lab, minlength=top + 1) for lab in labelled)
+    if not seen.all():
+        return names  # gaps: damaged labels, reported by build_dataset naming the file
     notes.append(f"labels go up to {top}, more than the 10 classes MNIST's file names suggest "
                  f"(an EMNIST-style set?); classes 0..{top} are named by number")
     return tuple(str(i) for i in range(top + 1))
