@@ -56,7 +56,11 @@ from ..processing.pipeline import CHUNK, iter_chunks, output_rows
 from ..processing.recipe import Recipe
 from ..testhook import pause_point
 
-__all__ = ["FORMATS", "MANIFEST", "ExportResult", "export", "manifest_path", "check_target", "recover_target"]
+#: Array layouts of npz / npy exports: channels last (the default) or first (PyTorch).
+LAYOUTS = ("nhwc", "nchw")
+
+__all__ = ["FORMATS", "LAYOUTS", "MANIFEST", "ExportResult", "export", "manifest_path", "check_target",
+           "recover_target"]
 
 Notify = Callable[[str], None]
 
@@ -78,7 +82,8 @@ class ExportResult:
 
 def export(dataset: Dataset, recipe: Recipe, out: str | os.PathLike[str], fmt: str = "npz", *,
            overwrite: bool = False, progress: Progress | None = None, cancel: Cancel = None,
-           chunk_size: int = CHUNK, notify: Notify | None = None, csv_header: str = "pixel") -> ExportResult:
+           chunk_size: int = CHUNK, notify: Notify | None = None, csv_header: str = "pixel",
+           layout: str = "nhwc", csv_colour: str | None = None) -> ExportResult:
     """Process ``dataset`` with ``recipe`` and write it to ``out`` in format ``fmt``.
 
     Parameters
@@ -97,6 +102,12 @@ def export(dataset: Dataset, recipe: Recipe, out: str | os.PathLike[str], fmt: s
     csv_header
         CSV column names: ``"pixel"`` (``label,pixel0,...``, Kaggle's
         competition, the default) or ``"rowcol"`` (``label,1x1,...``).
+    layout
+        ``"nhwc"`` (images (N, H, W) grey or (N, H, W, 3), the default) or
+        ``"nchw"`` (npz and npy only: (N, C, H, W), what PyTorch wants; grey gets C=1).
+    csv_colour
+        ``"interleaved"`` lets colour go to CSV as ``label,r0,g0,b0,...``;
+        without it a colour CSV export is refused (npz is the better home).
 
     Returns
     -------
@@ -115,6 +126,7 @@ def export(dataset: Dataset, recipe: Recipe, out: str | os.PathLike[str], fmt: s
     check_target(out, fmt, overwrite=overwrite, inputs=inputs)
     if csv_header not in _writers.CSV_HEADERS:
         raise ExportError(f"unknown CSV header {csv_header!r}; choose {' or '.join(_writers.CSV_HEADERS)}")
+    check_colour_options(dataset, out, fmt, layout, csv_colour)
     # the manifest says which splits the normalization statistics came from
     statistics = {"from": list(recipe.validate().statistics_splits(dataset)),
                   "warning": recipe.statistics_warning(dataset)}
@@ -126,7 +138,21 @@ def export(dataset: Dataset, recipe: Recipe, out: str | os.PathLike[str], fmt: s
         for line in recover_target(out, fmt):
             (notify or (lambda _m: None))(line)
         check_target(out, fmt, overwrite=overwrite, inputs=inputs)
-        return _export_locked(dataset, recipe, out, fmt, progress, cancel, chunk_size, statistics, csv_header)
+        return _export_locked(dataset, recipe, out, fmt, progress, cancel, chunk_size, statistics, csv_header,
+                              layout)
+
+
+def check_colour_options(dataset: Dataset, out: Path, fmt: str, layout: str, csv_colour: str | None) -> None:
+    """Refuse layouts a format cannot hold, and colour CSV unless asked for (one line naming ``out``)."""
+    if layout not in LAYOUTS:
+        raise ExportError(f"unknown layout {layout!r}; choose {' or '.join(LAYOUTS)}")
+    if layout == "nchw" and fmt not in ("npz", "npy"):
+        raise ExportError(f"{out}: --layout nchw is for npz and npy arrays; {fmt} stores images as they are")
+    if csv_colour not in (None, "interleaved"):
+        raise ExportError(f"unknown CSV colour layout {csv_colour!r}; the one there is: interleaved")
+    if fmt == "csv" and dataset.is_colour and csv_colour is None:
+        raise ExportError(f"{out}: CSV has one column per pixel and these images are colour; export them "
+                          "with --format npz (or --csv-colour interleaved for label,r0,g0,b0,... columns)")
 
 
 def check_exclusions(recipe: Recipe, dataset: Dataset) -> None:
@@ -143,7 +169,7 @@ def check_exclusions(recipe: Recipe, dataset: Dataset) -> None:
 
 def _export_locked(dataset: Dataset, recipe: Recipe, out: Path, fmt: str, progress: Progress | None,
                    cancel: Cancel, chunk_size: int, statistics: dict | None = None,
-                   csv_header: str = "pixel") -> ExportResult:
+                   csv_header: str = "pixel", layout: str = "nhwc") -> ExportResult:
     splits = []
     for name in recipe.split_names(dataset):
         s = dataset.splits[name]
@@ -151,6 +177,10 @@ def _export_locked(dataset: Dataset, recipe: Recipe, out: Path, fmt: str, progre
         splits.append(_writers.SplitData(name, len(indices), s.images.shape[1:], output_dtype(recipe.normalize),
                                          recipe.labels_for(name, indices, s.labels[indices]), indices, copies,
                                          lambda: iter(()), s.labelled))
+        if layout == "nchw":
+            shape = splits[-1].image_shape
+            splits[-1].image_shape = (1, *shape) if len(shape) == 2 else (shape[2], *shape[:2])
+            splits[-1].layout = "nchw"
     total = sum(s.rows for s in splits)
     state = {"done": 0}
 
@@ -167,7 +197,8 @@ def _export_locked(dataset: Dataset, recipe: Recipe, out: Path, fmt: str, progre
                 pause_point("export.writing")
 
     for s in splits:
-        s.chunks = lambda name=s.name: stream(name)
+        s.chunks = (lambda name=s.name: _channels_first(stream(name))) if layout == "nchw" else \
+            (lambda name=s.name: stream(name))
     if progress:
         progress(0, total)
     counts = _counts(dataset, recipe, splits)
@@ -208,6 +239,12 @@ def _export_file(out: Path, recipe: Recipe, splits: list, counts: dict, dataset:
             raise name_the_target(exc, tmp, out) from None
         raise
     return files
+
+
+def _channels_first(chunks):
+    """Image chunks (n, H, W) or (n, H, W, C) as (n, C, H, W)."""
+    for x in chunks:
+        yield x[:, None] if x.ndim == 3 else np.ascontiguousarray(x.transpose(0, 3, 1, 2))
 
 
 def _export_folder(out: Path, fmt: str, recipe: Recipe, splits: list, counts: dict, dataset: Dataset,
