@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     est = estimate(dataset, recipe, args.fmt)
     if args.dry_run:
         return _dry_run(args, est)
-    check_space(Path(args.out), est)  # before saying anything else: refused at once
+    check_space(Path(args.out), est, args.fmt)  # before saying anything else: refused at once
     if args.save_recipe:
         recipe.save(args.save_recipe)
     if est.bytes >= LARGE:
@@ -86,7 +86,7 @@ def _dry_run(args: argparse.Namespace, est) -> int:
     about = "" if est.exact else "about "
     print(f"would write {est.rows:,} images as {args.fmt} to {args.out}: {about}{format_bytes(est.bytes)} "
           f"({est.bytes:,} bytes) in {est.files:,} file{'s' if est.files != 1 else ''}")
-    check_space(Path(args.out), est)
+    check_space(Path(args.out), est, args.fmt)
     free = shutil.disk_usage(Path(args.out).parent).free
     print(f"free space at {Path(args.out).parent}: {format_bytes(free)}; nothing was written (--dry-run)")
     return 0
