@@ -30,7 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--csv-header", choices=("pixel", "rowcol"), default="pixel",
                    help="CSV columns: pixel = label,pixel0,...,pixel783 (Kaggle digit-recognizer, the default); "
                         "rowcol = label,1x1,...,28x28 (the 'MNIST in CSV' dataset)")
-    p.add_argument("--split", choices=("train", "test", "all"), help="which splits to export (default all)")
+    p.add_argument("--split", choices=("train", "val", "test", "all"), help="which splits to export (default all)")
     p.add_argument("--exclude-flagged", action="store_true",
                    help="drop the samples the data-quality check flags (see `mnist-desktop check`)")
     p.add_argument("--top", type=non_negative, metavar="N", help="with --exclude-flagged: drop only the N most suspicious")
