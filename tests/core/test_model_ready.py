@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from mnist_desktop.core.errors import RecipeError
+from mnist_desktop.core.errors import ExportError, RecipeError
 from mnist_desktop.core.export.exporter import export
 from mnist_desktop.core.formats.load import load_dataset
 from mnist_desktop.core.notebook.adapter import ImageDataset
@@ -22,6 +22,7 @@ from mnist_desktop.core.processing.split_plan import split_rows
 from mnist_desktop.core.processing.target_shape import TargetParams, pad_or_crop, parse_size, resize, to_channels
 
 from small_data import small
+
 
 AUG = AugParams(rotation=15, noise=0.1, copies=2)
 
@@ -217,3 +218,13 @@ def test_a_recipe_without_the_new_sections_loads_with_them_off():
     assert "sampling" not in r.to_dict() and "target" not in r.to_dict()
     with pytest.raises(RecipeError, match="sampling.balance must be one of none, oversample, undersample"):
         Recipe.from_dict({"version": 1, "sampling": {"balance": "more"}}, "r.json")
+
+
+def test_three_channel_png_is_rgb_and_csv_refuses_three_channels(ds, tmp_path):
+    recipe = Recipe(NormParams("none"), target=TargetParams((30, 30), "pad", 3), split="test")
+    export(ds, recipe, tmp_path / "png", "png")
+    x, y = apply_recipe(ds, recipe)["test"]
+    with Image.open(tmp_path / "png" / "test" / str(y[0]) / "0.png") as im:
+        assert im.mode == "RGB" and np.array_equal(np.asarray(im), x[0])
+    with pytest.raises(ExportError, match="a CSV row holds one grey image"):
+        export(ds, recipe, tmp_path / "csv", "csv")

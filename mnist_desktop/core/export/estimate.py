@@ -124,7 +124,7 @@ def _bytes_per_row(dataset: Dataset, recipe: Recipe, split: str, picker, n: int,
     pick = np.unique(np.linspace(0, n - 1, min(SAMPLE_ROWS, n)).astype(np.int64))
     x, y = process_rows(dataset, split, *picker(pick), recipe)
     if fmt == "png":
-        return sum(map(len, _png.encode_gray_batch(to_uint8(x, recipe.normalize)))) / len(pick)
+        return sum(map(len, _png.encode_batch(to_uint8(x, recipe.normalize)))) / len(pick)
     if fmt == "idx.gz":
         data = np.ascontiguousarray(x, x.dtype.newbyteorder(">")).tobytes()
         return (len(gzip.compress(data, 6)) + len(gzip.compress(y.tobytes(), 6))) / len(pick)

@@ -122,6 +122,9 @@ def export(dataset: Dataset, recipe: Recipe, out: str | os.PathLike[str], fmt: s
                   "warning": recipe.statistics_warning(dataset)}
     recipe = recipe.resolve(dataset)
     check_exclusions(recipe, dataset)
+    if fmt == "csv" and len(recipe.target.output_shape(dataset.images.shape[1:])) > 2:
+        raise ExportError(f"{out}: a CSV row holds one grey image; with 3 channels choose npz, npy, idx or png "
+                          "(or --channels 1)")
     check_space(out, estimate(dataset, recipe, fmt), fmt)
     with target_lock(out, lambda: TargetBusyError(f"{out}: another export to this path is running; "
                                                   "wait for it to finish or choose another name")):

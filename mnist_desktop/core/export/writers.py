@@ -174,7 +174,8 @@ def write_png(folder: Path, splits: list[SplitData], *, to_uint8: Callable[[np.n
             (folder / s.name / str(int(label))).mkdir(parents=True, exist_ok=True)
         row = 0
         for c in s.chunks():
-            blobs = _png.encode_gray_batch(to_uint8(c))
+            u8 = to_uint8(c)
+            blobs = _png.encode_batch(u8)
             for k, blob in enumerate(blobs):
                 r = row + k
                 name = png_name(int(s.indices[r]), int(s.copies[r]), per_image)
