@@ -14,6 +14,8 @@ import numpy as np
 from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QMenu
 
+from ..core.errors import MnistDesktopError
+from ..core.processing.split_plan import sampling_summary
 from .grid.content import COMPUTING, EMPTY_MESSAGE, PROCESSED, GridContent
 
 
@@ -173,9 +175,23 @@ class BrowsingMixin:
         b, ds = self.browser, self.dataset
         excluded = int(self.excluded_mask()[b.visible].sum())
         self.stats.show_counts(b.counts_by_label(), ds.class_names, excluded=excluded)
+        self.stats.show_sampling(self._sampling_text())
         means = self._means.means(b.splits) if self._means is not None else None
         if means is not None:
             self.stats.show_means(means)
+
+    def _sampling_text(self) -> str | None:
+        """The statistics panel's line on the val split and balanced counts, computed once per recipe."""
+        recipe = self.recipe_model.recipe
+        key = (id(self.dataset), recipe)
+        cached = getattr(self, "_sampling_cache", None)
+        if cached is None or cached[0] != key:
+            try:
+                text = sampling_summary(self.dataset, recipe)
+            except MnistDesktopError as exc:
+                text = f"Sampling: {exc}"
+            self._sampling_cache = cached = (key, text)
+        return cached[1]
 
     def _select_and_follow(self, move) -> None:
         old_page = self.browser.page

@@ -27,7 +27,14 @@ def test_dialog_exports_val_balance_and_shape_and_the_copied_command_agrees(wind
     qtbot.waitUntil(lambda: dialog.outcome == "done", timeout=60000)
     assert "val 1,000" in dialog.summary.text() and "test 2,000" in dialog.summary.text()
     doc = json.loads((tmp_path / "gui.npz.manifest.json").read_text())
-    assert len(set(doc["counts"]["train"]["per_class"].values())) == 1
+    per_class = set(doc["counts"]["train"]["per_class"].values())
+    assert len(per_class) == 1
+    # the window's recipe keeps the split and shape; Statistics tells the exported split sizes
+    assert window.recipe_model.recipe.sampling == box.sampling()
+    line = window.stats.sampling.text()
+    assert window.stats.sampling.isVisibleTo(window.stats)
+    assert line.startswith("Export after sampling (val 0.1, test 0.2, balance undersample, seed 0): ")
+    assert f"train {10 * per_class.pop():,}" in line and "val 1,000 · test 2,000" in line
     command = dialog.copy_command()
     cli_out = tmp_path / "cli.npz"
     args = command.split()[1:]

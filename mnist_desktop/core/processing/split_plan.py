@@ -22,7 +22,8 @@ from ..errors import RecipeError
 from .recipe import Recipe
 from .sampling import TEST, TRAIN, VAL, assign_splits, balance_rows
 
-__all__ = ["SplitRows", "output_rows", "holdout_source", "output_split_names", "exported_split_names", "split_rows"]
+__all__ = ["SplitRows", "output_rows", "holdout_source", "output_split_names", "exported_split_names", "split_rows",
+           "sampled_counts", "sampling_summary"]
 
 
 @dataclass(frozen=True)
@@ -147,3 +148,35 @@ def split_rows(dataset: Dataset, recipe: Recipe, name: str) -> SplitRows:
         idx, cop = balance_rows(recipe.seed, source, idx, cop, labels, recipe.sampling.balance,
                                 recipe.augment.copies)
     return SplitRows(name, source, idx, cop, np.flatnonzero(codes == TRAIN))
+
+
+def sampled_counts(dataset: Dataset, recipe: Recipe) -> dict[str, list[int]]:
+    """Rows per class of every split the recipe exports, after sampling and balance (labels only, no pixels)."""
+    n_classes = len(dataset.class_names)
+    out = {}
+    for name in exported_split_names(dataset, recipe):
+        rows = split_rows(dataset, recipe, name)
+        s = dataset.splits[rows.source]
+        labels = recipe.labels_for(rows.source, rows.indices, s.labels[rows.indices])
+        out[name] = np.bincount(labels[labels >= 0].astype(np.intp), minlength=n_classes).tolist() \
+            if s.labelled else []
+    return out
+
+
+def sampling_summary(dataset: Dataset, recipe: Recipe) -> str | None:
+    """One line for the statistics panel: the rows each split gets after sampling and balance (None when off)."""
+    if recipe.sampling.is_identity:
+        return None
+    parts = []
+    for name, counts in sampled_counts(dataset, recipe).items():
+        text = f"{name} {sum(counts):,}"
+        present = [c for c in counts if c]
+        if name == "train" and recipe.sampling.balance != "none" and present:
+            text += f" ({present[0]:,} per class, {recipe.sampling.balance}d)" if len(set(present)) == 1 \
+                else f" ({min(present):,}-{max(present):,} per class)"
+        parts.append(text)
+    s = recipe.sampling
+    how = ", ".join(p for p in (f"val {s.val_fraction:g}" if s.val_fraction else "",
+                                f"test {s.test_fraction:g}" if s.test_fraction else "",
+                                f"balance {s.balance}" if s.balance != "none" else "") if p)
+    return f"Export after sampling ({how}, seed {recipe.seed}): " + " · ".join(parts)
