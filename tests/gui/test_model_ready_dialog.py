@@ -1,13 +1,17 @@
-"""The export dialog's val split, balance and target-shape options (issue 25)."""
+"""The export dialog's val split, balance and target-shape options; Statistics and Evaluate with a val split."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 from PySide6.QtCore import Qt
 
 from mnist_desktop.cli import main as cli_main
+from mnist_desktop.core.catalog import FILE_ROLES
+from mnist_desktop.core.idx import write_idx
+from mnist_desktop.core.processing.sampling import SamplingParams
 
 
 def test_dialog_exports_val_balance_and_shape_and_the_copied_command_agrees(window, qtbot, tmp_path):
@@ -46,3 +50,23 @@ def test_dialog_exports_val_balance_and_shape_and_the_copied_command_agrees(wind
         for k in a.files:
             np.testing.assert_array_equal(a[k], b[k])
     dialog.close()
+
+
+def test_evaluate_dock_uses_train_to_val_when_the_recipe_draws_val(make_window, qtbot, tmp_path, sample_dataset):
+    s = sample_dataset.splits["test"]
+    for split, sl in (("train", slice(0, 1000)), ("test", slice(1000, 1400))):
+        write_idx(tmp_path / FILE_ROLES[(split, "images")], np.ascontiguousarray(s.images[sl]))
+        write_idx(tmp_path / FILE_ROLES[(split, "labels")], np.ascontiguousarray(s.labels[sl]))
+    window = make_window()
+    with qtbot.waitSignal(window.dataset_loaded, timeout=60000):
+        window.open_source(str(tmp_path))
+    model = window.recipe_model
+    model.set(replace(model.recipe, sampling=SamplingParams(val_fraction=0.2)), "val")
+    ev = window.evaluate
+    qtbot.mouseClick(ev.panel.run_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(ev.runs) == 1, timeout=120000)
+    qtbot.waitUntil(lambda: not ev.job.running, timeout=10000)
+    report = ev.runs[-1][1]
+    assert report.n_train + report.n_test == 1000 and abs(report.n_test - 200) <= 10  # per class, rounded
+    assert ev.panel.summary.text().startswith(f"{report.n_train:,} training rows → {report.n_test:,} val images")
+    assert ev.panel.summary.toolTip().startswith("train -> val")
