@@ -15,7 +15,7 @@ from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QMenu
 
 from ..core.errors import MnistDesktopError
-from ..core.processing.split_plan import sampling_summary
+from ..core.processing.split_plan import sample_split_codes, sampling_summary
 from .grid.content import COMPUTING, EMPTY_MESSAGE, PROCESSED, GridContent
 
 
@@ -124,9 +124,9 @@ class BrowsingMixin:
         if self.browser is None:
             return
         if not self.browser.select(index):
-            self.filter_panel.set_choices(list(self.dataset.splits), self.dataset.class_names)
+            self.filter_panel.set_choices(list(self.browser.split_names), self.dataset.class_names)
             self.browser.set_subset(None)
-            self.browser.set_filter(splits=self.dataset.splits, labels=range(len(self.dataset.class_names)))
+            self.browser.set_filter(splits=self.browser.split_names, labels=range(len(self.dataset.class_names)))
             self.browser.select(index)
         self.refresh()
 
@@ -258,4 +258,23 @@ class BrowsingMixin:
 
     def _on_recipe_model_changed(self, _recipe) -> None:
         if self.browser is not None:
-            self.refresh()  # exclusions dim tiles; the preview follows through the recipe feature
+            self.follow_val_split()
+            self.refresh()
+
+    def follow_val_split(self) -> None:
+        """Offer the recipe's val (and drawn test) split in the Filter panel when its draw changes."""
+        r = self.recipe_model.recipe
+        key = (id(self.browser), r.seed, r.sampling.val_fraction, r.sampling.test_fraction)
+        if getattr(self, "_split_codes_key", None) == key:
+            return
+        try:
+            names, codes = sample_split_codes(self.dataset, r)
+        except MnistDesktopError:  # told by the statistics line
+            names, codes = self.dataset.split_names, self.dataset.split_codes
+        self._split_codes_key = key
+        if names != self.browser.split_names:
+            self.filter_panel.set_choices(list(names), self.dataset.class_names)
+            self.browser.set_split_codes(names, codes)
+            self.browser.set_filter(labels=range(len(self.dataset.class_names)))
+        else:
+            self.browser.set_split_codes(names, codes)  # exclusions dim tiles; the preview follows through the recipe feature

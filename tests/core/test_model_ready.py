@@ -18,8 +18,9 @@ from mnist_desktop.core.processing.normalize import NormParams
 from mnist_desktop.core.processing.pipeline import apply_recipe
 from mnist_desktop.core.processing.recipe import Recipe
 from mnist_desktop.core.processing.sampling import SamplingParams
-from mnist_desktop.core.processing.split_plan import split_rows
+from mnist_desktop.core.processing.split_plan import sample_split_codes, split_rows
 from mnist_desktop.core.processing.target_shape import TargetParams, pad_or_crop, parse_size, resize, to_channels
+from mnist_desktop.core.view.browse import Browser
 
 from small_data import small
 
@@ -228,3 +229,13 @@ def test_three_channel_png_is_rgb_and_csv_refuses_three_channels(ds, tmp_path):
         assert im.mode == "RGB" and np.array_equal(np.asarray(im), x[0])
     with pytest.raises(ExportError, match="a CSV row holds one grey image"):
         export(ds, recipe, tmp_path / "csv", "csv")
+
+
+def test_browser_filters_by_the_recipes_val_split(ds):
+    recipe = Recipe(sampling=SamplingParams(val_fraction=0.2), seed=2)
+    names, codes = sample_split_codes(ds, recipe)
+    assert names == ("train", "val", "test")
+    b = Browser(ds)
+    b.set_split_codes(names, codes)
+    b.set_filter(splits={"val"})
+    assert np.array_equal(b.visible, np.sort(_val_members(ds, recipe)))

@@ -70,3 +70,16 @@ def test_evaluate_dock_uses_train_to_val_when_the_recipe_draws_val(make_window, 
     assert report.n_train + report.n_test == 1000 and abs(report.n_test - 200) <= 10  # per class, rounded
     assert ev.panel.summary.text().startswith(f"{report.n_train:,} training rows → {report.n_test:,} val images")
     assert ev.panel.summary.toolTip().startswith("train -> val")
+
+
+def test_filter_panel_offers_the_val_split_of_the_recipe(window, qtbot):
+    model = window.recipe_model
+    model.set(replace(model.recipe, sampling=SamplingParams(val_fraction=0.1, test_fraction=0.2)), "val")
+    boxes = window.filter_panel.split_boxes
+    assert list(boxes) == ["train", "val", "test"]
+    assert len(window.browser.visible) == 10000
+    boxes["train"].setChecked(False)
+    boxes["test"].setChecked(False)
+    assert len(window.browser.visible) == 1000  # the val split: 10 % of each class of the sample
+    model.set(replace(model.recipe, sampling=SamplingParams()), "no val")
+    assert list(window.filter_panel.split_boxes) == ["test"] and len(window.browser.visible) == 10000

@@ -23,7 +23,7 @@ from .recipe import Recipe
 from .sampling import TEST, TRAIN, VAL, assign_splits, balance_rows
 
 __all__ = ["SplitRows", "output_rows", "holdout_source", "output_split_names", "exported_split_names", "split_rows",
-           "sampled_counts", "sampling_summary"]
+           "sampled_counts", "sampling_summary", "sample_split_codes"]
 
 
 @dataclass(frozen=True)
@@ -180,3 +180,27 @@ def sampling_summary(dataset: Dataset, recipe: Recipe) -> str | None:
                                 f"test {s.test_fraction:g}" if s.test_fraction else "",
                                 f"balance {s.balance}" if s.balance != "none" else "") if p)
     return f"Export after sampling ({how}, seed {recipe.seed}): " + " · ".join(parts)
+
+
+def sample_split_codes(dataset: Dataset, recipe: Recipe) -> tuple[tuple[str, ...], np.ndarray]:
+    """(output split names, (N,) uint8 code per global index): the split each sample goes to.
+
+    For the Filter panel: with a val fraction the training samples drawn
+    into val show as "val". Exclusions and balance are not applied (an
+    excluded sample stays where it would be).
+    """
+    source = holdout_source(dataset, recipe)
+    if source is None or not recipe.sampling.holds_out:
+        return dataset.split_names, dataset.split_codes
+    names = output_split_names(dataset, recipe)
+    codes = np.empty(len(dataset), np.uint8)
+    for name, split in dataset.splits.items():
+        if name != source:
+            codes[dataset.split_range(name)] = names.index(name)
+    drawn = assign_splits(recipe.seed, source, dataset.splits[source].labels, recipe.sampling.val_fraction,
+                          recipe.sampling.test_fraction)
+    table = np.array([names.index(_train_name(source, recipe)),
+                      names.index("val") if "val" in names else 0,
+                      names.index("test") if "test" in names else 0], np.uint8)
+    codes[dataset.split_range(source)] = table[drawn]
+    return names, codes
