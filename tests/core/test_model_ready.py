@@ -16,6 +16,7 @@ from mnist_desktop.core.notebook.adapter import ImageDataset
 from mnist_desktop.core.processing.augment import AugParams
 from mnist_desktop.core.processing.normalize import NormParams
 from mnist_desktop.core.processing.pipeline import apply_recipe
+from mnist_desktop.core.processing.preview import preview_page
 from mnist_desktop.core.processing.recipe import Recipe
 from mnist_desktop.core.processing.sampling import SamplingParams
 from mnist_desktop.core.processing.split_plan import sample_split_codes, split_rows
@@ -239,3 +240,11 @@ def test_browser_filters_by_the_recipes_val_split(ds):
     b.set_split_codes(names, codes)
     b.set_filter(splits={"val"})
     assert np.array_equal(b.visible, np.sort(_val_members(ds, recipe)))
+
+
+def test_grid_preview_keeps_the_source_size_when_the_recipe_has_a_target(ds):
+    recipe = Recipe(target=TargetParams((32, 32), "resize", 3)).resolve(ds)
+    values, display = preview_page(ds, np.arange(5), recipe)
+    assert values.shape == display.shape == (5, 28, 28)
+    plain, _ = preview_page(ds, np.arange(5), Recipe().resolve(ds))
+    assert np.array_equal(values, plain)

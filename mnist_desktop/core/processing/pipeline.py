@@ -19,6 +19,7 @@ target-shape stage (``recipe.target``) runs last on every row.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -29,13 +30,18 @@ from .augment import augment_batch
 from .normalize import normalize, output_dtype, to_unit_float
 from .recipe import Recipe
 from .split_plan import exported_split_names, output_rows, split_rows
-from .target_shape import apply_target
+from .target_shape import TargetParams, apply_target
 
-__all__ = ["CHUNK", "output_rows", "output_shape", "process_rows", "process_indices", "iter_chunks",
+__all__ = ["CHUNK", "output_rows", "output_shape", "at_source_shape", "process_rows", "process_indices", "iter_chunks",
            "apply_recipe"]
 
 #: Output rows per chunk of :func:`iter_chunks`: ~3 MB of float32, cheap to cancel between.
 CHUNK = 1024
+
+def at_source_shape(recipe: Recipe) -> Recipe:
+    """``recipe`` without its target-shape stage: for views drawn at the source size (grid, map)."""
+    return recipe if recipe.target.is_identity else replace(recipe, target=TargetParams())
+
 
 def output_shape(dataset: Dataset, recipe: Recipe, split: str) -> tuple[int, ...]:
     """Shape of one processed image of dataset split ``split`` (after the target stage)."""
