@@ -153,13 +153,46 @@ def _weights(n_in: int, n_out: int) -> np.ndarray:
     return m
 
 
+@lru_cache(maxsize=32)
+def _taps(n_in: int, n_out: int) -> tuple[np.ndarray, np.ndarray]:
+    """(source index, float32 weight) of each output pixel's T taps, both (n_out, T); unused taps weigh 0."""
+    m = _weights(n_in, n_out)
+    nonzero = [np.flatnonzero(row) for row in m]
+    t = max(1, max(len(nz) for nz in nonzero))
+    idx = np.zeros((n_out, t), np.intp)
+    wts = np.zeros((n_out, t), np.float32)
+    for o, nz in enumerate(nonzero):
+        idx[o, :len(nz)] = nz
+        idx[o, len(nz):] = nz[0] if len(nz) else 0
+        wts[o, :len(nz)] = m[o, nz]
+    idx.setflags(write=False)
+    wts.setflags(write=False)
+    return idx, wts
+
+
+def _resample(t: np.ndarray, axis: int, n_out: int) -> np.ndarray:
+    """Filter float32 ``t`` along ``axis`` (-1 or -2) to ``n_out`` samples.
+
+    A fixed sum over taps, element by element: every output value is the
+    same whatever the batch it is computed in (a BLAS product is not: its
+    summation order changes with the matrix sizes).
+    """
+    idx, wts = _taps(t.shape[axis], n_out)
+    shape = (-1, 1) if axis == -2 else (1, -1)
+    out = np.take(t, idx[:, 0], axis=axis) * wts[:, 0].reshape(shape)
+    for j in range(1, idx.shape[1]):
+        out += np.take(t, idx[:, j], axis=axis) * wts[:, j].reshape(shape)
+    return out
+
+
 def resize(x: np.ndarray, width: int, height: int) -> np.ndarray:
-    """Bilinear, antialiased resize of (N, H, W[, C]) to ``height`` x ``width``; uint8 rounds and clips."""
-    n, h, w = x.shape[:3]
-    wh = _weights(h, height).astype(np.float32)
-    ww = _weights(w, width).astype(np.float32)
+    """Bilinear, antialiased resize of (N, H, W[, C]) to ``height`` x ``width``; uint8 rounds and clips.
+
+    Each row's values do not depend on the other rows of the batch (so
+    ``ImageDataset`` batches equal the export's chunks bit for bit).
+    """
     t = np.moveaxis(x.astype(np.float32, copy=False), (1, 2), (-2, -1))  # (N, [C,] H, W)
-    t = np.matmul(np.matmul(wh, t), ww.T)
+    t = _resample(_resample(t, -1, width), -2, height)
     t = np.moveaxis(t, (-2, -1), (1, 2))
     if x.dtype == np.uint8:
         return np.clip(np.rint(t), 0, 255).astype(np.uint8)
