@@ -140,7 +140,7 @@ def pan_frame_times(coords: np.ndarray, labels: np.ndarray, frames: int) -> tupl
 
     from mnist_desktop.core.draw.colors import CLASS_COLORS  # noqa: PLC0415
     from mnist_desktop.gui.map.controller import brushes_for  # noqa: PLC0415
-    from mnist_desktop.gui.map.view import MapPanel  # noqa: PLC0415
+    from mnist_desktop.gui.map.panel import MapPanel  # noqa: PLC0415
 
     app = QApplication.instance() or QApplication([])
     panel = MapPanel()

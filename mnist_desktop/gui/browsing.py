@@ -2,8 +2,8 @@
 
 A mixin of :class:`~mnist_desktop.gui.main_window.MainWindow`, kept apart so
 the window module holds construction, loading, settings and closing. It reads
-the window's ``browser``, ``dataset``, ``recipe`` feature, ``recipe_model``,
-views and signals; it holds no state of its own beyond what ``__init__`` of the
+the window's ``browser``, ``dataset``, ``processed_view`` (written by the
+recipe feature), ``recipe_model``, views and signals; it holds no state of its own beyond what ``__init__`` of the
 window sets (``_shown``, ``_flagged``, ``_sort_scores``, ``_hovered``,
 ``_excluded_cache``).
 """
@@ -30,7 +30,7 @@ class BrowsingMixin:
         if b is None:
             return
         indices = b.page_indices()
-        self.draw_page(self.recipe.processed_page(indices))
+        self.draw_page(self.processed_view.page(self.recipe_model.recipe, indices))
         excluded = int(self.excluded_mask()[b.visible].sum())
         self.page.set_page_info(b.page, b.page_count, len(b.visible), len(self.dataset), excluded=excluded)
         self._show_selection()
@@ -46,7 +46,7 @@ class BrowsingMixin:
         """
         b, ds = self.browser, self.dataset
         indices = b.page_indices()
-        processed = self.recipe.showing_processed
+        processed = self.processed_view.on
         self.grid.set_message("" if len(indices) else EMPTY_MESSAGE)
         if processed and display is None and len(indices):
             self.grid.set_badge(COMPUTING)
@@ -55,7 +55,7 @@ class BrowsingMixin:
             display = np.full((len(indices), *ds.images.shape[1:3]), 48, np.uint8)
             self._shown = GridContent(indices.copy(), processed=True, placeholder=True)
         else:
-            preview = self.recipe.last if processed else None
+            preview = self.processed_view.preview()
             self._shown = GridContent(indices.copy(), processed=processed, preview=preview)
             self.grid.set_badge(PROCESSED if processed else "")
         images = ds.pixels[indices] if display is None else display
@@ -148,9 +148,7 @@ class BrowsingMixin:
         excluded = bool(self.excluded_mask()[b.selected])
         self.status.set_selection(f"#{b.selected:,} ({split} #{split_index:,}), label {ds.label_text(label)}"
                                   + (" · excluded" if excluded else ""))
-        self.exclusions.update_action()
-        self.selection_changed.emit(int(b.selected))
-        self.recipe.request_preview()
+        self.selection_changed.emit(int(b.selected))  # the recipe feature asks for the preview, exclusions update
 
     def _show_detail(self) -> None:
         """The selected image in the detail view: processed (as the grid shows it) or the original."""
@@ -162,7 +160,7 @@ class BrowsingMixin:
         label = int(ds.labels[b.selected])
         about = dict(index=b.selected, split=split, split_index=split_index, label=label,
                      class_name=ds.label_text(label))
-        if not self.recipe.showing_processed:
+        if not self.processed_view.on:
             self.detail.show_image(ds.pixels[b.selected], **about)
             return
         preview, pos = self._shown.preview, self._shown.position(b.selected)

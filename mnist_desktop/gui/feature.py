@@ -9,7 +9,9 @@ another having been built first.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
@@ -53,8 +55,13 @@ class FeatureUi:
     """Everything a feature adds to the window.
 
     ``actions`` maps a menu name ("file", "edit", "view", "tools", "toolbar")
-    to the actions to add there, in order.
+    to the actions to add there, in order. ``commands`` names what the window
+    may ask of the feature for its own public methods (``load_recipe``,
+    ``open_paths``, ``show_processed`` ...): the window calls nothing else.
+    ``busy`` tells whether work the screen waits for is pending (``wait_idle``).
     """
 
     docks: list[DockSpec] = field(default_factory=list)
     actions: dict[str, list[QAction]] = field(default_factory=dict)
+    commands: dict[str, Any] = field(default_factory=dict)
+    busy: Callable[[], bool] | None = None

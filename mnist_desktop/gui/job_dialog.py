@@ -6,8 +6,9 @@ thread outlives the dialog and nothing partial is left behind.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QProgressBar, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
 
+from .progress import JobProgressBar
 from .workers import Job, wait_for_workers
 
 
@@ -20,9 +21,7 @@ class JobDialog(QDialog):
         self.job: Job | None = None
         self.outcome = ""  # "done", "cancelled" or the error message (read by tests)
         self.inputs: list[QWidget] = []  # disabled while a job runs
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 1000)
-        self.progress.setFormat("%p%")
+        self.progress = JobProgressBar()
         self.buttons = QDialogButtonBox()
         self.start_button = self.buttons.addButton(start_text, QDialogButtonBox.ButtonRole.AcceptRole)
         self.cancel_button = self.buttons.addButton(cancel_text, QDialogButtonBox.ButtonRole.RejectRole)
@@ -49,7 +48,7 @@ class JobDialog(QDialog):
         job.start()
 
     def set_progress(self, done: int, total: int) -> None:
-        self.progress.setValue(int(1000 * done / total) if total else 0)
+        self.progress.set_progress(done, total)
 
     def set_running(self, running: bool) -> None:
         self.start_button.setEnabled(not running)

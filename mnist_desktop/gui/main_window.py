@@ -17,12 +17,13 @@ from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMessageBox
 
 from ..core.dataset import Dataset
+from ..core.errors import Cancelled
 from ..core.stats import ClassMeans
 from ..core.view.browse import Browser
 from ..core.view.grid_layout import ZOOM_DEFAULT
 from .actions import create_actions, create_menus, create_tool_bar
 from .browsing import BrowsingMixin
-from .detail.detail_view import DetailView
+from .detail.panel import DetailView
 from .evaluate.controller import EvaluateController
 from .feature import RIGHT, DockSpec, FeatureUi
 from .files import FileController, load_for_view
@@ -33,11 +34,12 @@ from .grid.page import GridPage
 from .map.controller import MapController
 from .quality.controller import QualityController
 from .recipe.controller import RecipeController
-from .recipe.exclusions import ExclusionsController
+from .exclusions.controller import ExclusionsController
 from .recipe.model import RecipeModel
-from .stats.stats_panel import StatsPanel
+from .stats.panel import StatsPanel
 from .status import StatusBar
-from .workers import Job, wait_for_workers
+from .processed_view import ProcessedView
+from .workers import Job, LatestJob, wait_for_workers
 
 
 class MainWindow(BrowsingMixin, QMainWindow):
@@ -74,6 +76,8 @@ class MainWindow(BrowsingMixin, QMainWindow):
         self._sort_scores: dict[str, np.ndarray] = {}
         self._excluded_cache: tuple = ((), None, None)  # (recipe exclusions, dataset, mask)
         self._jobs: set[Job] = set()
+        self._loader = LatestJob(self, track=self.track)  # the load asked for last wins
+        self.processed_view = ProcessedView()  # written by the recipe feature, read by the drawing
         self.page_size = int(self.settings.value("view/page_size", 1024))
         self.recipe_model = RecipeModel(self.settings, self)
         self._shown = GridContent()
@@ -105,18 +109,25 @@ class MainWindow(BrowsingMixin, QMainWindow):
         self.stats = StatsPanel()
 
     def create_features(self) -> None:
-        """Feature controllers; each hands over its docks and actions."""
+        """Feature controllers, in menu order; each hands over its docks and actions (``ui()``).
+
+        This is the one list of features: the window reaches them only through
+        what ``ui()`` returns and ``shutdown()``; they reach the window only
+        through :class:`~mnist_desktop.gui.window_api.WindowApi`. The attributes
+        (``self.recipe`` ...) are handles for tests and scripts, not used here.
+        """
         self.files = FileController(self)
         self.recipe = RecipeController(self, self.recipe_model)
         self.quality = QualityController(self, self.recipe_model)
         self.evaluate = EvaluateController(self, self.recipe_model)
         self.exclusions = ExclusionsController(self, self.recipe_model)
         self.map = MapController(self, self.recipe_model)
+        self.features = [self.files, self.recipe, self.quality, self.evaluate, self.exclusions, self.map]
         own = FeatureUi(docks=[DockSpec("filter", "Filter", self.filter_panel),
                                DockSpec("detail", "Detail", self.detail, RIGHT, stack=False),
                                DockSpec("stats", "Statistics", self.stats, RIGHT, stack=False)])
-        self.feature_uis = [self.files.ui(), own, self.recipe.ui(), self.quality.ui(),
-                            self.evaluate.ui(), self.exclusions.ui(), self.map.ui()]
+        uis = [feature.ui() for feature in self.features]
+        self.feature_uis = [uis[0], own, *uis[1:]]
 
     def place_docks(self, specs: list[DockSpec]) -> None:
         """Add the docks: stacked docks of one area become tabs; small windows tab them all (layout.py)."""
@@ -133,6 +144,9 @@ class MainWindow(BrowsingMixin, QMainWindow):
         self.dock_layout.reset()
 
     def _connect(self) -> None:
+        self._loader.progress.connect(self.status.set_progress)
+        self._loader.succeeded.connect(self._on_load_succeeded)
+        self._loader.failed.connect(self._on_load_failed)
         self.grid.tile_clicked.connect(self._on_grid_tile_clicked)
         self.grid.tile_hovered.connect(self._on_grid_tile_hovered)
         self.grid.key_move.connect(self.move_selection)
@@ -156,13 +170,7 @@ class MainWindow(BrowsingMixin, QMainWindow):
         """Load a dataset in the background; the window stays usable meanwhile."""
         label = " + ".join(Path(f).name for f in files) if files else str(source)
         self.status.show_busy(f"Loading {label}…")
-        job = Job(load_for_view, source, files=files, cancel=False)
-        job.progress.connect(self.status.set_progress)
-        job.succeeded.connect(self._on_load_succeeded)
-        job.failed.connect(self._on_load_failed)
-        self.track(job)
-        job.start()
-        return job
+        return self._loader.start(load_for_view, source, files=files)  # cancels a load still running
 
     def track(self, job: Job) -> None:
         """Keep ``job`` alive until it ends; closing the window cancels it."""
@@ -176,6 +184,8 @@ class MainWindow(BrowsingMixin, QMainWindow):
 
     def _on_load_failed(self, exc: BaseException) -> None:
         self.status.show_idle()
+        if isinstance(exc, Cancelled):
+            return  # the window is closing
         self.show_error("Could not open the data", str(exc))
         self.load_failed.emit(str(exc))
 
@@ -201,16 +211,17 @@ class MainWindow(BrowsingMixin, QMainWindow):
 
     def show_processed(self, on: bool) -> None:
         """Show the images as the recipe makes them (True) or the originals."""
-        self.recipe.actions["show_processed"].setChecked(on)
+        self._command("show_processed").setChecked(on)
 
     def load_recipe(self, path: str) -> bool:
         """Load a recipe file into the panels; False (after telling the user) if it is bad."""
-        return self.recipe.load_recipe(path)
+        return self._command("load_recipe")(path)
 
     def wait_idle(self) -> None:
         """Process events until no preview is pending (screenshots, tests)."""
         app = QApplication.instance()
-        while self.recipe.busy:
+        busy = [ui.busy for ui in self.feature_uis if ui.busy is not None]
+        while any(b() for b in busy):
             app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
         app.processEvents()
 
@@ -235,6 +246,13 @@ class MainWindow(BrowsingMixin, QMainWindow):
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
 
+    def _command(self, name: str):
+        """A command a feature handed over in ``FeatureUi.commands`` (an action or a callable)."""
+        for ui in self.feature_uis:
+            if name in ui.commands:
+                return ui.commands[name]
+        raise KeyError(f"no feature offers the command {name!r}")
+
     # ------------------------------------------------------------------ drag and drop
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
@@ -245,7 +263,7 @@ class MainWindow(BrowsingMixin, QMainWindow):
         paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
         if paths:
             event.acceptProposedAction()
-            self.files.open_paths(paths)
+            self._command("open_paths")(paths)
 
     # ------------------------------------------------------------------ settings and closing
 
@@ -278,7 +296,8 @@ class MainWindow(BrowsingMixin, QMainWindow):
         """Cancel running work and wait for it, so no thread outlives the window."""
         for job in list(self._jobs):
             job.cancel()
-        for feature in (self.files, self.recipe, self.quality, self.evaluate, self.exclusions, self.map):
+        self._loader.cancel()
+        for feature in self.features:
             feature.shutdown()
         wait_for_workers()
         self.write_settings()

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QProgressBar, QStatusBar
+from PySide6.QtWidgets import QStatusBar
 
 from ..core.dataset import Dataset
 from .elided_label import ElidedLabel
+from .progress import JobProgressBar
 
 
 class StatusBar(QStatusBar):
@@ -17,7 +18,7 @@ class StatusBar(QStatusBar):
         self.dataset_label = ElidedLabel("No data")
         self.selection_label = ElidedLabel("")
         self.hover_label = ElidedLabel("", align=Qt.AlignmentFlag.AlignRight)
-        self.progress = QProgressBar()
+        self.progress = JobProgressBar()
         self.progress.setMaximumWidth(200)
         self.progress.hide()
         self.addWidget(self.dataset_label, 3)  # fields share the width and elide, never overlap
@@ -41,8 +42,8 @@ class StatusBar(QStatusBar):
         self.progress.show()
 
     def set_progress(self, done, total) -> None:
-        self.progress.setRange(0, 1000)
-        self.progress.setValue(int(1000 * done / total) if total else 0)
+        self.progress.setRange(0, JobProgressBar.STEPS)  # show_busy makes it a busy indicator (0, 0)
+        self.progress.set_progress(done, total)
 
     def show_idle(self) -> None:
         self.clearMessage()

@@ -87,3 +87,85 @@ class Job(QObject):
 def wait_for_workers(msecs: int = 60000) -> bool:
     """Block until every pooled worker has ended (used when the window closes)."""
     return QThreadPool.globalInstance().waitForDone(msecs)
+
+
+class LatestJob(QObject):
+    """One purpose, one job at a time: a newer request wins.
+
+    ``start()`` cancels the job still running for this purpose and drops its
+    result: only the job started last may report. This is the one answer to
+    "is this result still current?" for loading, statistics, quality, evaluate
+    and map runs. Superseded jobs are kept alive until they end (the window's
+    ``track``), so no worker outlives its owner unseen.
+
+    Signals
+    -------
+    progress(object, object)
+        (done, total) of the current job.
+    yielded(object)
+        Intermediate values of the current job (generator functions).
+    succeeded(object)
+        The current job's return value.
+    failed(object)
+        The current job's exception (a cancelled current job included; a superseded one never).
+    finished()
+        The current job ended (after succeeded or failed).
+    """
+
+    progress = Signal(object, object)
+    yielded = Signal(object)
+    succeeded = Signal(object)
+    failed = Signal(object)
+    finished = Signal()
+
+    def __init__(self, parent: QObject | None = None, *, track: Callable[[Job], None] | None = None) -> None:
+        super().__init__(parent)
+        self.current: Job | None = None
+        self._track = track
+        self._alive: set[Job] = set()
+
+    def start(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Job:
+        """Cancel the running job (its result is dropped) and start ``fn`` in the pool."""
+        self.cancel()
+        job = Job(fn, *args, parent=None, **kwargs)
+        self.current = job
+        job.progress.connect(lambda d, t, j=job: self._relay(j, self.progress, d, t))
+        job.yielded.connect(lambda v, j=job: self._relay(j, self.yielded, v))
+        job.succeeded.connect(lambda v, j=job: self._relay(j, self.succeeded, v))
+        job.failed.connect(lambda e, j=job: self._relay(j, self.failed, e))
+        job.finished.connect(lambda j=job: self._on_job_finished(j))
+        self._alive.add(job)
+        if self._track is not None:
+            self._track(job)
+        job.start()
+        return job
+
+    def is_current(self, job: Job | None) -> bool:
+        return job is not None and job is self.current
+
+    @property
+    def running(self) -> bool:
+        return self.current is not None and self.current.running
+
+    def cancel(self, *, drop: bool = True) -> None:
+        """Stop the current job, if any.
+
+        ``drop=True`` (a newer request, other data): nothing it sends is
+        reported any more. ``drop=False`` (the user's Cancel): it stays current
+        and reports its :class:`Cancelled` failure and ``finished``.
+        """
+        job = self.current
+        if drop:
+            self.current = None
+        if job is not None and job.running:
+            job.cancel()
+
+    def _relay(self, job: Job, signal, *values: Any) -> None:
+        if job is self.current:
+            signal.emit(*values)
+
+    def _on_job_finished(self, job: Job) -> None:
+        self._alive.discard(job)
+        if job is self.current:
+            self.current = None
+            self.finished.emit()

@@ -175,3 +175,36 @@ def test_screenshot_at_a_chosen_size(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "mnist_desktop", "gui", "--size", "big", "--screenshot",
                           str(tmp_path / "x.png")], capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and "WIDTHxHEIGHT" in bad.stderr and not (tmp_path / "x.png").exists()
+
+
+def test_the_load_asked_for_last_wins(window, qtbot, tmp_path, monkeypatch, sample_dataset):
+    """Open a 20,000-row CSV, then the sample before the CSV is read: the sample stays on screen."""
+    import threading
+
+    import numpy as np
+
+    import mnist_desktop.gui.files as files
+
+    split = sample_dataset.splits["test"]
+    rows = np.concatenate([split.labels[:, None].astype(np.int64), split.images.reshape(len(split), -1)], axis=1)
+    big = tmp_path / "big.csv"
+    header = "label," + ",".join(f"pixel{i}" for i in range(784))
+    np.savetxt(big, np.tile(rows, (2, 1)), fmt="%d", delimiter=",", header=header, comments="")
+    real, release = files.load_dataset, threading.Event()
+
+    def held(source, **kwargs):  # the CSV read starts only after the sample is shown: it finishes last
+        if str(source) == str(big):
+            release.wait(20)
+        return real(source, **kwargs)
+
+    monkeypatch.setattr(files, "load_dataset", held)
+    csv_job = window.open_source(str(big))
+    with qtbot.waitSignal(window.dataset_loaded, timeout=20000):
+        window.open_source("sample")
+    release.set()
+    qtbot.waitUntil(lambda: not csv_job.running, timeout=20000)
+    qtbot.wait(50)  # anything the CSV job still sends is delivered by now
+    assert window.dataset.source == "sample"
+    assert len(window.dataset) == 10_000
+    assert csv_job.cancelled  # it was told to stop, not left to read 20,000 rows unseen
+    assert window.last_error == ""

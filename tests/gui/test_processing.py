@@ -182,3 +182,15 @@ def test_last_recipe_is_restored_at_start(make_window, settings, qtbot):
     assert w2.recipe.model.recipe == edited
     assert w2.recipe.augment_panel.sliders["rotation"].value() == 22.0
     assert w2.recipe.augment_panel.copies.value() == 3
+
+
+def test_export_dialog_estimates_without_blocking(window, qtbot):
+    """With statistics not computed yet, the dialog opens at once, says so, and shows the size when ready."""
+    norm = window.recipe.normalize_panel
+    norm.method.setCurrentIndex(3)  # min-max over the data: statistics needed
+    dialog = window.recipe.open_export_dialog()
+    qtbot.addWidget(dialog)
+    # either the statistics job of the panel already finished, or the dialog says it is computing them
+    assert dialog.size.text().startswith(("Estimating", "10,000 images"))
+    qtbot.waitUntil(lambda: dialog.size.text().startswith("10,000 images"), timeout=20000)
+    dialog.close()

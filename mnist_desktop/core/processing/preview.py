@@ -10,13 +10,14 @@ up to the target-shape stage: tiles keep the source size (the export, and
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
 from ..dataset import Dataset
 from .normalize import to_uint8
 from .pipeline import at_source_shape, process_rows
+from .statistics import NormStatistics
 from .recipe import Recipe
 
 __all__ = ["preview_copy", "preview_page", "preview_rows_of", "row_names", "Previewer", "Preview"]
@@ -105,16 +106,13 @@ class Previewer:
     they are cached per normalization setting.
     """
 
-    def __init__(self, dataset: Dataset) -> None:
+    def __init__(self, dataset: Dataset, statistics: NormStatistics | None = None) -> None:
         self.dataset = dataset
-        self._resolved: dict = {}
+        self.statistics = statistics if statistics is not None else NormStatistics(dataset)
 
     def resolve(self, recipe: Recipe) -> Recipe:
         """``recipe`` with its normalization statistics filled from the dataset (cached)."""
-        key = recipe.normalize
-        if key not in self._resolved:
-            self._resolved[key] = recipe.resolve(self.dataset).normalize
-        return replace(recipe, normalize=self._resolved[key])
+        return self.statistics.resolve(recipe)
 
     def compute(self, indices: np.ndarray, selected: int | None, recipe: Recipe) -> Preview:
         """The preview of ``indices`` and of ``selected``'s rows (thread-safe enough for one worker)."""

@@ -12,12 +12,14 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog
 
 from ...core.atomic import atomic_write
-from ...core.errors import Cancelled, describe_os_error
+from ...core.errors import describe_os_error
 from ...core.evaluate.report import EvaluationReport, evaluate, recipe_summary
 from ..feature import DockSpec, FeatureUi
 from ..recipe.model import RecipeModel
+from ..dock_job import DockJob
 from ..workers import Job
 from .panel import EvaluatePanel, confidence_scores
+from ..window_api import WindowApi
 
 SORT_KEY = "confidence"
 
@@ -29,7 +31,7 @@ class EvaluateController(QObject):
     screen, oldest first; ``shown`` is the one the dock displays.
     """
 
-    def __init__(self, window, model: RecipeModel) -> None:
+    def __init__(self, window: WindowApi, model: RecipeModel) -> None:
         super().__init__(window)
         self.window = window
         self.model = model
@@ -37,7 +39,8 @@ class EvaluateController(QObject):
         self.runs: list[tuple[str, EvaluationReport]] = []
         self.shown: int | None = None
         self._row_of: np.ndarray | None = None  # global index -> test row of the shown run, or -1
-        self.job: Job | None = None
+        self.job = DockJob(self, window, self.panel, "Could not evaluate the recipe")
+        self.job.succeeded.connect(self._on_job_succeeded)
         self.action = QAction("E&valuate recipe", window, shortcut=QKeySequence("Ctrl+Shift+E"))
         self.action.setToolTip("Train the baseline model on the recipe's training rows and measure it")
         self.action.triggered.connect(self.start)
@@ -62,43 +65,30 @@ class EvaluateController(QObject):
 
     def start(self) -> Job | None:
         w = self.window
-        if w.dataset is None or (self.job is not None and self.job.running):
+        if w.dataset is None or self.job.running:
             return None
         problems = self.model.problems
         if problems:
             w.show_error("Cannot evaluate this recipe", str(problems[0]))
             return None
         recipe = self.model.recipe
-        self.panel.set_running(True)
-        self.job = Job(evaluate, w.dataset, recipe)
-        self.job.progress.connect(self.panel.set_progress)
-        self.job.succeeded.connect(lambda report, ds=w.dataset: self._on_job_succeeded(report, ds))
-        self.job.failed.connect(self._on_job_failed)
-        self.job.finished.connect(lambda: self.panel.set_running(False))
-        w.track(self.job)
-        self.job.start()
-        return self.job
+        return self.job.run(evaluate, w.dataset, recipe)
+
+    @property
+    def running(self) -> bool:
+        return self.job.running
 
     def cancel(self) -> None:
-        if self.job is not None and self.job.running:
-            self.job.cancel()
+        """The user's Cancel: the run stops and says so."""
+        self.job.stop()
 
-    def _on_job_succeeded(self, report: EvaluationReport, dataset) -> None:
-        if dataset is not self.window.dataset:
-            return  # measured on data that is no longer shown
+    def _on_job_succeeded(self, report: EvaluationReport) -> None:
         self.runs.append((recipe_summary(report.recipe), report))
         self.show_run(len(self.runs) - 1)
 
-    def _on_job_failed(self, exc: BaseException) -> None:
-        if isinstance(exc, Cancelled):
-            self.panel.summary.setText("Cancelled.")
-            return
-        self.panel.summary.setText(f"Failed: {exc}")
-        self.window.show_error("Could not evaluate the recipe", str(exc))
-
     def _on_window_dataset_loaded(self, _dataset) -> None:
         """Forget the runs: they measured the data shown before."""
-        self.cancel()
+        self.job.forget()
         self.runs, self.shown = [], None
         self._row_of = None
         self.panel.show_report(None)

@@ -7,10 +7,11 @@ import re
 import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QProgressBar,
-                               QPushButton, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton,
+                               QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
 from .confusion import ConfusionView
+from ..progress import JobProgressBar
 
 __all__ = ["EvaluatePanel"]
 
@@ -77,8 +78,7 @@ class EvaluatePanel(QWidget):
         self.cancel_button.setEnabled(False)
         self.save_button = QPushButton("Save report of the shown run…")
         self.save_button.setEnabled(False)
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 1000)
+        self.progress = JobProgressBar()
         self.summary = QLabel("Not evaluated yet.")
         self.summary.setWordWrap(True)
         self.headline = {k: QLabel("–") for k in ("accuracy", "precision", "recall", "f1")}
@@ -149,7 +149,7 @@ class EvaluatePanel(QWidget):
             self.summary.setText("Training the baseline on the recipe's rows…")
 
     def set_progress(self, done: int, total: int) -> None:
-        self.progress.setValue(int(1000 * done / total) if total else 0)
+        self.progress.set_progress(done, total)
 
     def show_report(self, report) -> None:
         """Headline numbers, matrix and per-class table of one EvaluationReport (None clears)."""

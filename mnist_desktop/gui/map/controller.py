@@ -25,8 +25,9 @@ from ...core.map.render import UNLABELLED_COLOR
 from ...core.draw.colors import CLASS_COLORS
 from ..feature import LEFT, DockSpec, FeatureUi
 from ..recipe.model import RecipeModel
-from ..workers import Job
-from .view import MapPanel
+from ..workers import Job, LatestJob
+from .panel import MapPanel
+from ..window_api import WindowApi
 
 #: Seconds between layouts sent to the screen while the map unfolds.
 FRAME_INTERVAL = 0.4
@@ -65,7 +66,7 @@ def score_colors(n: int = 32) -> np.ndarray:
 class MapController(QObject):
     """Owns the Map dock; talks to the window only through its public methods and signals."""
 
-    def __init__(self, window, model: RecipeModel, params: MapParams | None = None) -> None:
+    def __init__(self, window: WindowApi, model: RecipeModel, params: MapParams | None = None) -> None:
         super().__init__(window)
         self.window = window
         self.model = model
@@ -73,7 +74,12 @@ class MapController(QObject):
         self.panel = MapPanel()
         self.coords: np.ndarray | None = None
         self.map: Map | None = None
-        self.job: Job | None = None
+        self.job = LatestJob(self, track=window.track)  # one layout run at a time; other data drops it
+        self.job.progress.connect(self.panel.set_progress)
+        self.job.yielded.connect(self._on_job_yielded)
+        self.job.succeeded.connect(self._on_job_succeeded)
+        self.job.failed.connect(self._on_job_failed)
+        self.job.finished.connect(self._on_job_finished)
         self.color_mode = "label"
         self.epoch = 0
         self._t0 = 0.0
@@ -113,32 +119,26 @@ class MapController(QObject):
         self.panel.plot.box.enableAutoRange()
         self._t0 = time.perf_counter()
         self._frames = 0
-        job = self.job = Job(map_frames, ds, self.params)
-        job.progress.connect(self.panel.set_progress)
-        job.yielded.connect(lambda frame: self._on_job_yielded(job, frame))
-        job.succeeded.connect(lambda result: self._on_job_succeeded(job, result))
-        job.failed.connect(self._on_job_failed)
-        job.finished.connect(lambda: self.panel.set_running(self.running))
-        self.window.track(job)
-        job.start()
-        return job
+        return self.job.start(map_frames, ds, self.params)
 
     @property
     def running(self) -> bool:
-        return self.job is not None and self.job.running
+        return self.job.running
 
     def cancel(self) -> None:
         """Stop the optimisation at its next epoch; the layout so far stays on screen."""
-        if self.running:
-            self.job.cancel()
+        self.job.cancel(drop=False)
+
+    def _on_job_finished(self) -> None:
+        self.panel.set_running(False)
 
     def shutdown(self) -> None:
         self.cancel()
 
-    def _on_job_yielded(self, job: Job, frame: Frame) -> None:
-        ds = self.window.dataset
-        if job is not self.job or ds is None or len(frame.coords) != len(ds) or job.cancelled:
-            return  # a stale layout (other data), or one that arrived after Stop
+    def _on_job_yielded(self, frame: Frame) -> None:
+        current = self.job.current
+        if current is not None and current.cancelled:
+            return  # a layout that arrived after Stop (other data's runs never report: LatestJob)
         first = self.coords is None
         if self._frames == 0:  # a run that starts at the last epoch read the cache
             self._from_cache = frame.epoch == frame.epochs
@@ -147,9 +147,7 @@ class MapController(QObject):
         self.panel.status.setText(f"Epoch {frame.epoch} of {frame.epochs}…")
         self.redraw(fit=first)
 
-    def _on_job_succeeded(self, job: Job, result: Map) -> None:
-        if job is not self.job or len(result) != len(self.window.dataset):
-            return
+    def _on_job_succeeded(self, result: Map) -> None:
         self.map, self.coords, self.epoch = result, result.coords, result.params.epochs
         seconds = time.perf_counter() - self._t0
         where = "from the cache" if self._from_cache else f"{seconds:.1f} s"
@@ -215,8 +213,8 @@ class MapController(QObject):
 
     def _on_window_dataset_loaded(self, ds: Dataset) -> None:
         """Forget the map of the data shown before; compute the new one if the dock is on screen."""
-        self.cancel()
-        self.job, self.coords, self.map, self.epoch = None, None, None, 0
+        self.job.cancel(drop=True)  # what it still sends belongs to the previous data
+        self.coords, self.map, self.epoch = None, None, 0
         self._order = np.random.default_rng(0).permutation(len(ds))  # no class always on top
         self.panel.set_classes(ds.class_names, CLASS_COLORS)
         self.panel.set_subset_info("")

@@ -1,1 +1,1 @@
-"""Suspicious samples: the review controller and its panel."""
+"""Suspicious samples (the CLI calls it `check`; the code `quality`): the controller and its panel."""

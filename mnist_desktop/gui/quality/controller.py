@@ -8,14 +8,15 @@ import time
 
 import numpy as np
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QMessageBox
 
-from ...core.errors import Cancelled
 from ...core.quality.report import analyze
 from ..feature import DockSpec, FeatureUi
 from ..recipe.model import RecipeModel
+from ..dock_job import DockJob
 from ..workers import Job
 from .panel import SuspiciousPanel
+from ..window_api import WindowApi
+from ..progress import confirm
 
 SORT_KEY = "suspicion"
 
@@ -23,13 +24,14 @@ SORT_KEY = "suspicion"
 class QualityController(QObject):
     """Runs ``core.quality.analyze`` in a worker and lets the user review and exclude samples."""
 
-    def __init__(self, window, model: RecipeModel) -> None:
+    def __init__(self, window: WindowApi, model: RecipeModel) -> None:
         super().__init__(window)
         self.window = window
         self.model = model
         self.panel = SuspiciousPanel()
         self.report = None
-        self.job: Job | None = None
+        self.job = DockJob(self, window, self.panel, "Could not rank the samples")
+        self.job.succeeded.connect(self._on_job_succeeded)
         self._t0 = 0.0
         self._excluded = model.recipe.excluded
         self._relabelled = model.recipe.relabelled
@@ -48,7 +50,7 @@ class QualityController(QObject):
 
     def _on_window_dataset_loaded(self, _dataset) -> None:
         """Forget the report: it belongs to the data shown before."""
-        self.cancel()
+        self.job.forget()  # its result, if it comes, is of the previous data: never shown
         self.report = None
         self.panel.table.setRowCount(0)
         n = self.model.recipe.excluded_count()
@@ -59,38 +61,27 @@ class QualityController(QObject):
 
     def start(self) -> Job | None:
         w = self.window
-        if w.dataset is None or (self.job is not None and self.job.running):
+        if w.dataset is None or self.job.running:
             return None
-        self.panel.set_running(True)
         self._t0 = time.perf_counter()
-        self.job = Job(analyze, w.dataset)
-        self.job.progress.connect(self.panel.set_progress)
-        self.job.succeeded.connect(self._on_job_succeeded)
-        self.job.failed.connect(self._on_job_failed)
-        self.job.finished.connect(lambda: self.panel.set_running(False))
-        self.job.start()
-        return self.job
+        return self.job.run(analyze, w.dataset)
+
+    @property
+    def running(self) -> bool:
+        return self.job.running
 
     def cancel(self) -> None:
-        if self.job is not None and self.job.running:
-            self.job.cancel()
+        """The user's Cancel: the job stops and says so."""
+        self.job.stop()
 
     def _on_job_succeeded(self, report) -> None:
         w = self.window
-        if len(report) != len(w.dataset):
-            return  # computed for data that is no longer shown
         self.report = report
-        self.panel.show_report(report, w.dataset.class_names, self.window.excluded_mask(), time.perf_counter() - self._t0)
+        elapsed = time.perf_counter() - self._t0
+        self.panel.show_report(report, w.dataset.class_names, w.excluded_mask(), elapsed)
         self.panel.show_relabelled(self._new_labels())
         w.add_sort_key(SORT_KEY, "Suspicion (most suspicious first)", report.rank_score)
         w.set_flagged(report.flagged)
-
-    def _on_job_failed(self, exc: BaseException) -> None:
-        if isinstance(exc, Cancelled):
-            self.panel.summary.setText("Cancelled.")
-            return
-        self.panel.summary.setText(f"Failed: {exc}")
-        self.window.show_error("Could not rank the samples", str(exc))
 
     # ------------------------------------------------------------------ slots
 
@@ -149,7 +140,7 @@ class QualityController(QObject):
 
     def confirm(self, title: str, text: str) -> bool:
         """Ask before a bulk change (tests replace this method)."""
-        return QMessageBox.question(self.window, title, text) == QMessageBox.StandardButton.Yes
+        return confirm(self.window, title, text)
 
     def _on_model_changed(self, recipe) -> None:
         if recipe.excluded == self._excluded and recipe.relabelled == self._relabelled:

@@ -6,12 +6,12 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton,
-                               QSizePolicy,
-                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton,
+                               QSizePolicy, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from ...core.draw.glyphs import label_strips
 from ...core.draw.mosaic import labeled_mosaic
+from ..progress import JobProgressBar
 
 COLUMNS = ("Image", "Label", "Why", "✕", "New")
 #: the column that says whether a sample is excluded, and the one with its corrected label
@@ -54,9 +54,7 @@ class SuspiciousPanel(QWidget):
         self.run_button.setToolTip("Rank likely mislabelled, duplicated, blank and odd images (no model needed)")
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setEnabled(False)
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 1000)
-        self.progress.setFormat("%p%")
+        self.progress = JobProgressBar()
         self.summary = QLabel("Not computed yet.")
         self.summary.setWordWrap(True)
         self.table = QTableWidget(0, len(COLUMNS))
@@ -160,7 +158,7 @@ class SuspiciousPanel(QWidget):
             self.summary.setText("Computing… (deskew, PCA, neighbours, cross-validated class models)")
 
     def set_progress(self, done: int, total: int) -> None:
-        self.progress.setValue(int(1000 * done / total) if total else 0)
+        self.progress.set_progress(done, total)
 
     def show_report(self, report, class_names: tuple[str, ...], excluded: np.ndarray, seconds: float) -> None:
         """Fill the list with the flagged samples of ``report`` in rank order."""
@@ -186,7 +184,7 @@ class SuspiciousPanel(QWidget):
                 item.setToolTip(tip)
                 self.table.setItem(r, c, item)
         self.show_excluded(excluded)
-        self.progress.setValue(1000)
+        self.progress.set_done()
         for b in (self.exclude_button, self.restore_button, self.exclude_all_button, self.relabel_button,
                   self.unrelabel_button):
             b.setEnabled(len(self._rows) > 0)

@@ -11,20 +11,23 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QStyle
 
 from ...core.errors import MnistDesktopError, describe_os_error
-from ...core.processing.normalize import NormParams, normalize
+from ...core.processing.normalize import normalize
 from ...core.processing.preview import Preview, preview_copy, row_names
 from ...core.processing.recipe import describe_problem
+from ...core.processing.statistics import NormStatistics
 from ..feature import DockSpec, FeatureUi
 from .augment_panel import AugmentPanel
 from .model import RecipeModel
 from .normalize_panel import NormalizePanel
 from .preview_worker import PreviewWorker
+from ..workers import LatestJob
+from ..window_api import WindowApi
 
 
 class RecipeController(QObject):
     """Owns the Normalize/Augment panels, the preview and the export dialog for one RecipeModel."""
 
-    def __init__(self, window, model: RecipeModel) -> None:
+    def __init__(self, window: WindowApi, model: RecipeModel) -> None:
         super().__init__(window)
         self.window = window
         self.model = model
@@ -33,12 +36,16 @@ class RecipeController(QObject):
         self.preview = PreviewWorker(self)
         self.preview.ready.connect(self._on_preview_ready)
         self.preview.failed.connect(self._on_preview_failed)
-        self.last: Preview | None = None
+        self.view = window.processed_view  # what the grid shows; this feature writes it
         self.export_dialog = None
-        self._used: dict[NormParams, NormParams] = {}
+        self.statistics: NormStatistics | None = None  # of the dataset on screen: one cache for panel and preview
+        self._stats_job = LatestJob(self, track=window.track)  # statistics off the UI thread; newest setting wins
+        self._stats_job.succeeded.connect(self._on_stats_job_succeeded)
+        self._stats_job.failed.connect(self._on_stats_job_failed)
         self.actions = self._create_actions()
         model.changed.connect(self._on_model_changed)
         window.dataset_loaded.connect(self._on_window_dataset_loaded)
+        window.selection_changed.connect(self._on_window_selection_changed)
 
     def _create_actions(self) -> dict[str, QAction]:
         w = self.window
@@ -75,11 +82,18 @@ class RecipeController(QObject):
             actions={"file": [a["load_recipe"], a["save_recipe"], a["export"]],
                      "edit": [a["undo"], a["redo"], a["reset_recipe"]],
                      "view": [a["show_processed"]],
-                     "toolbar": [a["export"], a["show_processed"]]})
+                     "toolbar": [a["export"], a["show_processed"]]},
+            commands={"show_processed": a["show_processed"], "load_recipe": self.load_recipe},
+            busy=lambda: self.busy)
 
     @property
     def showing_processed(self) -> bool:
-        return self.actions["show_processed"].isChecked()
+        return self.view.on
+
+    @property
+    def last(self) -> Preview | None:
+        """The newest preview computed (any page)."""
+        return self.view.last
 
     @property
     def busy(self) -> bool:
@@ -97,39 +111,54 @@ class RecipeController(QObject):
 
     def processed_page(self, indices: np.ndarray) -> np.ndarray | None:
         """The processed tiles of ``indices`` if they are shown and already computed, else None."""
-        r = self.last
-        if not self.showing_processed or r is None or not r.shows(self.model.recipe, indices):
-            return None
-        return r.display
+        return self.view.page(self.model.recipe, indices)
+
+    def _on_window_selection_changed(self, _index: int) -> None:
+        self.request_preview()
 
     def _on_model_changed(self, recipe) -> None:
         self.show_statistics()
         self.request_preview()
 
-    def _on_window_dataset_loaded(self, _dataset) -> None:
-        self._used = {}
+    def _on_window_dataset_loaded(self, dataset) -> None:
+        self._stats_job.cancel()
+        self.statistics = NormStatistics(dataset)
+        self.preview.statistics = self.statistics
         self.show_statistics()
 
     def show_statistics(self) -> None:
-        """Tell the Normalize panel which statistics are used and where they come from."""
-        ds, recipe = self.window.dataset, self.model.recipe
-        if ds is None or recipe.normalize.problems():
+        """Tell the Normalize panel which statistics are used and where they come from.
+
+        Computing them takes up to a second on big data: that runs in a job,
+        and the panel says "Computing…" until it ends.
+        """
+        ds, recipe, stats = self.window.dataset, self.model.recipe, self.statistics
+        if ds is None or stats is None or recipe.normalize.problems():
             self.normalize_panel.show_used(None, "")
             return
-        names = recipe.statistics_splits(ds)
-        key = recipe.normalize
-        if key not in self._used:
-            self._used[key] = recipe.resolve(ds).normalize
-        self.normalize_panel.show_used(self._used[key], _statistics_note(recipe, ds, names))
+        used = stats.cached(recipe)
+        if used is not None:
+            self.normalize_panel.show_used(used, _statistics_note(recipe, ds, recipe.statistics_splits(ds)))
+            return
+        count = sum(len(ds.splits[n]) for n in recipe.statistics_splits(ds))
+        self.normalize_panel.show_used(None, f"Computing the statistics of {count:,} images…")
+        self._stats_job.start(stats.normalization, recipe, progress=False, cancel=False)
+
+    def _on_stats_job_succeeded(self, _used) -> None:
+        self.show_statistics()  # from the cache now, if the setting is still the current one
+
+    def _on_stats_job_failed(self, exc: BaseException) -> None:
+        self.normalize_panel.show_used(None, f"Statistics not computed: {exc}")
 
     def _background(self, recipe) -> float:
         """The value a black pixel becomes under the recipe's normalization (as resolved)."""
-        used = self._used.get(recipe.normalize, recipe.normalize)
+        used = (self.statistics.cached(recipe) if self.statistics is not None else None) or recipe.normalize
         if not used.is_resolved:
             return 0.0
         return float(normalize(np.zeros((1, 1, 1), np.uint8), used).reshape(-1)[0])
 
     def _on_show_processed_toggled(self, on: bool) -> None:
+        self.view.on = on
         self.window.refresh()
 
     def _on_preview_ready(self, result: Preview) -> None:
@@ -137,7 +166,7 @@ class RecipeController(QObject):
         b = w.browser
         if b is None or result.recipe != self.model.recipe:
             return  # a newer request is on its way
-        self.last = result
+        self.view.last = result
         if not result.shows(self.model.recipe, b.page_indices()):
             return
         if self.showing_processed:
@@ -211,7 +240,7 @@ class RecipeController(QObject):
             self.export_dialog.cancel_and_wait()
             self.export_dialog.deleteLater()
         self.export_dialog = ExportDialog(w.dataset, self.model.recipe, w,
-                                          str(w.settings.value("files/last_export_dir", "")))
+                                          str(w.settings.value("files/last_export_dir", "")), self.statistics)
         self.export_dialog.exported.connect(
             lambda result: w.settings.setValue("files/last_export_dir", str(Path(result.path).parent)))
         self.export_dialog.exported.connect(self._on_export_dialog_exported)

@@ -19,13 +19,14 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialogButtonBox, QFileDial
 from ...core.dataset import Dataset
 from ...core.errors import Cancelled, ExportError, MnistDesktopError, TargetExistsError
 from ...core.export.estimate import estimate
+from ...core.processing.statistics import NormStatistics
 from ...core.export.exporter import FORMATS, check_target, export
 from ...core.processing.recipe import Recipe
 from ...core.processing.split_plan import output_split_names
 from ...core.units import format_bytes
 from ..job_dialog import JobDialog
+from ..workers import Job, LatestJob, wait_for_workers
 from .model_ready_box import ModelReadyBox
-from ..workers import Job
 
 FORMAT_TITLES = {"npz": "npz (Keras: x_train, y_train, x_test, y_test)", "npy": "npy (one file per array)",
                  "idx": "IDX (like the MNIST files)", "idx.gz": "IDX, gzip-compressed",
@@ -53,12 +54,17 @@ class ExportDialog(JobDialog):
     exported = Signal(object)
 
     def __init__(self, dataset: Dataset, recipe: Recipe, parent: QWidget | None = None,
-                 start_folder: str = "") -> None:
+                 start_folder: str = "", statistics: NormStatistics | None = None) -> None:
         super().__init__("Export the processed dataset", "Export", "Cancel export", parent)
         self.setMinimumWidth(600)
         self.dataset = dataset
         self.recipe = recipe
         self.result = None
+        # the estimate needs the normalization statistics: from the feature's cache, or computed in a worker
+        self.statistics = statistics if statistics is not None else NormStatistics(dataset)
+        self._stats_job = LatestJob(self)
+        self._stats_job.succeeded.connect(self.show_estimate)
+        self._stats_job.failed.connect(lambda exc: self.size.setText(str(exc)))
 
         self.format = QComboBox()
         for fmt in FORMATS:
@@ -133,12 +139,23 @@ class ExportDialog(JobDialog):
                     target=self.model_ready.target())
         return r if self.drop_excluded.isChecked() else replace(r, excluded=())
 
-    def show_estimate(self, *_):
-        """Rows and bytes the export will write, for the current choices."""
+    def show_estimate(self, *_, wait: bool = False):
+        """Rows and bytes the export will write, for the current choices (None while statistics are computed).
+
+        Statistics not computed yet are computed in a worker and the estimate
+        follows; ``wait=True`` (the Export button) computes them here instead.
+        """
+        recipe = self.export_recipe()
         try:
-            names = output_split_names(self.dataset, replace(self.export_recipe(), split="all"))
+            names = output_split_names(self.dataset, replace(recipe, split="all"))
             self.split.setItemText(0, f"All ({', '.join(names)})")
-            e = estimate(self.dataset, self.export_recipe(), self.fmt)
+            used = self.statistics.cached(recipe)
+            if used is None and not wait:
+                self.size.setText("Estimating (computing the normalization statistics)…")
+                self._stats_job.start(self.statistics.normalization, recipe, progress=False, cancel=False)
+                return None
+            used = used if used is not None else self.statistics.normalization(recipe)
+            e = estimate(self.dataset, replace(recipe, normalize=used), self.fmt)
         except MnistDesktopError as exc:
             self.size.setText(str(exc))
             return None
@@ -211,7 +228,7 @@ class ExportDialog(JobDialog):
         except ExportError as exc:
             self._show_failure(str(exc))
             return
-        e = self.show_estimate()
+        e = self.show_estimate(wait=True)
         if e is not None and e.bytes > CONFIRM_BYTES and not self.ask_large(e):
             return
         job = Job(export, self.dataset, self.export_recipe(), out, self.fmt, overwrite=overwrite)
@@ -220,6 +237,13 @@ class ExportDialog(JobDialog):
         job.failed.connect(self._on_job_failed)
         self.summary.setText(f"Exporting to {out}…")
         self.run_job(job)
+
+    def cancel_and_wait(self, msecs: int = 30000) -> None:
+        """Also let a statistics computation end: no worker may outlive the dialog."""
+        if self._stats_job.running:
+            self._stats_job.cancel()
+            wait_for_workers(msecs)
+        super().cancel_and_wait(msecs)
 
     def cancel(self) -> None:
         if self.running:

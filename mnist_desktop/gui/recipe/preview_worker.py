@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from ...core.dataset import Dataset
 from ...core.processing.preview import Previewer
+from ...core.processing.statistics import NormStatistics
 from ...core.processing.recipe import Recipe, describe_problem
 from ..workers import Job
 
@@ -39,6 +40,7 @@ class PreviewWorker(QObject):
         self._pending: tuple | None = None
         self._job: Job | None = None
         self._previewer: Previewer | None = None
+        self.statistics: NormStatistics | None = None  # the feature's cache for the dataset on screen
         self.enabled = True
 
     def request(self, dataset: Dataset, indices: np.ndarray, selected: int | None, recipe: Recipe) -> None:
@@ -46,7 +48,8 @@ class PreviewWorker(QObject):
         if not self.enabled:
             return
         if self._previewer is None or dataset is not self._previewer.dataset:
-            self._previewer = Previewer(dataset)
+            stats = self.statistics if self.statistics is not None and self.statistics.dataset is dataset else None
+            self._previewer = Previewer(dataset, stats)
         if recipe.problems():
             self.failed.emit("; ".join(map(describe_problem, recipe.problems())))
             return

@@ -11,28 +11,30 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMessageBox
 
 from ..feature import DockSpec, FeatureUi
-from .exclusions_panel import ExclusionsPanel
-from .model import RecipeModel
+from .panel import ExclusionsPanel
+from ..recipe.model import RecipeModel
+from ..window_api import WindowApi
+from ..progress import confirm
 
 
 class ExclusionsController(QObject):
     """Owns the Excluded dock and the "Exclude selected image" action."""
 
-    def __init__(self, window, model: RecipeModel) -> None:
+    def __init__(self, window: WindowApi, model: RecipeModel) -> None:
         super().__init__(window)
         self.window = window
         self.model = model
         self.panel = ExclusionsPanel()
-        self._shown = None
+        self._shown: tuple = (None, None)  # (dataset, exclusions) the panel lists
         self.actions = self._create_actions()
         self.panel.sample_chosen.connect(window.select_global)
         self.panel.restore_requested.connect(lambda idx: self.model.exclude(idx, False))
         self.panel.clear_requested.connect(self.clear_all)
         model.changed.connect(self._on_model_changed)
         window.dataset_loaded.connect(self._on_model_changed)
+        window.selection_changed.connect(self._on_window_selection_changed)
 
     def _create_actions(self) -> dict[str, QAction]:
         w = self.window
@@ -76,8 +78,7 @@ class ExclusionsController(QObject):
 
     def confirm(self, title: str, text: str) -> bool:
         """Ask before a bulk change (tests replace this method)."""
-        answer = QMessageBox.question(self.window, title, text)
-        return answer == QMessageBox.StandardButton.Yes
+        return confirm(self.window, title, text)
 
     # ------------------------------------------------------------------ showing
 
@@ -88,14 +89,17 @@ class ExclusionsController(QObject):
         a.setEnabled(selected is not None)
         a.setChecked(selected is not None and bool(self.window.excluded_mask()[selected]))
 
+    def _on_window_selection_changed(self, _index: int) -> None:
+        self.update_action()
+
     def _on_model_changed(self, *_) -> None:
         w = self.window
         ds = w.dataset
         if ds is None:
             return
-        key = (id(ds), self.model.recipe.excluded)
-        if key != self._shown:
-            self._shown = key
+        shown_ds, shown_excluded = self._shown
+        if shown_ds is not ds or shown_excluded != self.model.recipe.excluded:
+            self._shown = (ds, self.model.recipe.excluded)
             indices = np.flatnonzero(self.window.excluded_mask())
             codes, local = ds.locate_many(indices)
             names = [f"{ds.split_names[c]} #{i:,} · label {ds.label_text(int(ds.labels[g]))}"

@@ -10,9 +10,10 @@ import numpy as np
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabel,
-                               QProgressBar, QPushButton, QToolButton, QVBoxLayout, QWidget)
+                               QPushButton, QToolButton, QVBoxLayout, QWidget)
 
 from .plot import MapPlot
+from ..progress import JobProgressBar
 
 COLOR_MODES = (("label", "Label"), ("split", "Split"), ("suspicion", "Suspicion score"))
 MODES = (("pan", "Pan", "Drag to pan, wheel to zoom (Shift + drag draws a lasso)"),
@@ -53,9 +54,7 @@ class MapPanel(QWidget):
         self.stop_button = QPushButton("Stop")
         self.stop_button.setToolTip("Stop the optimisation; the layout so far stays")
         self.stop_button.setEnabled(False)
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 1000)
-        self.progress.setTextVisible(False)
+        self.progress = JobProgressBar(text=False)
         self.progress.setMaximumHeight(10)
         self.status = QLabel("Not computed yet.")
         self.color_combo = QComboBox()
@@ -132,7 +131,7 @@ class MapPanel(QWidget):
         self.stop_button.setEnabled(running)
 
     def set_progress(self, done: int, total: int) -> None:
-        self.progress.setValue(int(1000 * done / total) if total else 0)
+        self.progress.set_progress(done, total)
 
     def set_classes(self, names: tuple[str, ...], colors: np.ndarray) -> None:
         """One check box per class, in its colour, all checked (a new dataset)."""

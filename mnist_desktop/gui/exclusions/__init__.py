@@ -1,0 +1,1 @@
+"""Excluded samples: the controller (exclude/restore, clear all) and the Excluded dock."""
