@@ -63,3 +63,17 @@ def test_the_main_window_offers_every_member(qtbot, tmp_path):
     qtbot.addWidget(window)
     missing = [name for name in WINDOW_MEMBERS if not hasattr(window, name)]
     assert missing == []
+
+
+def test_the_window_module_loads_no_model_code():
+    """Start-up pays for the window, not for the quality check or the evaluation model (loaded on first run)."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys, mnist_desktop.gui.main_window; "
+            "print(sorted(m for m in sys.modules if m.startswith(('mnist_desktop.core.quality', "
+            "'mnist_desktop.core.evaluate', 'mnist_desktop.core.export'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert out.stdout.strip() == "[]"

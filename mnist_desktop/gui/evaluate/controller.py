@@ -3,6 +3,8 @@ and confusion-matrix cells that filter the grid."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import json
 
 import numpy as np
@@ -13,13 +15,28 @@ from PySide6.QtWidgets import QFileDialog
 
 from ...core.atomic import atomic_write
 from ...core.errors import describe_os_error
-from ...core.evaluate.report import EvaluationReport, evaluate, recipe_summary
 from ..feature import DockSpec, FeatureUi
 from ..recipe.model import RecipeModel
 from ..dock_job import DockJob
 from ..workers import Job
 from .panel import EvaluatePanel, confidence_scores
 from ..window_api import WindowApi
+
+if TYPE_CHECKING:
+    from ...core.evaluate.report import EvaluationReport
+
+
+def _evaluate(dataset, recipe, **kwargs):
+    """core.evaluate.evaluate, imported in the worker on the first run: start-up does not pay for the model."""
+    from ...core.evaluate.report import evaluate
+
+    return evaluate(dataset, recipe, **kwargs)
+
+
+def _recipe_summary(recipe) -> str:
+    from ...core.evaluate.report import recipe_summary  # loaded by the run that made the report
+
+    return recipe_summary(recipe)
 
 SORT_KEY = "confidence"
 
@@ -72,7 +89,7 @@ class EvaluateController(QObject):
             w.show_error("Cannot evaluate this recipe", str(problems[0]))
             return None
         recipe = self.model.recipe
-        return self.job.run(evaluate, w.dataset, recipe)
+        return self.job.run(_evaluate, w.dataset, recipe)
 
     @property
     def running(self) -> bool:
@@ -83,7 +100,7 @@ class EvaluateController(QObject):
         self.job.stop()
 
     def _on_job_succeeded(self, report: EvaluationReport) -> None:
-        self.runs.append((recipe_summary(report.recipe), report))
+        self.runs.append((_recipe_summary(report.recipe), report))
         self.show_run(len(self.runs) - 1)
 
     def _on_window_dataset_loaded(self, _dataset) -> None:

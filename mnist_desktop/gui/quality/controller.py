@@ -9,14 +9,20 @@ import time
 import numpy as np
 from PySide6.QtCore import QObject
 
-from ...core.quality.report import analyze
 from ..feature import DockSpec, FeatureUi
 from ..recipe.model import RecipeModel
 from ..dock_job import DockJob
 from ..workers import Job
 from .panel import SuspiciousPanel
-from ..window_api import WindowApi
 from ..progress import confirm
+from ..window_api import WindowApi
+
+
+def _analyze(dataset, **kwargs):
+    """core.quality.analyze, imported in the worker on the first run: start-up does not pay for it."""
+    from ...core.quality.report import analyze
+
+    return analyze(dataset, **kwargs)
 
 SORT_KEY = "suspicion"
 
@@ -64,7 +70,7 @@ class QualityController(QObject):
         if w.dataset is None or self.job.running:
             return None
         self._t0 = time.perf_counter()
-        return self.job.run(analyze, w.dataset)
+        return self.job.run(_analyze, w.dataset)
 
     @property
     def running(self) -> bool:
