@@ -7,7 +7,10 @@ paint. Measured side by side in the same process, alternating:
   painting the class names as text at screen resolution;
 - ``pixel labels``: the previous approach, 5x7 pixel digits baked into the
   mosaic (``labeled_mosaic`` + ``label_strips``) in one ImageItem;
-- with ``--naive``, also an ImageItem and a TextItem per tile (slow: seconds).
+- with ``--naive``, also an ImageItem and a TextItem per tile (slow: seconds);
+- with ``--colour``, also the grid on 1,024 colour tiles (32 x 32 x 3, the
+  sample's digits painted in random colours, as CIFAR-sized data) against
+  the grey grid in the same run (issue 24 goal: <= 15 ms).
 
 "Render" = build + set the items + paint the view (1000x800) into an image.
 """
@@ -75,6 +78,39 @@ def naive_render(box, naive, items, images, labels) -> None:
     paint(naive)
 
 
+def colour_pages(ds) -> list:
+    """Pages of 1,024 colour tiles: sample digits padded to 32 x 32 and painted per image."""
+    rng = np.random.default_rng(0)
+    out = []
+    for i in range(0, 4096, 1024):
+        grey = np.pad(ds.images[i:i + 1024], ((0, 0), (2, 2), (2, 2)))[..., None].astype(np.float32) / 255
+        fg = rng.integers(128, 256, (1024, 1, 1, 3))
+        bg = rng.integers(0, 100, (1024, 1, 1, 3))
+        out.append((np.rint(bg * (1 - grey) + fg * grey).astype(np.uint8), ds.labels[i:i + 1024]))
+    return out
+
+
+def colour_grid(app, ds, grey_grid, grey_pages, render) -> None:
+    """The grid on colour pages, alternated with the grey grid."""
+    cgrid = GridView()
+    cgrid.resize(1000, 800)
+    cgrid.set_classes(ds.class_names, (32, 32))
+    cgrid.show()
+    app.processEvents()
+    cpages = colour_pages(ds)
+    state = {"n": 0}
+
+    def run():
+        state["n"] = (state["n"] + 1) % len(cpages)
+        cgrid.set_page(*cpages[state["n"]])
+        paint(cgrid)
+
+    t = interleaved({"colour": run, "grey": render("grid", grey_grid, grey_grid)}, repeat=25)
+    print(f"grid on 1,024 colour tiles 32x32x3, set + paint: {t['colour'] * 1e3:7.1f} ms "
+          f"(grey 28x28 in the same run {t['grey'] * 1e3:.1f} ms, ratio {t['colour'] / t['grey']:.2f})")
+    cgrid.close()
+
+
 def main() -> None:
     app = QApplication.instance() or QApplication([])
     ds = load_dataset("sample")
@@ -114,6 +150,8 @@ def main() -> None:
         t_naive = median_time(lambda: naive_render(box, naive, items, *pages[0]), repeat=3)
         print(f"item per tile (1,024 images + 1,024 labels): {t_naive * 1e3:7.1f} ms")
         naive.close()
+    if "--colour" in sys.argv:
+        colour_grid(app, ds, grid, pages, render)
     print(f"RESULT page_render_ms={t['grid'] * 1e3:.1f} pixel_label_ms={t['old'] * 1e3:.1f}"
           f" ratio={t['grid'] / t['old']:.2f}")
     grid.close()

@@ -30,6 +30,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--csv-header", choices=("pixel", "rowcol"), default="pixel",
                    help="CSV columns: pixel = label,pixel0,...,pixel783 (Kaggle digit-recognizer, the default); "
                         "rowcol = label,1x1,...,28x28 (the 'MNIST in CSV' dataset)")
+    p.add_argument("--layout", choices=("nhwc", "nchw"), default="nhwc",
+                   help="npz/npy array layout: nhwc (N,H,W[,3], default) or nchw (N,C,H,W, PyTorch)")
+    p.add_argument("--csv-colour", choices=("interleaved",), default=None,
+                   help="allow colour in CSV as label,r0,g0,b0,... (refused otherwise; npz suits colour)")
     p.add_argument("--split", choices=("train", "val", "test", "all"), help="which splits to export (default all)")
     p.add_argument("--exclude-flagged", action="store_true",
                    help="drop the samples the data-quality check flags (see `mnist-desktop check`)")
@@ -67,7 +71,8 @@ def run(args: argparse.Namespace) -> int:
     bar = ProgressBar("export", unit="images")
     try:
         result = export(dataset, recipe, args.out, args.fmt, overwrite=args.force, progress=bar.update,
-                        notify=lambda line: print(line, file=sys.stderr), csv_header=args.csv_header)
+                        notify=lambda line: print(line, file=sys.stderr), csv_header=args.csv_header,
+                        layout=args.layout, csv_colour=args.csv_colour)
     finally:
         bar.close()
     per_split = ", ".join(f"{name} {c['rows']:,}" for name, c in result.counts.items())

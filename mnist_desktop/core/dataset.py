@@ -1,4 +1,4 @@
-"""Datasets in memory: images (N, H, W) and labels per split, and the global index space.
+"""Datasets in memory: images (N, H, W) grey or (N, H, W, 3) RGB and labels per split, and the global index space.
 
 Every format reader builds these; :func:`~.formats.load.load_dataset` opens
 a source (the readers live in :mod:`.formats`, its registry picks one from
@@ -28,7 +28,11 @@ UNLABELLED = -1
 
 @dataclass(frozen=True)
 class Split:
-    """One split: images (N, H, W) uint8 or float32, labels (N,), with their files.
+    """One split: images (N, H, W) grey or (N, H, W, 3) RGB, uint8 or float32, labels (N,), with their files.
+
+    The one rule every feature relies on: a 3-D array is grey, a 4-D one has
+    its 3 colour channels last (:attr:`channels`, :attr:`image_shape`,
+    :attr:`is_colour` say which without looking at ``ndim``).
 
     Labels are uint8 (uint16 beyond 256 classes), or int16 ``UNLABELLED`` (-1)
     for every sample of a split that has no labels.
@@ -53,6 +57,26 @@ class Split:
     @property
     def files(self) -> tuple[Path, ...]:
         return tuple(dict.fromkeys(p for p in (self.image_file, self.label_file) if p is not None))
+
+    @property
+    def channels(self) -> int:
+        """1 for grey images (N, H, W), 3 for colour (N, H, W, 3)."""
+        return 3 if self.images.ndim == 4 else 1
+
+    @property
+    def is_colour(self) -> bool:
+        """True when the images have 3 colour channels."""
+        return self.channels == 3
+
+    @property
+    def image_shape(self) -> tuple[int, ...]:
+        """Shape of one image: (H, W) grey or (H, W, 3) colour."""
+        return tuple(self.images.shape[1:])
+
+    @property
+    def pixels_per_image(self) -> int:
+        """Values in one image (H * W * channels): the length of its flattened feature vector."""
+        return int(np.prod(self.images.shape[1:], dtype=np.int64))
 
     @cached_property
     def labelled(self) -> bool:
@@ -118,6 +142,21 @@ class Dataset:
     @property
     def split_names(self) -> tuple[str, ...]:
         return tuple(self.splits)
+
+    @property
+    def channels(self) -> int:
+        """1 for grey, 3 for colour (every split has the same image shape)."""
+        return next(iter(self.splits.values())).channels
+
+    @property
+    def is_colour(self) -> bool:
+        """True when the images have 3 colour channels."""
+        return self.channels == 3
+
+    @property
+    def image_shape(self) -> tuple[int, ...]:
+        """Shape of one image: (H, W) grey or (H, W, 3) colour."""
+        return next(iter(self.splits.values())).image_shape
 
     @cached_property
     def offsets(self) -> dict[str, int]:

@@ -43,7 +43,7 @@ def label_counts(labels: np.ndarray, n_classes: int) -> list[int]:
 
 
 def class_sums(images: np.ndarray, labels: np.ndarray, n_classes: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per-class pixel sums (n_classes, h, w) float64 and counts (n_classes,).
+    """Per-class pixel sums (n_classes, h, w[, 3]) float64 and counts (n_classes,).
 
     Means for any combination of splits are sums of these divided by counts,
     so the statistics panel never rescans the images when the filter changes.
@@ -69,10 +69,10 @@ class ClassMeans:
         self.per_split = {name: class_sums(s.pixels, s.labels, n) for name, s in dataset.splits.items()}
 
     def means(self, splits: Iterable[str]) -> np.ndarray | None:
-        """(n_classes, H, W) float64 mean image per class over ``splits`` (None if none is loaded)."""
+        """(n_classes, H, W[, 3]) float64 mean image per class over ``splits`` (None if none is loaded)."""
         chosen = [self.per_split[s] for s in splits if s in self.per_split]
         if not chosen:
             return None
         sums = sum(c[0] for c in chosen)
         counts = sum(c[1] for c in chosen)
-        return sums / np.maximum(counts, 1)[:, None, None]
+        return sums / np.maximum(counts, 1).reshape(-1, *[1] * (sums.ndim - 1))

@@ -92,9 +92,9 @@ class MainWindow(BrowsingMixin, QMainWindow):
         self.setStatusBar(self.status)
         self._connect()
         self.read_settings()
-        if self.recipe_model.restore():
-            self.status.showMessage("The recipe of the last session is back (Edit > Reset recipe for the defaults)",
-                                    10000)
+        # said once the first data is on screen (the loading message would cover it before)
+        self._pending_message = ("The recipe of the last session is back (Edit > Reset recipe for the defaults)"
+                                 if self.recipe_model.restore() else "")
 
     # ------------------------------------------------------------------ construction
 
@@ -181,6 +181,9 @@ class MainWindow(BrowsingMixin, QMainWindow):
         ds, means = result
         self.status.show_idle()
         self.set_dataset(ds, means)
+        if self._pending_message:
+            self.status.showMessage(self._pending_message, 10000)
+            self._pending_message = ""
 
     def _on_load_failed(self, exc: BaseException) -> None:
         self.status.show_idle()

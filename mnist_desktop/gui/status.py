@@ -10,8 +10,17 @@ from .elided_label import ElidedLabel
 from .progress import JobProgressBar
 
 
+#: How long a message stays before the fields come back (ms).
+MESSAGE_MS = 8000
+
+
 class StatusBar(QStatusBar):
-    """Permanent fields plus a progress bar shown while something loads."""
+    """Dataset, selection and hover fields; messages; a progress bar shown while something loads.
+
+    The fields are normal (not permanent) widgets: a message takes the whole
+    bar while it shows, then the fields come back. A permanent field with a
+    stretch would leave the message no room to be painted.
+    """
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -23,8 +32,12 @@ class StatusBar(QStatusBar):
         self.progress.hide()
         self.addWidget(self.dataset_label, 3)  # fields share the width and elide, never overlap
         self.addWidget(self.selection_label, 3)
-        self.addPermanentWidget(self.hover_label, 4)
+        self.addWidget(self.hover_label, 4)
         self.addPermanentWidget(self.progress)
+
+    def showMessage(self, message: str, timeout: int = MESSAGE_MS) -> None:  # noqa: N802 - Qt override
+        """Show ``message`` for ``timeout`` ms (never for ever: the fields must come back)."""
+        super().showMessage(message, timeout)
 
     def set_dataset(self, ds: Dataset) -> None:
         parts = ", ".join(f"{name} {len(s):,}" for name, s in ds.splits.items())
@@ -37,7 +50,7 @@ class StatusBar(QStatusBar):
         self.hover_label.setText(text)
 
     def show_busy(self, message: str) -> None:
-        self.showMessage(message)
+        super().showMessage(message)  # until show_idle: loading has no fixed length
         self.progress.setRange(0, 0)
         self.progress.show()
 

@@ -107,7 +107,7 @@ def test_image_folder_jpeg_splits_and_grey_rgb(tmp_path, sample_dataset):
     assert any("read as grayscale" in n for n in ds.notes)
 
 
-def test_image_folder_refuses_colour_and_odd_sizes(tmp_path, sample_dataset):
+def test_image_folder_reads_colour_refuses_odd_sizes(tmp_path, sample_dataset):
     from PIL import Image
 
     x, y = small_images(sample_dataset, 6)
@@ -117,9 +117,19 @@ def test_image_folder_refuses_colour_and_odd_sizes(tmp_path, sample_dataset):
     with pytest.raises(DatasetError, match=r"odd.png: 21x20 pixels, .* all images must be one size"):
         load_dataset(tmp_path / "a")
     odd.unlink()
-    Image.fromarray(np.dstack([x[0], x[0] // 2, x[0]]), "RGB").save(tmp_path / "a" / str(int(y[0])) / "red.png")
-    with pytest.raises(DatasetError, match=r"red.png: colour images are not supported yet"):
-        load_dataset(tmp_path / "a")
+    red = np.dstack([x[0], x[0] // 2, x[0]])
+    Image.fromarray(red, "RGB").save(tmp_path / "a" / str(int(y[0])) / "red.png")
+    ds = load_dataset(tmp_path / "a")
+    assert ds.is_colour and ds.channels == 3 and ds.image_shape == (28, 28, 3) and len(ds) == 7
+    split = ds.splits[ds.split_names[0]]
+    row = [i for i in range(7) if np.array_equal(split.images[i], red)]
+    assert len(row) == 1  # the colour file exactly; the grey files repeat their value in R, G, B
+    grey_rows = [i for i in range(7) if i != row[0]]
+    assert all(np.array_equal(split.images[i][..., 0], split.images[i][..., 2]) for i in grey_rows)
+    Image.fromarray(np.dstack([x[1], x[1], x[1], np.full_like(x[1], 128)]), "RGBA").save(
+        tmp_path / "a" / str(int(y[0])) / "alpha.png")
+    ds = load_dataset(tmp_path / "a")
+    assert len(ds) == 8 and any("1 RGBA or palette images converted to RGB" in n for n in ds.notes)
 
 
 def test_emnist_names_are_shown_upright_with_class_names(tmp_path, sample_dataset):
@@ -172,12 +182,13 @@ def test_content_decides_not_the_extension(tmp_path, sample_dataset):
         load_dataset(junk)
 
 
-def test_empty_and_colour_arrays_rejected(tmp_path):
+def test_empty_and_odd_channel_arrays_rejected(tmp_path):
     np.save(tmp_path / "x_train.npy", np.zeros((3, 0, 0), np.uint8))
     with pytest.raises(DatasetError, match=r"x_train.npy: the images have no pixels \(0x0\); an image needs at least 1x1"):
         load_dataset(tmp_path)
-    np.save(tmp_path / "x_train.npy", np.zeros((3, 8, 8, 3), np.uint8))
-    with pytest.raises(DatasetError, match=r"x_train.npy: colour images are not supported yet"):
+    np.save(tmp_path / "x_train.npy", np.zeros((3, 8, 8, 5), np.uint8))
+    with pytest.raises(DatasetError, match=r"x_train.npy: expected 1 or 3 colour channels \(last axis\), "
+                       r"found shape \(3, 8, 8, 5\)"):
         load_dataset(tmp_path)
 
 
@@ -227,3 +238,25 @@ def test_own_png_fast_path_matches_pillow(sample_dataset):
     Image.fromarray(x[0]).save(buf, "PNG", optimize=True)  # Pillow's filters: the fast path declines or agrees
     fast = decode_gray(buf.getvalue())
     assert fast is None or np.array_equal(fast, x[0])
+
+
+def test_idx_under_mnist_names_with_47_classes_opens_with_a_note(tmp_path, sample_dataset):
+    x, y = letters47(sample_dataset, 94)
+    write_idx(tmp_path / "train-images-idx3-ubyte", x)
+    write_idx(tmp_path / "train-labels-idx1-ubyte", y)
+    write_idx(tmp_path / "t10k-images-idx3-ubyte", x[:10])
+    write_idx(tmp_path / "t10k-labels-idx1-ubyte", y[:10])
+    ds = load_dataset(tmp_path)
+    assert ds.class_names == tuple(str(i) for i in range(47))
+    assert ds.splits["train"].labels.tolist() == y.tolist()
+    assert any("labels go up to 46" in n and "classes 0..46" in n for n in ds.notes)
+
+
+def test_idx_under_mnist_names_with_stray_large_labels_stays_an_error(tmp_path, sample_dataset):
+    x, y = letters47(sample_dataset, 94)
+    y = y % 10
+    y[[3, 7]] = [12, 46]  # classes 10..45 never occur: damage, not a bigger class set
+    write_idx(tmp_path / "train-images-idx3-ubyte", x)
+    write_idx(tmp_path / "train-labels-idx1-ubyte", y)
+    with pytest.raises(DatasetError, match=r"train-labels-idx1-ubyte: label 12 at index 3 is out of range"):
+        load_dataset(tmp_path)

@@ -228,7 +228,7 @@ def test_three_channel_png_is_rgb_and_csv_refuses_three_channels(ds, tmp_path):
     x, y = apply_recipe(ds, recipe)["test"]
     with Image.open(tmp_path / "png" / "test" / str(y[0]) / "0.png") as im:
         assert im.mode == "RGB" and np.array_equal(np.asarray(im), x[0])
-    with pytest.raises(ExportError, match="a CSV row holds one grey image"):
+    with pytest.raises(ExportError, match="CSV has one column per pixel and these images are colour"):
         export(ds, recipe, tmp_path / "csv", "csv")
 
 

@@ -208,3 +208,25 @@ def test_the_load_asked_for_last_wins(window, qtbot, tmp_path, monkeypatch, samp
     assert len(window.dataset) == 10_000
     assert csv_job.cancelled  # it was told to stop, not left to read 20,000 rows unseen
     assert window.last_error == ""
+
+
+def _ink_columns(widget) -> int:
+    """How many pixel columns of ``widget``'s left half hold dark (text) pixels, as painted."""
+    image = widget.grab().toImage()
+    width, height = image.width() // 2, image.height()
+    dark = [x for x in range(0, width, 2)
+            if any(image.pixelColor(x, y).lightness() < 100 for y in range(2, height - 2, 2))]
+    return len(dark)
+
+
+def test_a_status_message_is_painted_then_the_fields_come_back(window, qtbot):
+    """A message is painted across the bar (not just set), and the dataset field returns after it."""
+    bar = window.status
+    bar.set_hover("")
+    bar.showMessage("Recipe loaded from /tmp/recipe.json", 300)
+    qtbot.wait(50)
+    assert bar.currentMessage() == "Recipe loaded from /tmp/recipe.json"
+    assert _ink_columns(bar) > 40  # the text is on screen, a few hundred pixels of it
+    assert not bar.dataset_label.isVisible()
+    qtbot.waitUntil(lambda: bar.currentMessage() == "", timeout=3000)
+    assert bar.dataset_label.isVisible() and "test 10,000" in bar.dataset_label.text()

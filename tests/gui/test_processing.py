@@ -182,6 +182,10 @@ def test_last_recipe_is_restored_at_start(make_window, settings, qtbot):
     assert w2.recipe.model.recipe == edited
     assert w2.recipe.augment_panel.sliders["rotation"].value() == 22.0
     assert w2.recipe.augment_panel.copies.value() == 3
+    with qtbot.waitSignal(w2.dataset_loaded, timeout=20000):
+        w2.open_source("sample")
+    # said once the data is on screen, where the loading message no longer covers it
+    assert w2.status.currentMessage().startswith("The recipe of the last session is back")
 
 
 def test_export_dialog_estimates_without_blocking(window, qtbot):

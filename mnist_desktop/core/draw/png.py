@@ -11,7 +11,7 @@ import zlib
 
 import numpy as np
 
-__all__ = ["encode_gray_batch", "encode_batch", "encode_gray", "encode_rgb"]
+__all__ = ["encode_gray_batch", "encode_gray", "encode_rgb", "encode_batch"]
 
 _SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _IEND = struct.pack(">I", 0) + b"IEND" + struct.pack(">I", zlib.crc32(b"IEND"))
@@ -32,13 +32,6 @@ def encode_gray_batch(images: np.ndarray, level: int = 6) -> list[bytes]:
     return [head + _chunk(b"IDAT", zlib.compress(raw[i].tobytes(), level)) + _IEND for i in range(n)]
 
 
-def encode_batch(images: np.ndarray, level: int = 6) -> list[bytes]:
-    """(n, H, W) grey or (n, H, W, 3) RGB uint8 images, one PNG each."""
-    if np.ndim(images) == 4:
-        return [encode_rgb(im, level) for im in images]
-    return encode_gray_batch(images, level)
-
-
 def encode_gray(image: np.ndarray, level: int = 6) -> bytes:
     """One (H, W) uint8 image as PNG bytes."""
     return encode_gray_batch(np.asarray(image)[None], level)[0]
@@ -54,6 +47,13 @@ def encode_rgb(image: np.ndarray, level: int = 9) -> bytes:
     raw = np.zeros((h, 3 * w + 1), np.uint8)  # filter type 0 (None) before each row
     raw[:, 1:] = image[:, :, :3].reshape(h, 3 * w)
     return head + _chunk(b"IDAT", zlib.compress(raw.tobytes(), level)) + _IEND
+
+
+def encode_batch(images: np.ndarray, level: int = 6) -> list[bytes]:
+    """PNG files for a batch of (n, H, W) grey or (n, H, W, 3) RGB uint8 images."""
+    if images.ndim == 4:
+        return [encode_rgb(img, level) for img in images]
+    return encode_gray_batch(images, level)
 
 
 def decode_gray(data: bytes) -> np.ndarray | None:

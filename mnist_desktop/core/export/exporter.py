@@ -58,7 +58,10 @@ from ..processing.split_plan import SplitRows, exported_split_names, split_rows
 from ..processing.recipe import Recipe
 from ..testhook import pause_point
 
-__all__ = ["FORMATS", "MANIFEST", "ExportResult", "export", "manifest_path", "check_target", "recover_target"]
+#: Array layouts of npz / npy exports: channels last (the default) or first (PyTorch).
+LAYOUTS = ("nhwc", "nchw")
+
+__all__ = ["FORMATS", "LAYOUTS", "MANIFEST", "ExportResult", "export", "manifest_path", "check_target", "recover_target"]
 
 Notify = Callable[[str], None]
 
@@ -80,7 +83,8 @@ class ExportResult:
 
 def export(dataset: Dataset, recipe: Recipe, out: str | os.PathLike[str], fmt: str = "npz", *,
            overwrite: bool = False, progress: Progress | None = None, cancel: Cancel = None,
-           chunk_size: int = CHUNK, notify: Notify | None = None, csv_header: str = "pixel") -> ExportResult:
+           chunk_size: int = CHUNK, notify: Notify | None = None, csv_header: str = "pixel",
+           layout: str = "nhwc", csv_colour: str | None = None) -> ExportResult:
     """Process ``dataset`` with ``recipe`` and write it to ``out`` in format ``fmt``.
 
     Parameters
@@ -99,6 +103,12 @@ def export(dataset: Dataset, recipe: Recipe, out: str | os.PathLike[str], fmt: s
     csv_header
         CSV column names: ``"pixel"`` (``label,pixel0,...``, Kaggle's
         competition, the default) or ``"rowcol"`` (``label,1x1,...``).
+    layout
+        ``"nhwc"`` (images (N, H, W) grey or (N, H, W, 3), the default) or
+        ``"nchw"`` (npz and npy only: (N, C, H, W), what PyTorch wants; grey gets C=1).
+    csv_colour
+        ``"interleaved"`` lets colour go to CSV as ``label,r0,g0,b0,...``;
+        without it a colour CSV export is refused (npz is the better home).
 
     Returns
     -------
@@ -122,16 +132,35 @@ def export(dataset: Dataset, recipe: Recipe, out: str | os.PathLike[str], fmt: s
                   "warning": recipe.statistics_warning(dataset)}
     recipe = recipe.resolve(dataset)
     check_exclusions(recipe, dataset)
-    if fmt == "csv" and len(recipe.target.output_shape(dataset.images.shape[1:])) > 2:
-        raise ExportError(f"{out}: a CSV row holds one grey image; with 3 channels choose npz, npy, idx or png "
-                          "(or --channels 1)")
+    colour_out = len(recipe.target.output_shape(dataset.images.shape[1:])) > 2  # after --channels
+    check_colour_options(dataset, out, fmt, layout, csv_colour, colour=colour_out)
     check_space(out, estimate(dataset, recipe, fmt), fmt)
     with target_lock(out, lambda: TargetBusyError(f"{out}: another export to this path is running; "
                                                   "wait for it to finish or choose another name")):
         for line in recover_target(out, fmt):
             (notify or (lambda _m: None))(line)
         check_target(out, fmt, overwrite=overwrite, inputs=inputs)
-        return _export_locked(dataset, recipe, out, fmt, progress, cancel, chunk_size, statistics, csv_header)
+        return _export_locked(dataset, recipe, out, fmt, progress, cancel, chunk_size, statistics, csv_header,
+                              layout)
+
+
+def check_colour_options(dataset: Dataset, out: Path, fmt: str, layout: str, csv_colour: str | None, *,
+                         colour: bool | None = None) -> None:
+    """Refuse layouts a format cannot hold, and colour CSV unless asked for (one line naming ``out``).
+
+    ``colour``: whether the exported images are colour (after the recipe's
+    ``target.channels``); default: whether the dataset is.
+    """
+    colour = dataset.is_colour if colour is None else colour
+    if layout not in LAYOUTS:
+        raise ExportError(f"unknown layout {layout!r}; choose {' or '.join(LAYOUTS)}")
+    if layout == "nchw" and fmt not in ("npz", "npy"):
+        raise ExportError(f"{out}: --layout nchw is for npz and npy arrays; {fmt} stores images as they are")
+    if csv_colour not in (None, "interleaved"):
+        raise ExportError(f"unknown CSV colour layout {csv_colour!r}; the one there is: interleaved")
+    if fmt == "csv" and colour and csv_colour is None:
+        raise ExportError(f"{out}: CSV has one column per pixel and these images are colour; export them "
+                          "with --format npz (or --csv-colour interleaved for label,r0,g0,b0,... columns)")
 
 
 def check_exclusions(recipe: Recipe, dataset: Dataset) -> None:
@@ -148,7 +177,7 @@ def check_exclusions(recipe: Recipe, dataset: Dataset) -> None:
 
 def _export_locked(dataset: Dataset, recipe: Recipe, out: Path, fmt: str, progress: Progress | None,
                    cancel: Cancel, chunk_size: int, statistics: dict | None = None,
-                   csv_header: str = "pixel") -> ExportResult:
+                   csv_header: str = "pixel", layout: str = "nhwc") -> ExportResult:
     splits = []
     plans = {}
     for name in exported_split_names(dataset, recipe):
@@ -158,7 +187,11 @@ def _export_locked(dataset: Dataset, recipe: Recipe, out: Path, fmt: str, progre
         splits.append(_writers.SplitData(name, len(indices), output_shape(dataset, recipe, rows.source),
                                          output_dtype(recipe.normalize),
                                          recipe.labels_for(rows.source, indices, s.labels[indices]), indices, copies,
-                                         lambda: iter(()), s.labelled, rows.source))
+                                         lambda: iter(()), s.labelled, source=rows.source))
+        if layout == "nchw":
+            shape = splits[-1].image_shape
+            splits[-1].image_shape = (1, *shape) if len(shape) == 2 else (shape[2], *shape[:2])
+            splits[-1].layout = "nchw"
     total = sum(s.rows for s in splits)
     state = {"done": 0}
 
@@ -175,7 +208,8 @@ def _export_locked(dataset: Dataset, recipe: Recipe, out: Path, fmt: str, progre
                 pause_point("export.writing")
 
     for s in splits:
-        s.chunks = lambda name=s.name: stream(name)
+        s.chunks = (lambda name=s.name: _channels_first(stream(name))) if layout == "nchw" else \
+            (lambda name=s.name: stream(name))
     if progress:
         progress(0, total)
     counts = _counts(dataset, recipe, splits, plans)
@@ -216,6 +250,12 @@ def _export_file(out: Path, recipe: Recipe, splits: list, counts: dict, dataset:
             raise name_the_target(exc, tmp, out) from None
         raise
     return files
+
+
+def _channels_first(chunks):
+    """Image chunks (n, H, W) or (n, H, W, C) as (n, C, H, W)."""
+    for x in chunks:
+        yield x[:, None] if x.ndim == 3 else np.ascontiguousarray(x.transpose(0, 3, 1, 2))
 
 
 def _export_folder(out: Path, fmt: str, recipe: Recipe, splits: list, counts: dict, dataset: Dataset,

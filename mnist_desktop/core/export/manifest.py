@@ -86,7 +86,9 @@ def manifest_bytes(*, recipe: Any, fmt: str, splits: list, counts: dict, dataset
                      "the original (if keep_original) then copies 0..copies-1; val (and a test drawn "
                      "by sampling) holds originals only; a balanced train split is sorted by (index, copy)",
         "arrays": {s.name: {"x_shape": [s.rows, *s.image_shape], "x_dtype": str(np.dtype(s.dtype)),
-                            "y_dtype": str(s.labels.dtype) if s.labelled else None} for s in splits},
+                            "y_dtype": str(s.labels.dtype) if s.labelled else None,
+                            "channels": s.channels,
+                            "layout": s.layout if len(s.image_shape) == 3 else "nhw"} for s in splits},
         "counts": counts,
         "source_files": sources,
         "files": files,

@@ -38,11 +38,19 @@ class SplitData:
     copies: np.ndarray  # copy of each row (-1 = original)
     chunks: Callable[[], Iterator[np.ndarray]]  # yields image chunks in row order
     labelled: bool = True  # False: no label array/file/column is written (the split reads back unlabelled)
+    layout: str = "nhwc"  # "nchw": image_shape is (C, H, W) and chunks come channels-first (PyTorch)
     source: str = ""  # the dataset split the rows come from ("" = name; a val split's is "train")
 
     @property
     def source_split(self) -> str:
         return self.source or self.name
+
+    @property
+    def channels(self) -> int:
+        """1 for grey, 3 for colour, whatever the layout."""
+        if len(self.image_shape) == 2:
+            return 1
+        return self.image_shape[0] if self.layout == "nchw" else self.image_shape[-1]
 
 
 #: Extra files written by a writer beside the streamed ones: relative path -> SHA-256.
@@ -120,9 +128,13 @@ def csv_header(image_shape: tuple[int, ...], style: str = "pixel", labelled: boo
     competition; pixel k is row k // W, column k % W). ``rowcol``:
     ``label,1x1,1x2,...,28x28`` (the "MNIST in CSV" dataset; row x column,
     1-based, row-major). Without labels the ``label`` column is left out.
+    Colour (H, W, 3), written only on request: ``label,r0,g0,b0,r1,...``
+    (pixel k's red, green, blue; ``style`` does not apply).
     """
-    h, w = image_shape
-    if style == "pixel":
+    h, w = image_shape[:2]
+    if len(image_shape) == 3:
+        cols = [f"{c}{k}" for k in range(h * w) for c in "rgb"]
+    elif style == "pixel":
         cols = [f"pixel{k}" for k in range(h * w)]
     elif style == "rowcol":
         cols = [f"{r}x{c}" for r in range(1, h + 1) for c in range(1, w + 1)]
@@ -163,7 +175,7 @@ def png_name(index: int, copy: int, per_image: int) -> str:
 
 def write_png(folder: Path, splits: list[SplitData], *, to_uint8: Callable[[np.ndarray], np.ndarray],
               per_image: int) -> Hashes:
-    """ImageFolder layout ``<split>/<label>/<name>.png``, 8-bit grayscale.
+    """ImageFolder layout ``<split>/<label>/<name>.png``, 8-bit grayscale or RGB.
 
     An unlabelled split has no class folders: ``<split>/<name>.png``.
     """
@@ -174,8 +186,7 @@ def write_png(folder: Path, splits: list[SplitData], *, to_uint8: Callable[[np.n
             (folder / s.name / str(int(label))).mkdir(parents=True, exist_ok=True)
         row = 0
         for c in s.chunks():
-            u8 = to_uint8(c)
-            blobs = _png.encode_batch(u8)
+            blobs = _png.encode_batch(to_uint8(c))
             for k, blob in enumerate(blobs):
                 r = row + k
                 name = png_name(int(s.indices[r]), int(s.copies[r]), per_image)

@@ -4,10 +4,12 @@ Readers differ in how they find and decode files; the rules for what a
 split may hold live here once, so every format rejects the same things with
 the same words (naming the file):
 
-- images are (N, H, W), any H x W above zero, stored as uint8 (0..255) or as
-  float32 (float exports open as float data; the GUI, the quality check and
-  the processing work on their 0..255 rendering, :attr:`Split.pixels`);
-  a trailing channel axis of 1 is dropped; colour is refused for now;
+- images are (N, H, W) grey or (N, H, W, 3) RGB, any H x W above zero,
+  stored as uint8 (0..255) or as float32 (float exports open as float data;
+  the GUI, the quality check and the processing work on their 0..255
+  rendering, :attr:`Split.pixels`); a channel axis of 1 is dropped; RGB whose
+  channels are all equal is grey and kept as (N, H, W); RGBA loses its alpha
+  and channels-first (N, 3, H, W) is turned to channels-last, each with a note;
 - labels are whole numbers 0..K-1 (kept as uint8, or uint16 beyond 256
   classes); a split without labels holds ``UNLABELLED`` (-1) for every
   sample, in an int16 array, so index arithmetic stays the same everywhere.
@@ -24,40 +26,35 @@ import numpy as np
 from ..dataset import UNLABELLED, Dataset, Split
 from ..errors import DatasetError
 
-__all__ = ["UNLABELLED", "COLOUR_NOT_SUPPORTED", "as_images", "as_labels", "unlabelled", "make_split",
+__all__ = ["UNLABELLED", "as_images", "grey_if_equal", "as_labels", "unlabelled", "make_split",
            "build_dataset", "default_class_names", "split_name_of", "order_splits", "natural_key"]
 
-COLOUR_NOT_SUPPORTED = "colour images are not supported yet (only grayscale)"
 #: Names that say which split a file or folder holds (others keep their own name).
 _SPLIT_WORDS = {"train": "train", "training": "train", "test": "test", "t10k": "test", "testing": "test",
                 "val": "val", "valid": "val", "validation": "val"}
 
 
 def as_images(arr: np.ndarray, where: str | Path, notes: list[str] | None = None) -> np.ndarray:
-    """Check and, where lossless, convert an array to (N, H, W) uint8 or float32 images.
+    """Check and, where lossless, convert an array to (N, H, W) or (N, H, W, 3) uint8 or float32 images.
 
     Raises
     ------
     DatasetError
-        Colour or other channel counts, not 3-D, empty (0 x 0) images,
-        non-numeric data, integer values outside 0..255.
+        Channel counts other than 1, 3 or 4, not 3-D or 4-D, empty (0 x 0)
+        images, non-numeric data, integer values outside 0..255.
     """
     if arr.dtype.kind not in "uifb":
         raise DatasetError(f"{where}: expected numeric images, found {arr.dtype}")
-    if arr.ndim == 4 and arr.shape[-1] == 1:
-        arr = arr[..., 0]
-    elif arr.ndim == 4 and arr.shape[1] == 1:
-        arr = arr[:, 0]
-    if arr.ndim == 4 and (arr.shape[-1] in (3, 4) or arr.shape[1] in (3, 4)):
-        raise DatasetError(f"{where}: {COLOUR_NOT_SUPPORTED}; found shape {arr.shape}")
+    if arr.ndim == 4:
+        arr = _channels_last(arr, where, notes)
     if arr.ndim == 2 and arr.shape[1] > 1 and math.isqrt(arr.shape[1]) ** 2 == arr.shape[1]:
         side = math.isqrt(arr.shape[1])
         arr = arr.reshape(len(arr), side, side)
         if notes is not None:
             notes.append(f"{Path(where).name}: flat rows of {side * side} values shown as {side} x {side} images")
-    if arr.ndim != 3:
-        raise DatasetError(f"{where}: expected images as a 3-dimensional array (count x height x width), "
-                           f"found shape {arr.shape}")
+    if arr.ndim not in (3, 4):
+        raise DatasetError(f"{where}: expected images as a 3-dimensional array (count x height x width) "
+                           f"or 4-dimensional with 3 colour channels last, found shape {arr.shape}")
     if arr.shape[1] == 0 or arr.shape[2] == 0:
         raise DatasetError(f"{where}: the images have no pixels ({arr.shape[1]}x{arr.shape[2]}); "
                            "an image needs at least 1x1")
@@ -69,6 +66,45 @@ def as_images(arr: np.ndarray, where: str | Path, notes: list[str] | None = None
         raise DatasetError(f"{where}: integer pixel values must lie in 0..255, found "
                            f"{int(arr.min())}..{int(arr.max())}")
     return arr.astype(np.uint8)
+
+
+def _channels_last(arr: np.ndarray, where: str | Path, notes: list[str] | None) -> np.ndarray:
+    """A 4-D array as (N, H, W, 3), or (N, H, W) when it has one channel or equal RGB channels."""
+    name = Path(str(where)).name
+    if arr.shape[-1] == 1:
+        return arr[..., 0]
+    if arr.shape[1] == 1:
+        return arr[:, 0]
+    if arr.shape[-1] not in (3, 4) and arr.shape[1] in (3, 4):
+        arr = np.moveaxis(arr, 1, -1)
+        if notes is not None:
+            notes.append(f"{name}: channels-first (N, C, H, W) images read as (N, H, W, C)")
+    if arr.shape[-1] == 4:
+        arr = arr[..., :3]
+        if notes is not None:
+            notes.append(f"{name}: RGBA images; the alpha channel is dropped")
+    if arr.shape[-1] != 3:
+        raise DatasetError(f"{where}: expected 1 or 3 colour channels (last axis), found shape {arr.shape}")
+    grey = grey_if_equal(arr)
+    if grey is not None:
+        if notes is not None:
+            notes.append(f"{name}: colour images with equal channels; read as grayscale")
+        return grey
+    return arr if arr.flags.c_contiguous else np.ascontiguousarray(arr)
+
+
+def grey_if_equal(arr: np.ndarray, chunk: int = 4096) -> np.ndarray | None:
+    """(N, H, W) of RGB images (N, H, W, 3) whose three channels are equal everywhere, else None.
+
+    Compared a chunk of images at a time, so a memory-mapped file is not
+    loaded whole to find that it is real colour (it stops at the first chunk
+    that differs).
+    """
+    for start in range(0, len(arr), chunk):
+        part = arr[start:start + chunk]
+        if not (np.array_equal(part[..., 0], part[..., 1]) and np.array_equal(part[..., 1], part[..., 2])):
+            return None
+    return np.ascontiguousarray(arr[..., 0])
 
 
 def as_labels(arr: np.ndarray, count: int, where: str | Path, image_where: str | Path | None = None) -> np.ndarray:

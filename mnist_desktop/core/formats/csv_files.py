@@ -5,6 +5,8 @@
   unlabelled split. Square images only (the side is the root of the count).
 - ``label,1x1,1x2,...,28x28``: the "MNIST in CSV" dataset (row x column,
   1-based); any H x W.
+- ``label,r0,g0,b0,r1,...``: colour, each pixel's red, green, blue in turn
+  (what ``export --csv-colour interleaved`` writes); square images.
 - no header: a square number of columns is unlabelled pixels, one more is
   label then pixels.
 
@@ -44,16 +46,20 @@ class CsvLayout:
 
     header: bool
     labelled: bool
-    shape: tuple[int, int]
+    shape: tuple[int, ...]  # (H, W), or (H, W, 3) for colour columns r0,g0,b0,...
     floats: bool
-    names: str  # "pixel", "rowcol" or "none" (no header)
+    names: str  # "pixel", "rowcol", "rgb" or "none" (no header)
 
     @property
     def columns(self) -> int:
-        return self.shape[0] * self.shape[1] + self.labelled
+        return math.prod(self.shape) + self.labelled
 
 
-def _shape_from_header(cols: list[str]) -> tuple[tuple[int, int], str] | None:
+def _shape_from_header(cols: list[str]) -> tuple[tuple[int, ...], str] | None:
+    if cols and cols[0].lower() == "r0":  # colour, interleaved: r0,g0,b0,r1,... (export --csv-colour interleaved)
+        side = math.isqrt(len(cols) // 3)
+        expected = [f"{c}{k}" for k in range(side * side) for c in "rgb"]
+        return ((side, side, 3), "rgb") if [c.lower() for c in cols] == expected else None
     if all(_PIXEL.match(c) for c in cols):
         n = len(cols)
         side = math.isqrt(n)
@@ -193,7 +199,8 @@ def _check_line(path: Path, line: str, number: int, layout: CsvLayout, dtype) ->
     where = f"{path}: line {number}"
     if len(cells) != layout.columns:
         raise DatasetError(f"{where}: {len(cells)} values, expected {layout.columns} "
-                           f"({'a label and ' if layout.labelled else ''}{layout.shape[0]}x{layout.shape[1]} pixels)")
+                           f"({'a label and ' if layout.labelled else ''}{layout.shape[0]}x{layout.shape[1]} pixels"
+                           f"{' x 3 colours' if len(layout.shape) == 3 else ''})")
     for k, cell in enumerate(cells):
         what = "label" if layout.labelled and k == 0 else "pixel"
         try:

@@ -157,13 +157,15 @@ def load_layout(layout: IdxLayout, *, splits: tuple[str, ...] | None = None,
         done += 1
         if progress:
             progress(done, total)
-        images = _read(img, 3, transpose=bool(layout.emnist_set))
+        images = _read(img, 3, transpose=bool(layout.emnist_set))  # or (N, H, W, 3): an export of colour data
         done += 1
         if progress:
             progress(done, total)
         loaded[split] = make_split(split, images, labels, img, lab, layout.notes)
     if layout.emnist_set:
         layout.notes.append("EMNIST images are stored transposed; shown upright")
+    elif names is MNIST_STYLE_CLASSES:
+        names = _more_classes(names, loaded, layout.notes)
     key = f"emnist-{layout.emnist_set}" if layout.emnist_set else (info.key if info else layout.folder.name)
     return build_dataset(key, info.title if info and not layout.emnist_set else layout.title, loaded,
                          source or layout.folder, "emnist" if layout.emnist_set else "idx",
@@ -201,7 +203,7 @@ def load_idx_file(path: Path, *, splits: tuple[str, ...] | None = None, progress
 
 def _read(path: Path, ndim: int, *, transpose: bool = False) -> np.ndarray:
     arr = read_idx(path, copy=ndim == 1)
-    if arr.ndim != ndim:
+    if arr.ndim != ndim and not (ndim == 3 and arr.ndim == 4 and arr.shape[-1] == 3 and not transpose):
         what = "images as a 3-dimensional array (count x height x width)" if ndim == 3 else \
             "labels as a 1-dimensional array"
         raise DatasetError(f"{path}: expected {what}, found {arr.dtype} with shape {arr.shape}")
@@ -210,6 +212,21 @@ def _read(path: Path, ndim: int, *, transpose: bool = False) -> np.ndarray:
 
 #: Files under the standard MNIST names (MNIST, Fashion-MNIST, KMNIST alike) hold classes 0..9.
 MNIST_STYLE_CLASSES = tuple(str(i) for i in range(10))
+
+
+def _more_classes(names: tuple[str, ...], loaded: dict, notes: list[str]) -> tuple[str, ...]:
+    """Classes 0..K-1 (with a note) when labels under the MNIST file names go beyond 9 and every
+    class 0..K-1 occurs (an EMNIST-balanced-style set); stray large labels stay an error."""
+    labelled = [s.labels for s in loaded.values() if s.labelled and len(s)]
+    top = max((int(lab.max()) for lab in labelled), default=0)
+    if top < len(names):
+        return names
+    seen = sum(np.bincount(lab, minlength=top + 1) for lab in labelled)
+    if not seen.all():
+        return names  # gaps: damaged labels, reported by build_dataset naming the file
+    notes.append(f"labels go up to {top}, more than the 10 classes MNIST's file names suggest "
+                 f"(an EMNIST-style set?); classes 0..{top} are named by number")
+    return tuple(str(i) for i in range(top + 1))
 
 
 def _manifest_class_names(folder: Path) -> tuple[str, ...] | None:

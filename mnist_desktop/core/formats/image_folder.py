@@ -17,9 +17,11 @@ image folder is opened.
 - Row order: class by class, files in name order, as ImageFolder; when every
   name is ``<index>.png`` or ``<index>_<copy>.png`` (an export) the rows
   follow the index, which gives back the exported arrays.
-- Grayscale: colour files whose channels are all equal are converted (with a
-  note); real colour is refused for now. All images one size, or an error
-  naming the first odd file. Many small files are read on a few threads.
+- Colour: a folder of grey files is (N, H, W); one real colour file makes the
+  split (N, H, W, 3) RGB (grey files then repeat their value in R, G, B).
+  Colour files whose channels are all equal count as grey; RGBA, LA and
+  palette files are converted to RGB (alpha dropped), each with a note.
+  All images one size, or an error naming the first odd file. Many small files are read on a few threads.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from ..dataset import Dataset
 from ..errors import DatasetError
 from ..draw.png import decode_gray
 from ..progress import Progress
-from .common import COLOUR_NOT_SUPPORTED, build_dataset, make_split, natural_key, order_splits, split_name_of
+from .common import build_dataset, make_split, natural_key, order_splits, split_name_of
 
 __all__ = ["IMAGE_MAGICS", "is_image_file", "scan_image_folder", "load_image_folder"]
 
@@ -118,62 +120,84 @@ def _plan(folder: Path, layout: dict[str, dict[str, list[Path]]]):
     return class_names if names else None, plan
 
 
-def _decode(path: Path) -> tuple[np.ndarray, bool]:
-    """(H, W) uint8 of one file, and whether it was converted from equal colour channels."""
+class _NeedColour(Exception):
+    """A colour file in a split read as grey so far: read it again as RGB."""
+
+
+def _decode(path: Path, colour: bool = False) -> tuple[np.ndarray, str]:
+    """(H, W) uint8 of one file, or (H, W, 3) when it is real colour or ``colour`` is asked,
+    and how it was converted: "" (not), "equal" (equal RGB channels read as grey), "alpha"
+    (RGBA, LA or palette turned to RGB)."""
     from PIL import Image, UnidentifiedImageError
 
     data = path.read_bytes()
     simple = decode_gray(data)  # what our export writes: ~10x faster than Pillow
     if simple is not None:
-        return simple, False
+        return (np.repeat(simple[..., None], 3, axis=2) if colour else simple), ""
     try:
         with Image.open(io.BytesIO(data)) as im:
             im.load()
             mode = im.mode
-            if mode in ("L", "1"):
-                return np.asarray(im.convert("L")), False
             if mode in ("I;16", "I;16B", "I", "F"):
                 raise DatasetError(f"{path}: {mode} (16-bit or float) images are not supported; "
-                                   "save them as 8-bit grayscale")
+                                   "save them as 8-bit grayscale or RGB")
+            if mode in ("L", "1") and not colour:
+                return np.asarray(im.convert("L")), ""
             rgb = np.asarray(im.convert("RGB"))
     except (UnidentifiedImageError, OSError, SyntaxError) as exc:
         raise DatasetError(f"{path}: cannot be decoded as an image ({exc})") from None
+    how = "alpha" if mode in ("RGBA", "LA", "P", "PA") else ""
+    if colour:
+        return rgb, how
     if np.array_equal(rgb[..., 0], rgb[..., 1]) and np.array_equal(rgb[..., 1], rgb[..., 2]):
-        return np.ascontiguousarray(rgb[..., 0]), True
-    raise DatasetError(f"{path}: {COLOUR_NOT_SUPPORTED}; this image is {mode}")
+        return np.ascontiguousarray(rgb[..., 0]), how or "equal"
+    raise _NeedColour
 
 
-def _read_files(files: list[Path], tick) -> tuple[np.ndarray, int]:
-    """Decode ``files`` on a few threads into one (N, H, W) array; (array, files converted)."""
+def _read_files(files: list[Path], tick, colour: bool = False) -> tuple[np.ndarray, dict[str, int]]:
+    """Decode ``files`` on a few threads into one (N, H, W) or (N, H, W, 3) array, and how many
+    files were converted, by kind (see :func:`_decode`). Raises _NeedColour when a grey read meets colour."""
     if not files:
-        return np.zeros((0, 1, 1), np.uint8), 0
-    first, _ = _decode(files[0])
+        return np.zeros((0, 1, 1), np.uint8), {}
+    first, _ = _decode(files[0], colour)
     out = np.empty((len(files), *first.shape), np.uint8)
-    converted = 0
+    counts = {"equal": 0, "alpha": 0}
 
-    def work(start: int) -> int:
-        conv = 0
+    def work(start: int) -> dict[str, int]:
+        conv = {"equal": 0, "alpha": 0}
         for i in range(start, min(start + _BATCH, len(files))):
-            img, c = _decode(files[i])
-            if img.shape != first.shape:
+            img, how = _decode(files[i], colour)
+            if img.shape[:2] != first.shape[:2]:
                 raise DatasetError(f"{files[i]}: {img.shape[1]}x{img.shape[0]} pixels, but {files[0].name} and "
                                    f"the images before it are {first.shape[1]}x{first.shape[0]}; all images must "
                                    "be one size")
             out[i] = img
-            conv += c
+            if how:
+                conv[how] += 1
         return conv
 
     with ThreadPoolExecutor(_THREADS) as pool:
         futures = [pool.submit(work, s) for s in range(0, len(files), _BATCH)]
         try:
             for fut, start in zip(futures, range(0, len(files), _BATCH)):
-                converted += fut.result()  # in order: the first odd file is the one named
+                for k, v in fut.result().items():  # in order: the first odd file is the one named
+                    counts[k] += v
                 tick(min(_BATCH, len(files) - start))
         except BaseException:
             for fut in futures:
                 fut.cancel()
             raise
-    return out, converted
+    return out, counts
+
+
+def _read_split(files: list[Path], tick, state: dict) -> tuple[np.ndarray, dict[str, int]]:
+    """Read one split as grey, or again as RGB when a file in it is real colour."""
+    done = state["done"]
+    try:
+        return _read_files(files, tick)
+    except _NeedColour:
+        state["done"] = done
+        return _read_files(files, tick, colour=True)
 
 
 def load_image_folder(folder: Path, *, splits: tuple[str, ...] | None = None,
@@ -194,9 +218,13 @@ def load_image_folder(folder: Path, *, splits: tuple[str, ...] | None = None,
 
     loaded, notes = {}, []
     for split, (files, labels) in plan.items():
-        x, converted = _read_files(files, tick)
-        if converted:
-            notes.append(f"{split}: {converted:,} images stored as colour with equal channels; read as grayscale")
+        x, counts = _read_split(files, tick, state)
+        if counts.get("equal"):
+            notes.append(f"{split}: {counts['equal']:,} images stored as colour with equal channels; "
+                         "read as grayscale")
+        if counts.get("alpha"):
+            notes.append(f"{split}: {counts['alpha']:,} RGBA or palette images converted to RGB "
+                         "(transparency dropped)")
         if labels is None:
             notes.append(f"{split}: images without class folders; unlabelled")
         where = files[0].parent.parent if labels is not None else files[0].parent

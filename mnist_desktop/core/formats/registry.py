@@ -4,7 +4,8 @@ Files are told apart by their first bytes (zip signature -> npz, ``\\x93NUMPY``
 -> npy, IDX header or gzip -> IDX, a header line of pixel columns or rows of
 numbers -> CSV), never by the extension alone. Folders by the files in them,
 in this order: IDX names (standard, torchvision ``<Name>/raw``, EMNIST),
-``x_<split>.npy``, image CSVs, then image folders. Anything else is an error
+``x_<split>.npy``, image CSVs, CIFAR-10/100 batches (python or binary, or the
+folder holding the official ``cifar-10-batches-py`` ...), then image folders. Anything else is an error
 that names the path and says what was expected.
 
 An export's manifest (``manifest.json`` in the folder, ``<file>.manifest.json``
@@ -23,13 +24,13 @@ from ..errors import DatasetError
 from ..hashing import is_gzip, markup_kind
 from ..paths import sample_dir
 from ..progress import Progress
-from . import csv_files, idx_files, image_folder, npy_folder, npz
+from . import cifar, csv_files, idx_files, image_folder, npy_folder, npz
 
 __all__ = ["detect", "open_source", "EXPECTED"]
 
 EXPECTED = ("MNIST-style IDX files (train-images-idx3-ubyte[.gz] ..., torchvision's MNIST/raw, EMNIST), "
             "a Keras npz (x_train, y_train, ...), a folder of x_<split>.npy files, a CSV of images "
-            "(label,pixel0,... or label,1x1,...), or an image folder (<class>/*.png or <split>/<class>/*.png)")
+            "(label,pixel0,... or label,1x1,...), CIFAR-10/100 python or binary batches, or an image folder (<class>/*.png or <split>/<class>/*.png)")
 
 
 def _head(path: Path) -> bytes:
@@ -43,7 +44,7 @@ def _is_idx(head: bytes) -> bool:
 
 
 def detect(path: str | os.PathLike[str]) -> str:
-    """The format name of what ``path`` holds: idx, emnist, npz, npy, csv or images.
+    """The format name of what ``path`` holds: idx, emnist, npz, npy, csv, cifar-python, cifar-binary or images.
 
     Raises
     ------
@@ -65,6 +66,9 @@ def detect(path: str | os.PathLike[str]) -> str:
             return "npy"
         if csv_files.csv_splits(p)[0]:
             return "csv"
+        cif = cifar.find_cifar(p)
+        if cif is not None:
+            return f"cifar-{cif.encoding}"
         if image_folder.scan_image_folder(p):
             return "images"
         raise DatasetError(f"{p}: no dataset found in this folder; expected {EXPECTED}")
@@ -95,6 +99,9 @@ def _open_folder(p: Path, splits, progress) -> Dataset:
         return npy_folder.load_npy_folder(p, splits=splits, progress=progress)
     if csv_files.csv_splits(p)[0]:
         return csv_files.load_csv_folder(p, splits=splits, progress=progress)
+    cif = cifar.find_cifar(p)
+    if cif is not None:
+        return cifar.load_cifar(cif, splits=splits, progress=progress)
     return image_folder.load_image_folder(p, splits=splits, progress=progress)
 
 

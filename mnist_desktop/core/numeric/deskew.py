@@ -24,12 +24,14 @@ def deskew(images: np.ndarray) -> np.ndarray:
     Parameters
     ----------
     images
-        (n, h, w) uint8 or float array.
+        (n, h, w) uint8 or float array, or (n, h, w, 3) colour: the shear and
+        centre come from the mean of the channels and move all three alike.
 
     Returns
     -------
     numpy.ndarray
-        (n, h * w) float32 in [0, 1] (for uint8 input), ready for PCA.
+        (n, h * w) float32 in [0, 1] (for uint8 input), ready for PCA;
+        (n, h * w * 3) for colour, channels interleaved as in the input.
 
     Notes
     -----
@@ -40,6 +42,17 @@ def deskew(images: np.ndarray) -> np.ndarray:
     vertical then a horizontal 2-tap interpolation: four gathers on the
     whole batch, no loop per image. Blank images stay blank.
     """
+    if images.ndim == 4:
+        grey = images.mean(axis=3, dtype=np.float32)
+        grey = np.rint(grey).astype(np.uint8) if images.dtype == np.uint8 else grey
+        mr, mc, alpha = _moments(grey)
+        planes = [_resample(np.ascontiguousarray(images[..., c]), mr, mc, alpha) for c in range(images.shape[3])]
+        return np.stack(planes, axis=-1).reshape(len(images), -1)
+    return _resample(images, *_moments(images))
+
+
+def _moments(images: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Centre of mass (rows, columns) and clipped slant of each (n, h, w) image."""
     n, h, w = images.shape
     f = images.astype(np.float32)
     if images.dtype == np.uint8:
@@ -57,6 +70,14 @@ def deskew(images: np.ndarray) -> np.ndarray:
     var_r = (prof_r * dr * dr).sum(1) / safe
     cov = np.einsum("nij,ni,nj->n", f, dr, dc) / safe
     alpha = np.clip(np.where(var_r > 1e-3, cov / np.maximum(var_r, 1e-3), 0.0), -MAX_SHEAR, MAX_SHEAR)
+    return mr, mc, alpha
+
+
+def _resample(images: np.ndarray, mr: np.ndarray, mc: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+    """(n, h * w): each (n, h, w) image sheared by ``alpha`` about its centre (mr, mc), bilinear."""
+    n, h, w = images.shape
+    rows = np.arange(h, dtype=np.float32)
+    cols = np.arange(w, dtype=np.float32)
 
     # Zero padding large enough for any centre of mass and the largest shear;
     # kept in the input dtype (uint8: 4x smaller). Indexing with broadcast

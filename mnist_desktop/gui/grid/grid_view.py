@@ -189,7 +189,7 @@ class GridView(GridInput, pg.GraphicsView):
             self.selection.hide()
             return
         th = self.tile[0]
-        cells = np.empty((len(images), th + lay.strip, self.tile[1]), np.uint8)
+        cells = np.empty((len(images), th + lay.strip, self.tile[1], *images.shape[3:]), np.uint8)  # RGB kept
         cells[:, :th] = images
         cells[:, th:] = STRIP
         self.image.setImage(make_mosaic(cells, lay.columns, gap=self.gap, fill=BACKGROUND), levels=(0, 255))

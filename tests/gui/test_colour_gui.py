@@ -1,0 +1,22 @@
+"""A colour dataset (CIFAR-10 python batches of a coloured MNIST) in the real window."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from colour_data import CIFAR10_NAMES, cifar10_python, coloured_mnist
+
+
+def test_cifar_folder_shows_colour_in_grid_and_detail(window, qtbot, tmp_path, sample_dataset):
+    x, y = coloured_mnist(sample_dataset, 60, seed=5)
+    cifar10_python(tmp_path, x[:50], y[:50], x[50:], y[50:])
+    with qtbot.waitSignal(window.dataset_loaded, timeout=20000):
+        window.files.open_paths([tmp_path])
+    ds = window.dataset
+    assert ds.is_colour and ds.class_names[0] == "airplane"
+    assert window.grid.tile == (32, 32) and window.page.shown.text() == "60 of 60 images shown"
+    assert np.array_equal(window.grid.tile_pixels(0), x[0])  # the mosaic holds the RGB pixels
+    assert np.array_equal(window.grid.tile_pixels(55), x[55])
+    window.select_global(52)
+    assert np.array_equal(window.detail.image.image, x[52])
+    assert f"label {CIFAR10_NAMES[y[52]]}" in window.status.selection_label.text()
