@@ -9,8 +9,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from colour_data import coloured_mnist
+from mnist_desktop.core.dataset import Dataset
 from mnist_desktop.core.errors import ExportError, RecipeError
 from mnist_desktop.core.export.exporter import export
+from mnist_desktop.core.formats.common import make_split
 from mnist_desktop.core.formats.load import load_dataset
 from mnist_desktop.core.notebook.adapter import ImageDataset
 from mnist_desktop.core.processing.augment import AugParams
@@ -248,3 +251,22 @@ def test_grid_preview_keeps_the_source_size_when_the_recipe_has_a_target(ds):
     assert values.shape == display.shape == (5, 28, 28)
     plain, _ = preview_page(ds, np.arange(5), Recipe().resolve(ds))
     assert np.array_equal(values, plain)
+
+
+def test_colour_data_gets_val_balance_and_target_shape(sample_dataset, tmp_path):
+    x, y = coloured_mnist(sample_dataset, 90, seed=4)
+    colour = Dataset("c", "c", {"train": make_split("train", x, y)}, tuple(str(i) for i in range(10)), "memory",
+                     format="npy")
+    recipe = Recipe(NormParams("none"), sampling=SamplingParams(val_fraction=0.2, balance="undersample"),
+                    target=TargetParams((20, 24), "resize", None))
+    export(colour, recipe, tmp_path / "o.npz")
+    with np.load(tmp_path / "o.npz") as z:
+        assert z["x_train"].shape[1:] == z["x_val"].shape[1:] == (24, 20, 3)
+        val = split_rows(colour, recipe, "val").indices
+        ref = [np.asarray(Image.fromarray(x[i]).resize((20, 24), Image.BILINEAR)) for i in val]
+        assert np.abs(z["x_val"].astype(int) - np.array(ref)).max() <= 1
+        assert len(set(np.bincount(z["y_train"]).tolist()) - {0}) == 1
+    grey = Recipe(NormParams("none"), target=TargetParams(None, "pad", 1))
+    (x_grey, _), = apply_recipe(colour, grey).values()
+    assert x_grey.shape == x.shape[:3]
+    assert np.array_equal(x_grey[0], np.asarray(Image.fromarray(x[0]).convert("L")))
