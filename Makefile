@@ -1,18 +1,34 @@
 # One command each: `make run` opens the app on the embedded sample, `make test`
-# runs the whole test suite. Both create .venv and install what is missing,
+# runs the whole test suite (what CI runs), `make test-fast` all but the tests
+# marked slow (the inner loop). They create .venv and install what is missing,
 # system libraries for Qt included (apt-get, when run as root or with sudo).
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: run test system-deps install bench clean package package-onefile smoke
+.PHONY: run test test-fast test-min lint system-deps install bench clean package package-onefile smoke
 
 run: install
 	$(BIN)/mnist-desktop gui --source sample
 
 test: install
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: install
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+
+# The fast suite against the lowest versions pyproject.toml declares (ci/min-versions.txt),
+# in a second venv so that .venv keeps the newest.
+MIN_VENV ?= .venv-min
+test-min: system-deps
+	$(PYTHON) -m venv $(MIN_VENV)
+	$(MIN_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(MIN_VENV)/bin/python -m pip install --quiet --constraint ci/min-versions.txt -e '.[test]'
+	QT_QPA_PLATFORM=offscreen $(MIN_VENV)/bin/python -m pytest -m "not slow" $(PYTEST_ARGS)
 
 install: system-deps $(STAMP)
 
@@ -41,4 +57,4 @@ smoke:
 	@if [ -x dist/onefile/mnist-desktop ]; then bash packaging/smoke_test.sh dist/onefile/mnist-desktop; fi
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache
+	rm -rf $(VENV) $(MIN_VENV) build dist .pytest_cache

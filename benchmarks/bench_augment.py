@@ -39,7 +39,8 @@ def torch_affine(x: np.ndarray):
     a = np.deg2rad(rng.uniform(-15, 15, len(x)))
     s = rng.uniform(0.9, 1.1, len(x))
     theta = np.zeros((len(x), 2, 3), np.float32)
-    theta[:, 0, 0], theta[:, 0, 1], theta[:, 1, 0], theta[:, 1, 1] = np.cos(a) / s, -np.sin(a) / s, np.sin(a) / s, np.cos(a) / s
+    cos, sin = np.cos(a) / s, np.sin(a) / s
+    theta[:, 0, 0], theta[:, 0, 1], theta[:, 1, 0], theta[:, 1, 1] = cos, -sin, sin, cos
     theta[:, :, 2] = rng.uniform(-0.2, 0.2, (len(x), 2))
     theta = torch.from_numpy(theta)
 

@@ -76,8 +76,9 @@ def main() -> None:
         print(f"child baseline (python + package, nothing opened): {base_peak:.0f} MB peak")
         for name, path in inputs.items():
             n, nbytes, t, _, peak = child(str(path))
+            over = peak - base_peak
             print(f"{name:36s} open {t:6.2f} s   arrays {nbytes / 2**20:6.1f} MB   peak {peak:6.0f} MB "
-                  f"(+{peak - base_peak:.0f} MB over baseline, {(peak - base_peak) / (nbytes / 2**20):.2f}x the arrays)")
+                  f"(+{over:.0f} MB over baseline, {over / (nbytes / 2**20):.2f}x the arrays)")
 
 
 if __name__ == "__main__":

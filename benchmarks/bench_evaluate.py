@@ -56,8 +56,8 @@ def sample_runs(ds: Dataset, seeds: list[int]) -> None:
     print("== sample hold-out (5,000 train / 5,000 test per seed) ==")
     rows = []
     for seed in seeds:
-        plain, tp, cp = timed(lambda: evaluate(ds, seed=seed))
-        aug, ta, ca = timed(lambda: evaluate(ds, AUG, seed=seed))
+        plain, tp, cp = timed(lambda seed=seed: evaluate(ds, seed=seed))
+        aug, ta, ca = timed(lambda seed=seed: evaluate(ds, AUG, seed=seed))
         rows.append((plain.accuracy, tp, cp, aug.accuracy, ta, ca))
         print(f"seed {seed}: plain {plain.accuracy:.4f} ({plain.n_train:,} rows, {tp:.1f} s wall, {cp:.1f} s CPU)"
               f" | augmented {aug.accuracy:.4f} ({aug.n_train:,} rows, {ta:.1f} s wall, {ca:.1f} s CPU)"
@@ -123,7 +123,7 @@ def sklearn_side_by_side(ds: Dataset) -> None:
     ours, t, c = timed(lambda: evaluate(ds))
     print(f"baseline (ours): {ours.accuracy:.4f} in {t:.1f} s wall ({c:.1f} s CPU)")
     for name, model in (("SVC(rbf) raw pixels", SVC()), ("3-NN raw pixels", KNeighborsClassifier(3))):
-        acc, t, c = timed(lambda: float((model.fit(xtr, ytr).predict(xte) == yte).mean()))
+        acc, t, c = timed(lambda model=model: float((model.fit(xtr, ytr).predict(xte) == yte).mean()))
         print(f"{name}: {acc:.4f} in {t:.1f} s wall ({c:.1f} s CPU)")
 
 

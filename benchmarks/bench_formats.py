@@ -7,10 +7,11 @@ to 60,000 images (npz, npy, CSV in Kaggle's layout, PNG folder), plus a
 compressed npz as ``np.savez_compressed`` (and Keras' own tools) write it.
 
 Each load runs in a fresh child process; memory is the peak resident memory
-(VmHWM; ru_maxrss would carry over the parent's peak across fork) minus the resident memory just before the load, once right after
-``load_dataset`` and once after a full pass over the pixels (memory-mapped
-files count once their pages are read). Baseline in the same run: numpy's
-own ``np.load`` of the same npz / npy files (read fully into memory).
+(VmHWM; ru_maxrss would carry over the parent's peak across fork) minus the
+resident memory just before the load, once right after ``load_dataset`` and
+once after a full pass over the pixels (memory-mapped files count once their
+pages are read). Baseline in the same run: numpy's own ``np.load`` of the
+same npz / npy files (read fully into memory).
 """
 
 from __future__ import annotations

@@ -138,7 +138,7 @@ def pan_frame_times(coords: np.ndarray, labels: np.ndarray, frames: int) -> tupl
     """(wall, CPU) seconds per frame: pan the Map dock's plot by 1 % and repaint it synchronously."""
     from PySide6.QtWidgets import QApplication  # noqa: PLC0415
 
-    from mnist_desktop.core.draw.colors import CLASS_COLORS  # noqa: PLC0415
+    from mnist_desktop.core.palette import CLASS_COLORS  # noqa: PLC0415
     from mnist_desktop.gui.map.controller import brushes_for  # noqa: PLC0415
     from mnist_desktop.gui.map.panel import MapPanel  # noqa: PLC0415
 
@@ -177,7 +177,8 @@ def gui_frame_time(ds: Dataset, coords: np.ndarray, frames: int = 60) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,70000", help="comma-separated image counts")
-    parser.add_argument("--repeat", type=int, default=0, help="extra untraced runs per size (the first run is traced for memory)")
+    parser.add_argument("--repeat", type=int, default=0,
+                        help="extra untraced runs per size (the first run is traced for memory)")
     parser.add_argument("--no-umap", action="store_true", help="skip umap-learn even if installed")
     parser.add_argument("--gui", action="store_true", help="also measure the frame time when panning")
     args = parser.parse_args()

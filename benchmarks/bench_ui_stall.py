@@ -152,14 +152,14 @@ def big_dataset_stalls(app, window) -> None:
         norm.method.setCurrentIndex(4)
         holder = {}
 
-        def open_dialog():
+        def open_dialog(holder=holder):
             holder["d"] = window.recipe.open_export_dialog()
 
-        dialog.append(_longest_gap(app, open_dialog, lambda: "images" in holder["d"].size.text()))
+        dialog.append(_longest_gap(app, open_dialog, lambda holder=holder: "images" in holder["d"].size.text()))
         holder["d"].close()
         recipe = window.recipe.model.recipe
-        base_switch.append(_longest_gap(app, lambda: NormStatistics(ds).normalization(recipe), lambda: True))
-        base_dialog.append(_longest_gap(app, lambda: estimate(ds, recipe, "npz"), lambda: True))
+        base_switch.append(_longest_gap(app, lambda r=recipe: NormStatistics(ds).normalization(r), lambda: True))
+        base_dialog.append(_longest_gap(app, lambda r=recipe: estimate(ds, r, "npz"), lambda: True))
         norm.method.setCurrentIndex(1)
     med = statistics.median
     print(f"60,000 images: switching the normalization: longest UI stall {med(switch) * 1e3:.0f} ms "

@@ -49,7 +49,8 @@ def cifar10_python(root: Path, x_train, y_train, x_test, y_test, batches: int = 
                                            b"labels": [int(v) for v in y_train[idx]], b"data": to_rows(x_train[idx]),
                                            b"filenames": [f"img_{i}.png".encode() for i in idx]})
     _dump(folder / "test_batch", {b"batch_label": b"testing batch 1 of 1", b"labels": [int(v) for v in y_test],
-                                  b"data": to_rows(x_test), b"filenames": [f"t_{i}.png".encode() for i in range(len(y_test))]})
+                                  b"data": to_rows(x_test),
+                                  b"filenames": [f"t_{i}.png".encode() for i in range(len(y_test))]})
     _dump(folder / "batches.meta", {b"num_cases_per_batch": len(x_train) // batches,
                                     b"label_names": [n.encode() for n in CIFAR10_NAMES], b"num_vis": 3072})
     return folder

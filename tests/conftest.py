@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from mnist_files import sample_rows, write_mnist
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # A shell starts background jobs with SIGINT ignored, and an ignored signal stays
 # ignored across exec: the CLI children of the Ctrl-C tests would never see it.
@@ -30,6 +32,21 @@ def sample_dataset():
     from mnist_desktop import load_dataset
 
     return load_dataset("sample")
+
+
+@pytest.fixture
+def mnist_folder(tmp_path, sample_dataset):
+    """Factory: ``mnist_folder(name, train=..., test=..., gz=True)`` writes an MNIST-style folder in tmp_path.
+
+    A split is ``(images, labels)``, or a count or slice of the embedded
+    sample's digits (``test=600``, ``train=slice(0, 1200)``); see ``tests/mnist_files.py``.
+    """
+    def make(name: str = "mnist", *, train=None, test=None, gz: bool = True) -> Path:
+        def rows(split):
+            return sample_rows(sample_dataset, split) if isinstance(split, (int, slice)) else split
+        return write_mnist(tmp_path / name, train=rows(train), test=rows(test), gz=gz)
+
+    return make
 
 
 @pytest.fixture(autouse=True)

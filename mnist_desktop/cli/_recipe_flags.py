@@ -12,9 +12,12 @@ import argparse
 from dataclasses import replace
 
 from ..core.errors import RecipeError
-from ..core.processing.recipe import Recipe
+from ..core.processing.augment import AUG_RANGES, KEEP_ORIGINAL_HELP, AugParams
+from ..core.processing.normalize import NORM_RANGES
+from ..core.processing.recipe import SEED_RANGE, Recipe
 from ..core.processing.sampling import BALANCE_CHOICES
 from ..core.processing.target_shape import FIT_CHOICES, parse_size
+from ..core.validation import FieldRange
 
 __all__ = ["add_recipe_arguments", "build_recipe", "AUG_FLAGS", "SAMPLING_FLAGS", "TARGET_FLAGS"]
 
@@ -22,6 +25,9 @@ AUG_FLAGS = ("rotation", "translate", "scale", "shear", "elastic_alpha", "elasti
              "copies", "keep_original")
 SAMPLING_FLAGS = ("val_fraction", "test_fraction", "balance")
 TARGET_FLAGS = ("size", "fit", "channels")
+#: The metavar of each numeric flag (its help comes from the field's FieldRange).
+METAVARS = {"mean": "M", "std": "S", "rotation": "DEG", "translate": "FRAC", "scale": "LO,HI", "shear": "DEG",
+            "elastic_alpha": "A", "elastic_sigma": "S", "noise": "STD", "copies": "K", "seed": "N"}
 
 
 def add_recipe_arguments(p: argparse.ArgumentParser) -> None:
@@ -33,20 +39,16 @@ def add_recipe_arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument("--normalize", choices=("none", "scale", "minmax", "zscore"),
                    help="none keeps uint8; scale = x/255; minmax (over the dataset; a recipe can set "
                         "\"scope\": \"image\"); zscore (default: scale)")
-    g.add_argument("--mean", type=float, metavar="M", help="zscore mean on the 0..1 scale (default: from the data)")
-    g.add_argument("--std", type=float, metavar="S", help="zscore std on the 0..1 scale (default: from the data)")
+    for name in ("mean", "std"):
+        _add_field(g, name, NORM_RANGES[name], float)
     a = p.add_argument_group("augmentation")
-    a.add_argument("--rotation", type=float, metavar="DEG", help="random rotation within +-DEG degrees")
-    a.add_argument("--translate", type=float, metavar="FRAC", help="random shift within +-FRAC of the size")
-    a.add_argument("--scale", type=_scale_range, metavar="LO,HI", help="random zoom between LO and HI")
-    a.add_argument("--shear", type=float, metavar="DEG", help="random shear within +-DEG degrees")
-    a.add_argument("--elastic-alpha", type=float, metavar="A", help="elastic distortion strength (e.g. 34; 0 = off)")
-    a.add_argument("--elastic-sigma", type=float, metavar="S", help="elastic smoothness in pixels (e.g. 4)")
-    a.add_argument("--noise", type=float, metavar="STD", help="Gaussian noise std on the 0..1 scale")
-    a.add_argument("--copies", type=int, metavar="K", help="augmented copies per image (default 1)")
+    defaults = AugParams()
+    for name in AUG_FLAGS[:-1]:
+        kind = _scale_range if name == "scale" else int if AUG_RANGES[name].integer else float
+        _add_field(a, name, AUG_RANGES[name], kind, getattr(defaults, name))
     a.add_argument("--keep-original", action=argparse.BooleanOptionalAction, default=None,
-                   help="also export each original image, before its copies")
-    a.add_argument("--seed", type=int, metavar="N", help="random seed (default 0)")
+                   help=KEEP_ORIGINAL_HELP)
+    _add_field(a, "seed", SEED_RANGE, int, Recipe().seed)
     m = p.add_argument_group("model-ready splits and shape")
     m.add_argument("--val-fraction", type=float, metavar="F",
                    help="draw a val split of this share of each class from train (seeded; never augmented)")
@@ -65,6 +67,12 @@ def _size(text: str) -> tuple[int, int]:
         return parse_size(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _add_field(group, name: str, spec: FieldRange, kind, default=None) -> None:
+    """A flag for field ``name``: its help is the field's description (range, typical value, default)."""
+    group.add_argument("--" + name.replace("_", "-"), type=kind, metavar=METAVARS[name],
+                       help=spec.describe(default).replace("%", "%%"))
 
 
 def _scale_range(text: str) -> tuple[float, float]:

@@ -37,7 +37,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--split", choices=("train", "val", "test", "all"), help="which splits to export (default all)")
     p.add_argument("--exclude-flagged", action="store_true",
                    help="drop the samples the data-quality check flags (see `mnist-desktop check`)")
-    p.add_argument("--top", type=non_negative, metavar="N", help="with --exclude-flagged: drop only the N most suspicious")
+    p.add_argument("--top", type=non_negative, metavar="N",
+                   help="with --exclude-flagged: drop only the N most suspicious")
     p.add_argument("--save-recipe", metavar="R.json", help="also save the effective recipe to this file")
     p.add_argument("--force", action="store_true",
                    help="replace an earlier export at --out (never a file or folder that is not an export)")

@@ -125,7 +125,8 @@ def format_report(report: dict) -> str:
     """Human-readable text for a report from describe_dataset / describe_files."""
     lines: list[str] = []
     if "splits" in report:
-        unknown = "" if report.get("identified", True) else "  (not a catalog dataset: classes from the file names/labels)"
+        unknown = ("" if report.get("identified", True)
+                   else "  (not a catalog dataset: classes from the file names/labels)")
         lines += [f"{report['title']}  [{report['dataset']}]",
                   f"source:  {report['source']}",
                   f"format:  {report['format']}",

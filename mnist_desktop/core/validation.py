@@ -98,11 +98,14 @@ def parse_json(text: str, where: str) -> Any:
 
 @dataclass(frozen=True)
 class FieldRange:
-    """The valid range of one numeric parameter, and how a control steps through it.
+    """Everything about one numeric parameter but its value: range, steps, words.
 
     The one source of truth for a parameter: ``problems()`` checks values
-    with :meth:`check`, and the GUI builds its slider or spin box from the
-    same numbers, so a control can hold every value the recipe accepts.
+    with :meth:`check`, the GUI builds its slider or spin box, its label,
+    tooltip, group and reset value from the same record, and the CLI writes
+    the flag's help with :meth:`describe`, so no two places can disagree.
+    The parameter object (``AugParams``, ``NormParams``, ``Recipe``) holds
+    the value and its default.
 
     Attributes
     ----------
@@ -119,6 +122,16 @@ class FieldRange:
         What the number measures, in words ("degrees").
     integer
         Whole numbers only.
+    help
+        What the value does, in a phrase (tooltips and ``--help``).
+    typical
+        A good value to start from (what a switched-on group is filled with).
+    identity
+        The value that means "no change" (None when there is none).
+    suffix
+        Short text after the label on a control (" ±°").
+    group
+        The GUI group the control sits in (None: on its own).
     """
 
     label: str
@@ -130,11 +143,35 @@ class FieldRange:
     unit: str = ""
     lo_open: bool = False
     integer: bool = False
+    help: str = ""
+    typical: Any = None
+    identity: Any = None
+    suffix: str = ""
+    group: str | None = None
 
     @property
     def control_min(self) -> float:
         """Smallest value a control offers: ``lo``, or one displayed step above it when open."""
         return self.lo + 10.0 ** -self.decimals if self.lo_open else self.lo
+
+    @property
+    def range_text(self) -> str:
+        """The valid values in words: "0 to 180" ("more than 0 to 1" when ``lo`` is excluded)."""
+        return f"{'more than ' if self.lo_open else ''}{_number(self.lo)} to {_number(self.hi)}"
+
+    def describe(self, default: Any = None) -> str:
+        """The help text with the range, the typical value and what turns it off (tooltips, ``--help``).
+
+        ``default`` (the parameter object's default) is mentioned unless it is the identity.
+        """
+        notes = [self.range_text]
+        if self.typical is not None:
+            notes.append(f"typical {_value(self.typical)}")
+        if self.identity is not None:
+            notes.append(f"{_value(self.identity)} = off")
+        if default is not None and default not in (self.identity, self.typical):
+            notes.append(f"default {_value(default)}")
+        return f"{self.help} ({'; '.join(notes)})"
 
     def check(self, name: str, value: Any) -> Problem | None:
         """None if ``value`` is valid, else a Problem for field ``name``."""
@@ -142,3 +179,15 @@ class FieldRange:
             return check_int(name, value, int(self.lo), int(self.hi))
         return check_number(name, value, self.lo, self.hi, lo_open=self.lo_open,
                             unit=f" ({self.unit})" if self.unit else "")
+
+
+def _number(v: float) -> str:
+    """A range end for people: whole numbers with thousands commas, others as %g."""
+    return f"{int(v):,}" if float(v).is_integer() else f"{v:g}"
+
+
+def _value(v: Any) -> str:
+    """A typical or default value as a flag would take it ("0.9,1.1" for a pair)."""
+    if isinstance(v, (tuple, list)):
+        return ",".join(_value(x) for x in v)
+    return f"{v:g}" if isinstance(v, float) else str(v)

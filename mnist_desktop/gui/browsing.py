@@ -275,4 +275,5 @@ class BrowsingMixin:
             self.browser.set_split_codes(names, codes)
             self.browser.set_filter(labels=range(len(self.dataset.class_names)))
         else:
-            self.browser.set_split_codes(names, codes)  # exclusions dim tiles; the preview follows through the recipe feature
+            # exclusions dim tiles; the preview follows through the recipe feature
+            self.browser.set_split_codes(names, codes)

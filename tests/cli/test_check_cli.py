@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from mnist_desktop.cli import main
-from mnist_desktop.core.idx import write_idx
+from mnist_files import write_mnist
 
 N = 1500
 
@@ -26,9 +26,7 @@ def planted_dir(tmp_path_factory, sample_dataset):
     x, y = sample_dataset.images[:N], sample_dataset.labels[:N]
     images = np.concatenate([x, np.zeros((1, 28, 28), np.uint8), x[[7]]])
     labels = np.concatenate([y, [4], [(int(y[7]) + 1) % 10]]).astype(np.uint8)
-    write_idx(folder / "t10k-images-idx3-ubyte.gz", images)
-    write_idx(folder / "t10k-labels-idx1-ubyte.gz", labels)
-    return folder, int(y[7])
+    return write_mnist(folder, test=(images, labels)), int(y[7])
 
 
 def test_check_json_ranks_planted_problems_first(planted_dir, capsys):

@@ -8,8 +8,7 @@ import numpy as np
 import pytest
 
 from mnist_desktop.cli import main
-from mnist_desktop.core.catalog import FILE_ROLES
-from mnist_desktop.core.idx import write_idx
+from mnist_files import sample_rows, write_mnist
 
 KEYS = {"accuracy", "per_class", "macro", "weighted", "confusion", "n_train", "n_test", "holdout", "seconds", "recipe"}
 
@@ -17,12 +16,8 @@ KEYS = {"accuracy", "per_class", "macro", "weighted", "confusion", "n_train", "n
 @pytest.fixture(scope="module")
 def small_folder(tmp_path_factory, sample_dataset):
     """A folder with MNIST-style train (400) and test (200) files cut from the sample."""
-    folder = tmp_path_factory.mktemp("small")
-    s = sample_dataset.splits["test"]
-    for split, sl in (("train", slice(0, 400)), ("test", slice(400, 600))):
-        write_idx(folder / FILE_ROLES[(split, "images")], np.ascontiguousarray(s.images[sl]))
-        write_idx(folder / FILE_ROLES[(split, "labels")], np.ascontiguousarray(s.labels[sl]))
-    return folder
+    return write_mnist(tmp_path_factory.mktemp("small"), train=sample_rows(sample_dataset, slice(0, 400)),
+                       test=sample_rows(sample_dataset, slice(400, 600)), gz=False)
 
 
 def test_json_report_has_the_stable_keys(small_folder, capsys):

@@ -11,6 +11,7 @@ import pytest
 
 from mnist_desktop.cli import main
 from mnist_desktop.core.processing.recipe import Recipe
+from mnist_files import write_mnist
 
 
 def test_export_npz_on_the_sample(tmp_path, capsys):
@@ -53,9 +54,10 @@ def test_flags_override_the_recipe_file(tmp_path):
 
 def test_bad_recipe_file_names_the_field(tmp_path, capsys):
     (tmp_path / "r.json").write_text('{"version": 1, "augment": {"rotation": "abc"}}')
-    assert main(["export", "--out", str(tmp_path / "m.npz"), "--format", "npz", "--recipe", str(tmp_path / "r.json")]) == 1
+    recipe = str(tmp_path / "r.json")
+    assert main(["export", "--out", str(tmp_path / "m.npz"), "--format", "npz", "--recipe", recipe]) == 1
     err = capsys.readouterr().err
-    assert err == f'error: {tmp_path / "r.json"}: augment.rotation must be a number between 0 and 180 (degrees), got "abc"\n'
+    assert err == f'error: {recipe}: augment.rotation must be a number between 0 and 180 (degrees), got "abc"\n'
     assert not (tmp_path / "m.npz").exists()
 
 
@@ -72,16 +74,13 @@ def test_missing_split_and_missing_folder(tmp_path, capsys):
 
 
 def test_exclude_flagged_drops_the_planted_problems(tmp_path, sample_dataset):
-    from mnist_desktop import flagged_indices, load_dataset, write_idx
+    from mnist_desktop import flagged_indices, load_dataset
 
     images = sample_dataset.images[:600].copy()
     labels = sample_dataset.labels[:600].copy()
     images[10] = 0                      # a blank image
     images[20], labels[20] = images[30], labels[30]  # an exact duplicate
-    folder = tmp_path / "planted"
-    folder.mkdir()
-    write_idx(folder / "t10k-images-idx3-ubyte", images)
-    write_idx(folder / "t10k-labels-idx1-ubyte", labels)
+    folder = write_mnist(tmp_path / "planted", test=(images, labels), gz=False)
     out = tmp_path / "m.npz"
     assert main(["export", "--source", str(folder), "--out", str(out), "--format", "npz", "--normalize", "none",
                  "--exclude-flagged"]) == 0

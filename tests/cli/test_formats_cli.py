@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 
 from formats_data import image_folder, kaggle_csv, letters47, small_images
-from mnist_desktop import load_dataset, write_idx
+from mnist_desktop import load_dataset
 from mnist_desktop.cli import main
+from mnist_files import write_mnist
 
 
 @pytest.fixture
@@ -64,6 +65,7 @@ def test_export_from_csv_then_info_and_check_on_the_export(kaggle, tmp_path, cap
     assert main(["check", "--source", str(out)]) == 0
 
 
+@pytest.mark.slow
 def test_export_csv_header_choice(tmp_path, capsys):
     for style, first in (("pixel", "label,pixel0,pixel1"), ("rowcol", "label,1x1,1x2")):
         out = tmp_path / style
@@ -75,11 +77,7 @@ def test_export_csv_header_choice(tmp_path, capsys):
 
 
 def test_recipe_from_a_manifest_reproduces_the_export(tmp_path, sample_dataset, capsys):
-    x, y = small_images(sample_dataset, 200)
-    a = tmp_path / "a"
-    a.mkdir()
-    write_idx(a / "t10k-images-idx3-ubyte", x)
-    write_idx(a / "t10k-labels-idx1-ubyte", y)
+    a = write_mnist(tmp_path / "a", test=small_images(sample_dataset, 200), gz=False)
     first = tmp_path / "first.npz"
     assert main(["export", "--source", str(a), "--out", str(first), "--format", "npz", "--normalize", "zscore",
                  "--rotation", "12", "--copies", "2", "--seed", "5"]) == 0

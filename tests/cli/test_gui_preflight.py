@@ -41,7 +41,8 @@ def test_missing_qt_library_names_it_and_the_install_line(tmp_path):
                           capture_output=True, text=True, env=env, timeout=60)
     assert proc.returncode == 1, proc.stderr
     error, hint = proc.stderr.strip().splitlines()
-    assert error == "error: the window cannot open: the system library libglib-2.0.so.0 (package libglib2.0-0) is missing"
+    assert error == ("error: the window cannot open: "
+                     "the system library libglib-2.0.so.0 (package libglib2.0-0) is missing")
     assert hint.startswith("hint: install the desktop libraries: sudo apt-get install ")
     assert "libglib2.0-0" in hint and "glib2" in hint and "(Fedora)" in hint
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from mnist_desktop.cli import main
-from mnist_desktop.core.idx import write_idx
+from mnist_files import sample_rows, write_mnist
 
 N = 900
 
@@ -17,10 +17,7 @@ N = 900
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory, sample_dataset):
     """A test-split folder of 900 real digits."""
-    path = tmp_path_factory.mktemp("mapsrc")
-    write_idx(path / "t10k-images-idx3-ubyte.gz", sample_dataset.images[:N])
-    write_idx(path / "t10k-labels-idx1-ubyte.gz", sample_dataset.labels[:N])
-    return path
+    return write_mnist(tmp_path_factory.mktemp("mapsrc"), test=sample_rows(sample_dataset, N))
 
 
 def test_map_writes_csv_and_png_then_npy_from_the_cache(folder, tmp_path, sample_dataset, capsys):
@@ -63,7 +60,8 @@ def test_missing_source_and_missing_out_folder(folder, tmp_path, capsys):
     assert capsys.readouterr().err.startswith(f"error: {tmp_path / 'nope'}: no such")
     assert main(["map", "--source", str(folder), "--out", str(tmp_path / "x" / "m.csv")]) == 1
     assert "does not exist" in capsys.readouterr().err
-    assert main(["map", "--source", str(folder), "--out", str(tmp_path / "m.csv"), "--png", str(tmp_path / "m.jpg")]) == 1
+    out, png = str(tmp_path / "m.csv"), str(tmp_path / "m.jpg")
+    assert main(["map", "--source", str(folder), "--out", out, "--png", png]) == 1
     assert "m.jpg" in capsys.readouterr().err and list(tmp_path.iterdir()) == []
 
 

@@ -4,27 +4,19 @@ from __future__ import annotations
 
 import hashlib
 
-import numpy as np
 import pytest
 
 from download_support import TEST_FILES
 from http_mirror import MirrorServer
-from mnist_desktop.core.catalog import FILE_ROLES, MNIST, DatasetInfo, RemoteFile
+from mnist_desktop.core.catalog import MNIST, DatasetInfo, RemoteFile
+from mnist_files import sample_rows, write_mnist
 
 
 @pytest.fixture(scope="session")
 def tiny_train(tmp_path_factory, sample_dataset) -> dict[str, bytes]:
     """Small train files (first 300 test images, as gzip IDX) the test catalog describes."""
-    from mnist_desktop.core.idx import write_idx
-
-    folder = tmp_path_factory.mktemp("tiny")
-    split = sample_dataset.splits["test"]
-    out = {}
-    for kind, arr in (("images", split.images[:300]), ("labels", split.labels[:300])):
-        path = folder / (FILE_ROLES[("train", kind)] + ".gz")
-        write_idx(path, np.ascontiguousarray(arr))
-        out[path.name] = path.read_bytes()
-    return out
+    folder = write_mnist(tmp_path_factory.mktemp("tiny"), train=sample_rows(sample_dataset, 300))
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
 
 
 @pytest.fixture(scope="session")

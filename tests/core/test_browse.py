@@ -5,18 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mnist_desktop import load_dataset, write_idx
+from mnist_desktop import load_dataset
 from mnist_desktop.core.view.browse import Browser
+from mnist_files import sample_rows, write_mnist
 
 
 @pytest.fixture(scope="module")
 def two_splits(tmp_path_factory, sample_dataset):
-    folder = tmp_path_factory.mktemp("two")
-    x, y = sample_dataset.images, sample_dataset.labels
-    write_idx(folder / "train-images-idx3-ubyte", x[:600])
-    write_idx(folder / "train-labels-idx1-ubyte", y[:600])
-    write_idx(folder / "t10k-images-idx3-ubyte", x[600:1000])
-    write_idx(folder / "t10k-labels-idx1-ubyte", y[600:1000])
+    folder = write_mnist(tmp_path_factory.mktemp("two"), train=sample_rows(sample_dataset, 600),
+                         test=sample_rows(sample_dataset, slice(600, 1000)), gz=False)
     return load_dataset(folder)
 
 

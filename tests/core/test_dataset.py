@@ -9,6 +9,7 @@ import pytest
 
 from mnist_desktop import DatasetError, IdxFormatError, load_dataset, load_files, write_idx
 from mnist_desktop.core.formats.load import best_source
+from mnist_files import write_mnist
 
 COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
 
@@ -32,10 +33,8 @@ def test_folder_with_uncompressed_files_and_dotted_names(tmp_path, sample_datase
 
 def test_train_and_test_concatenate_in_order(tmp_path, sample_dataset):
     x, y = sample_dataset.images, sample_dataset.labels
-    write_idx(tmp_path / "train-images-idx3-ubyte.gz", x[:300])
-    write_idx(tmp_path / "train-labels-idx1-ubyte.gz", y[:300])
-    write_idx(tmp_path / "t10k-images-idx3-ubyte", x[300:400])
-    write_idx(tmp_path / "t10k-labels-idx1-ubyte", y[300:400])
+    write_mnist(tmp_path, train=(x[:300], y[:300]))
+    write_mnist(tmp_path, test=(x[300:400], y[300:400]), gz=False)
     seen = []
     ds = load_dataset(tmp_path, progress=lambda d, t: seen.append((d, t)))
     assert list(ds.splits) == ["train", "test"]
@@ -44,27 +43,19 @@ def test_train_and_test_concatenate_in_order(tmp_path, sample_dataset):
     assert seen[-1] == (4, 4)
 
 
-def test_folder_recognised_as_fashion_by_name(tmp_path, sample_dataset):
-    folder = tmp_path / "fashion-mnist"
-    folder.mkdir()
-    write_idx(folder / "t10k-images-idx3-ubyte.gz", sample_dataset.images[:10])
-    write_idx(folder / "t10k-labels-idx1-ubyte.gz", sample_dataset.labels[:10])
-    ds = load_dataset(folder)
+def test_folder_recognised_as_fashion_by_name(mnist_folder):
+    ds = load_dataset(mnist_folder("fashion-mnist", test=10))
     assert ds.key == "fashion-mnist" and ds.class_names[9] == "Ankle boot"
 
 
 def test_count_mismatch_is_reported(tmp_path, sample_dataset):
-    write_idx(tmp_path / "t10k-images-idx3-ubyte", sample_dataset.images[:10])
-    write_idx(tmp_path / "t10k-labels-idx1-ubyte", sample_dataset.labels[:9])
+    write_mnist(tmp_path, test=(sample_dataset.images[:10], sample_dataset.labels[:9]), gz=False)
     with pytest.raises(DatasetError, match="10 images but .* has 9 labels"):
         load_dataset(tmp_path)
 
 
 def test_label_out_of_range_for_known_dataset(tmp_path, sample_dataset):
-    folder = tmp_path / "mnist"
-    folder.mkdir()
-    write_idx(folder / "t10k-images-idx3-ubyte", sample_dataset.images[:3])
-    write_idx(folder / "t10k-labels-idx1-ubyte", np.array([1, 12, 3], np.uint8))
+    folder = write_mnist(tmp_path / "mnist", test=(sample_dataset.images[:3], [1, 12, 3]), gz=False)
     with pytest.raises(DatasetError, match="label 12 at index 1 is out of range"):
         load_dataset(folder)
 
@@ -72,7 +63,7 @@ def test_label_out_of_range_for_known_dataset(tmp_path, sample_dataset):
 def test_missing_pieces(tmp_path, sample_dataset):
     with pytest.raises(DatasetError, match="no dataset found in this folder; expected MNIST-style IDX files"):
         load_dataset(tmp_path)
-    write_idx(tmp_path / "t10k-images-idx3-ubyte", sample_dataset.images[:3])
+    write_mnist(tmp_path, test=(sample_dataset.images[:3], None), gz=False)
     with pytest.raises(DatasetError, match="test split has no labels"):
         load_dataset(tmp_path)
     with pytest.raises(DatasetError, match="nope: no such file or folder"):
@@ -80,8 +71,7 @@ def test_missing_pieces(tmp_path, sample_dataset):
 
 
 def test_images_file_with_wrong_shape(tmp_path):
-    write_idx(tmp_path / "t10k-images-idx3-ubyte", np.zeros((3, 784), np.uint8))
-    write_idx(tmp_path / "t10k-labels-idx1-ubyte", np.zeros(3, np.uint8))
+    write_mnist(tmp_path, test=(np.zeros((3, 784), np.uint8), np.zeros(3, np.uint8)), gz=False)
     with pytest.raises(DatasetError, match="expected images as a 3-dimensional array"):
         load_dataset(tmp_path)
 

@@ -58,7 +58,12 @@ def test_fallback_from_403_to_good_mirror(server, tmp_path):
     assert sum("SHA-256 verified" in line for line in lines) == 2
 
 
-@pytest.mark.parametrize("fault", sorted(FAULTS))
+#: Faults that are only detected by waiting for the timeout (twice: one per file).
+WAIT_FOR_TIMEOUT = {"slow", "stall", "trickle"}
+
+
+@pytest.mark.parametrize("fault", [pytest.param(f, marks=pytest.mark.slow) if f in WAIT_FOR_TIMEOUT else f
+                                   for f in sorted(FAULTS)])
 def test_each_fault_falls_back_to_the_next_mirror(server, tmp_path, fault):
     lines = []
     download("mnist", "test", tmp_path, mirrors=[server.url(fault), server.url("good")],
@@ -104,6 +109,7 @@ def test_default_data_dir_comes_from_the_environment(server, monkeypatch, tmp_pa
 
 # --- every mirror bad ---------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_every_mirror_bad_gives_one_error_naming_each_url(server, tmp_path):
     faults = sorted(FAULTS)
     mirrors = [server.url(f) for f in faults] + [refused_url()]

@@ -127,7 +127,8 @@ def test_manifest(ds, tmp_path):
     assert Recipe.from_dict(man["recipe"]).augment == RECIPE.augment
     assert man["counts"]["train"]["rows"] == 174 and man["counts"]["train"]["excluded"] == 2
     labels = np.load(tmp_path / "o" / "y_train.npy")
-    assert man["counts"]["train"]["per_class"] == {str(k): int(c) for k, c in enumerate(np.bincount(labels, minlength=10))}
+    per_class = {str(k): int(c) for k, c in enumerate(np.bincount(labels, minlength=10))}
+    assert man["counts"]["train"]["per_class"] == per_class
     for f in man["files"]:
         assert sha256_file(tmp_path / "o" / f["path"]) == f["sha256"]
     assert {f["path"] for f in man["files"]} == {"x_train.npy", "y_train.npy", "x_test.npy", "y_test.npy"}

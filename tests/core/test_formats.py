@@ -11,6 +11,7 @@ from formats_data import image_folder, kaggle_csv, letters47, rowcol_csv, small_
 from mnist_desktop import DatasetError, load_dataset, write_idx
 from mnist_desktop.core.dataset import UNLABELLED
 from mnist_desktop.core.formats import detect
+from mnist_files import write_mnist
 
 
 def test_kaggle_folder_train_labelled_test_unlabelled(tmp_path, sample_dataset):
@@ -184,7 +185,8 @@ def test_content_decides_not_the_extension(tmp_path, sample_dataset):
 
 def test_empty_and_odd_channel_arrays_rejected(tmp_path):
     np.save(tmp_path / "x_train.npy", np.zeros((3, 0, 0), np.uint8))
-    with pytest.raises(DatasetError, match=r"x_train.npy: the images have no pixels \(0x0\); an image needs at least 1x1"):
+    with pytest.raises(DatasetError,
+                       match=r"x_train.npy: the images have no pixels \(0x0\); an image needs at least 1x1"):
         load_dataset(tmp_path)
     np.save(tmp_path / "x_train.npy", np.zeros((3, 8, 8, 5), np.uint8))
     with pytest.raises(DatasetError, match=r"x_train.npy: expected 1 or 3 colour channels \(last axis\), "
@@ -242,10 +244,7 @@ def test_own_png_fast_path_matches_pillow(sample_dataset):
 
 def test_idx_under_mnist_names_with_47_classes_opens_with_a_note(tmp_path, sample_dataset):
     x, y = letters47(sample_dataset, 94)
-    write_idx(tmp_path / "train-images-idx3-ubyte", x)
-    write_idx(tmp_path / "train-labels-idx1-ubyte", y)
-    write_idx(tmp_path / "t10k-images-idx3-ubyte", x[:10])
-    write_idx(tmp_path / "t10k-labels-idx1-ubyte", y[:10])
+    write_mnist(tmp_path, train=(x, y), test=(x[:10], y[:10]), gz=False)
     ds = load_dataset(tmp_path)
     assert ds.class_names == tuple(str(i) for i in range(47))
     assert ds.splits["train"].labels.tolist() == y.tolist()
@@ -256,7 +255,6 @@ def test_idx_under_mnist_names_with_stray_large_labels_stays_an_error(tmp_path, 
     x, y = letters47(sample_dataset, 94)
     y = y % 10
     y[[3, 7]] = [12, 46]  # classes 10..45 never occur: damage, not a bigger class set
-    write_idx(tmp_path / "train-images-idx3-ubyte", x)
-    write_idx(tmp_path / "train-labels-idx1-ubyte", y)
+    write_mnist(tmp_path, train=(x, y), gz=False)
     with pytest.raises(DatasetError, match=r"train-labels-idx1-ubyte: label 12 at index 3 is out of range"):
         load_dataset(tmp_path)

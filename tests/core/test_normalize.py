@@ -80,7 +80,8 @@ def test_to_uint8_undoes_zscore(images):
 
 def test_problems_name_the_field():
     assert NormParams().problems() == []
-    assert list(map(str, NormParams("l2").problems())) == ["method must be one of none, scale, minmax, zscore, got \"l2\""]
+    assert list(map(str, NormParams("l2").problems())) == [
+        "method must be one of none, scale, minmax, zscore, got \"l2\""]
     assert str(NormParams("zscore", std=0).problems()[0]).startswith("std must be a number between 1e-06")
     with pytest.raises(RecipeError, match="normalize.scope must be one of dataset, image"):
         NormParams.from_dict({"scope": "pixel"})

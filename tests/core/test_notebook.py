@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import mnist_desktop as md
-from mnist_desktop.core.dataset import Dataset, Split
+from mnist_desktop.core.dataset import Dataset
 from mnist_desktop.core.idx import write_idx
 from mnist_desktop.core.view.charts import matrix_rgb
 from mnist_desktop.core.draw.glyphs import text_mask, text_size
@@ -28,7 +28,8 @@ def decode_png(data: bytes) -> np.ndarray:
     assert not img.isNull(), "Qt could not decode the PNG"
     img = img.convertToFormat(QImage.Format.Format_RGB888)
     w, h, stride = img.width(), img.height(), img.bytesPerLine()
-    return np.frombuffer(img.constBits(), np.uint8, count=h * stride).reshape(h, stride)[:, :3 * w].reshape(h, w, 3).copy()
+    rows = np.frombuffer(img.constBits(), np.uint8, count=h * stride).reshape(h, stride)
+    return rows[:, :3 * w].reshape(h, w, 3).copy()
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,7 @@ from mnist_desktop.core.errors import Cancelled
 from mnist_desktop.core.quality.report import REASONS, QualityParams, analyze, flagged_indices
 from mnist_desktop.core.numeric.deskew import deskew
 from mnist_desktop.core.quality.duplicates import exact_groups
+from mnist_desktop.core.quality import ridge
 from mnist_desktop.core.numeric.neighbours import knn_blocks, nearest
 
 N_TRAIN, N_TEST = 2500, 1000
@@ -121,6 +122,7 @@ def test_report_arrays_and_ranking_contract(planted, report):
     assert ((report.score >= 0) & (report.score <= 1)).all()
 
 
+@pytest.mark.slow
 def test_ranking_is_deterministic(planted, report):
     again = analyze(planted[0])
     assert np.array_equal(again.order, report.order)
@@ -180,6 +182,7 @@ def test_progress_reaches_total_and_cancel_stops(sample_dataset):
         analyze(ds, cancel=lambda: True)
 
 
+@pytest.mark.slow
 def test_real_sample_flags_known_ambiguous_digits(sample_dataset):
     """On the real MNIST test set, digits people agree are wrong or ambiguous are flagged."""
     report = analyze(sample_dataset)
@@ -253,3 +256,20 @@ def test_exact_groups_and_deskew():
     assert out.dtype == np.float32 and not out[0].any()
     cols = out[1].argmax(1)[out[1].max(1) > 0.3]
     assert cols.max() - cols.min() <= 1 and abs(cols.mean() - 14) <= 1.5
+
+
+@pytest.mark.parametrize("n_groups", [1, 4])
+def test_few_samples_get_the_same_ridge_model_solved_in_sample_space(n_groups):
+    """Fewer samples than features: the cheap sample-space solve gives the feature-space model's scores."""
+    rng = np.random.default_rng(3)
+    z = rng.standard_normal((60, 12)).astype(np.float32)
+    labels = rng.integers(0, 4, 60)
+    onehot = np.eye(4, dtype=np.float32)[labels]
+    weights = rng.standard_normal((12, 200)).astype(np.float32) / np.float32(np.sqrt(12))
+    members = [np.flatnonzero(np.arange(60) % n_groups == g) for g in range(n_groups)]
+    ticks = []
+    small = ridge._oof_in_sample_space(z, weights, onehot, members, 1e-3, lambda: ticks.append(1))
+    big = ridge._oof_in_feature_space(z, weights, onehot, members, 1e-3, lambda: ticks.append(1))
+    assert len(ticks) == 2 * 2 * n_groups
+    np.testing.assert_allclose(small, big, atol=2e-3)
+    assert np.array_equal(small.argmax(1), big.argmax(1))

@@ -45,7 +45,8 @@ def expected_labels(ds, recipe, split):
 def test_json_round_trip_and_pipeline(ds, recipe):
     back = Recipe.from_json(recipe.to_json())
     assert back == recipe and back.relabelled_in("test") == recipe.relabelled_in("test")
-    assert json.loads(recipe.to_json())["relabelled"]["test"] == {str(i): y for i, y in recipe.relabelled_in("test").items()}
+    expected = {str(i): y for i, y in recipe.relabelled_in("test").items()}
+    assert json.loads(recipe.to_json())["relabelled"]["test"] == expected
     _, y = process_indices(ds, "test", [2, 3, 7], recipe, copy=-1)
     fixes = recipe.relabelled_in("test")
     assert y.tolist() == [ds.splits["test"].labels[2], fixes[3], fixes[7]]

@@ -8,7 +8,6 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from mnist_desktop import write_idx
 from mnist_desktop.core.dataset import Dataset, Split
 from mnist_desktop.core.formats.load import load_dataset
 from mnist_desktop.core.processing.exclusions import dataset_key, exclusions_from_json, exclusions_to_json
@@ -37,12 +36,8 @@ def test_statistics_come_from_train_or_say_they_come_from_test(small_ds, sample_
     assert given.statistics_splits(sample_dataset) == () and given.statistics_warning(sample_dataset) is None
 
 
-def test_dataset_key_follows_content_not_place(tmp_path, sample_dataset):
-    a, b, c = (tmp_path / n for n in "abc")
-    for folder, n in ((a, 400), (c, 401)):
-        folder.mkdir()
-        write_idx(folder / "t10k-images-idx3-ubyte.gz", sample_dataset.images[:n])
-        write_idx(folder / "t10k-labels-idx1-ubyte.gz", sample_dataset.labels[:n])
+def test_dataset_key_follows_content_not_place(tmp_path, mnist_folder, sample_dataset):
+    a, c, b = mnist_folder("a", test=400), mnist_folder("c", test=401), tmp_path / "b"
     shutil.copytree(a, b)
     ka, kb, kc = (dataset_key(load_dataset(str(f))) for f in (a, b, c))
     assert ka == kb and ka != kc

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from fault_support import Paused
+from mnist_files import sample_rows, write_mnist
 
 
 @pytest.fixture
@@ -39,16 +40,7 @@ def source_dir(tmp_path, sample_dir) -> Path:
 @pytest.fixture(scope="session")
 def small_source(tmp_path_factory, sample_dataset) -> Path:
     """300 real MNIST images as an MNIST-style folder: children that export it start and finish fast."""
-    import numpy as np
-
-    from mnist_desktop.core.catalog import FILE_ROLES
-    from mnist_desktop.core.idx import write_idx
-
-    folder = tmp_path_factory.mktemp("small")
-    split = sample_dataset.splits["test"]
-    write_idx(folder / (FILE_ROLES[("test", "images")] + ".gz"), np.ascontiguousarray(split.images[:300]))
-    write_idx(folder / (FILE_ROLES[("test", "labels")] + ".gz"), np.ascontiguousarray(split.labels[:300]))
-    return folder
+    return write_mnist(tmp_path_factory.mktemp("small"), test=sample_rows(sample_dataset, 300))
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from mnist_desktop.core.errors import RecipeError
 from mnist_desktop.core.idx import read_idx, write_idx
 from mnist_desktop.core.paths import not_a_folder_reason
 from mnist_desktop.core.processing.recipe import Recipe
+from mnist_files import write_mnist
 
 IMAGES = FILE_ROLES[("test", "images")] + ".gz"
 LABELS = FILE_ROLES[("test", "labels")] + ".gz"
@@ -34,11 +35,7 @@ def _one_error(capsys, code, expected_code=1) -> str:
 
 @pytest.fixture
 def empty_images(tmp_path) -> tuple:
-    folder = tmp_path / "empty"
-    folder.mkdir()
-    write_idx(folder / IMAGES, np.zeros((10, 0, 0), np.uint8))
-    write_idx(folder / LABELS, np.arange(10, dtype=np.uint8))
-    return folder, tmp_path
+    return write_mnist(tmp_path / "empty", test=(np.zeros((10, 0, 0), np.uint8), np.arange(10))), tmp_path
 
 
 @pytest.mark.parametrize("command", [["check"], ["info"], ["export", "--format", "png", "--out", "OUT"]])
@@ -104,6 +101,7 @@ def test_a_tiny_std_flag_is_refused_not_written_as_infinity(tmp_path, capsys):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_gui_with_an_absurd_recipe_exits_1_without_traceback(tmp_path):
     path = _recipe_file(tmp_path, '{"version": 1, "normalize": {"method": "zscore", "mean": 0, "std": 1e-300}}')
     done = run_cli("gui", "--recipe", str(path), "--screenshot", str(tmp_path / "s.png"),
@@ -112,6 +110,7 @@ def test_gui_with_an_absurd_recipe_exits_1_without_traceback(tmp_path):
     assert f"{path}: normalize.std must be" in done.stderr and not (tmp_path / "s.png").exists()
 
 
+@pytest.mark.slow
 def test_offscreen_gui_prints_no_qt_noise(tmp_path, small_source):
     done = run_cli("gui", "--source", str(small_source), "--screenshot", str(tmp_path / "s.png"),
                    env={"QT_QPA_PLATFORM": "offscreen"})

@@ -9,18 +9,12 @@ import pytest
 from PySide6.QtCore import Qt
 
 from mnist_desktop import AugParams, Recipe
-from mnist_desktop.core.catalog import FILE_ROLES
-from mnist_desktop.core.idx import write_idx
 
 
 @pytest.fixture
-def two_splits(tmp_path, sample_dataset):
+def two_splits(mnist_folder):
     """A folder with a train split (1,200 real digits) and a test split (500 others)."""
-    s = sample_dataset.splits["test"]
-    for split, sl in (("train", slice(0, 1200)), ("test", slice(1200, 1700))):
-        write_idx(tmp_path / FILE_ROLES[(split, "images")], np.ascontiguousarray(s.images[sl]))
-        write_idx(tmp_path / FILE_ROLES[(split, "labels")], np.ascontiguousarray(s.labels[sl]))
-    return tmp_path
+    return mnist_folder("two", train=slice(0, 1200), test=slice(1200, 1700), gz=False)
 
 
 def _run(window, qtbot):
@@ -32,6 +26,7 @@ def _run(window, qtbot):
     return ev.runs[-1][1]
 
 
+@pytest.mark.slow
 def test_cell_click_shows_exactly_those_samples_and_runs_compare(make_window, qtbot, two_splits, tmp_path):
     window = make_window()
     with qtbot.waitSignal(window.dataset_loaded, timeout=20000):
@@ -57,7 +52,8 @@ def test_cell_click_shows_exactly_those_samples_and_runs_compare(make_window, qt
     # the first (most confident) is selected; the detail view tells what the model predicted for it
     assert window.browser.selected == expected[0]
     row = int(np.flatnonzero(plain.test_indices == expected[0])[0])
-    assert f"predicts <b" in window.detail.note.text() and f">{p}</b> at {plain.confidence[row]:.0%}" in window.detail.note.text()
+    note = window.detail.note.text()
+    assert "predicts <b" in note and f">{p}</b> at {plain.confidence[row]:.0%}" in note
 
     # a diagonal cell too, then everything again
     qtbot.mouseClick(panel.matrix.viewport(), Qt.MouseButton.LeftButton, pos=panel.matrix.cell_center(3, 3))

@@ -7,20 +7,15 @@ import json
 import numpy as np
 import pytest
 
-from mnist_desktop import write_idx
 from mnist_desktop.cli import main as cli_main
 from mnist_desktop.core.export.estimate import estimate
 from mnist_desktop.core.units import format_bytes
 
 
 @pytest.fixture
-def other_folder(tmp_path, sample_dataset):
+def other_folder(mnist_folder):
     """Another dataset: 600 real digits in their own files."""
-    folder = tmp_path / "other"
-    folder.mkdir()
-    write_idx(folder / "t10k-images-idx3-ubyte.gz", sample_dataset.images[:600])
-    write_idx(folder / "t10k-labels-idx1-ubyte.gz", sample_dataset.labels[:600])
-    return folder
+    return mnist_folder("other", test=600)
 
 
 def open_source(window, qtbot, source):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
@@ -82,6 +83,7 @@ def test_every_export_opens_in_the_window(window, qtbot, tmp_path, sample_datase
         assert np.array_equal(window.dataset.pixels, ds.images), fmt
 
 
+@pytest.mark.slow
 def test_screenshot_of_an_export(tmp_path, sample_dataset):
     import subprocess
     import sys

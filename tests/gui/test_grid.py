@@ -8,7 +8,7 @@ import numpy as np
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 
-from mnist_desktop.core.draw.colors import class_color
+from mnist_desktop.core.palette import class_color
 from mnist_desktop.gui.grid.content import COMPUTING, EMPTY_MESSAGE
 from mnist_desktop.gui.grid.grid_view import GridView
 
@@ -155,8 +155,8 @@ def test_processed_mode_never_shows_originals_after_a_page_turn(window, qtbot):
     for _ in range(2):
         qtbot.keyClick(grid, Qt.Key.Key_PageDown)
         page = window.browser.page_indices()
-        qtbot.waitUntil(lambda: window.recipe.processed_page(page) is not None and grid.badge.text() != COMPUTING,
-                        timeout=20000)
+        qtbot.waitUntil(lambda page=page: window.recipe.processed_page(page) is not None
+                        and grid.badge.text() != COMPUTING, timeout=20000)
     assert drawn
     for images, labels in drawn:  # every page drawn while "processed" was on: never a page of originals
         for page in range(3):

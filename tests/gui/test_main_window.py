@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QImage
-
-from mnist_desktop import write_idx
 
 COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
 
@@ -77,11 +76,8 @@ def test_clicking_a_tile_selects_it_and_fills_detail(window, qtbot):
     np.testing.assert_array_equal(window.detail.image.image, window.dataset.images[position])
 
 
-def test_drop_a_folder_opens_it(window, qtbot, tmp_path, sample_dataset):
-    folder = tmp_path / "mine"
-    folder.mkdir()
-    write_idx(folder / "train-images-idx3-ubyte.gz", sample_dataset.images[:120])
-    write_idx(folder / "train-labels-idx1-ubyte.gz", sample_dataset.labels[:120])
+def test_drop_a_folder_opens_it(window, qtbot, mnist_folder):
+    folder = mnist_folder("mine", train=120)
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(folder))])
     event = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
@@ -113,6 +109,7 @@ def test_view_choices_are_remembered(make_window, settings, qtbot):
     assert (w2.grid.zoom_level, w2.page_size) == (2.0, 512)
 
 
+@pytest.mark.slow
 def test_many_pyqtgraph_items_added_and_removed(qtbot):
     """Guards the PySide6 6.12 / Python 3.11 bool refcount crash in SignalInstance.disconnect."""
     import pyqtgraph as pg
@@ -132,6 +129,7 @@ def test_many_pyqtgraph_items_added_and_removed(qtbot):
     assert plot.getPlotItem().listDataItems() == []
 
 
+@pytest.mark.slow
 def test_screenshot_command_writes_a_real_picture(tmp_path):
     import subprocess
     import sys
@@ -147,6 +145,7 @@ def test_screenshot_command_writes_a_real_picture(tmp_path):
     assert len(values) > 50
 
 
+@pytest.mark.slow
 def test_screenshot_with_bad_source_or_recipe_fails_cleanly(tmp_path):
     import subprocess
     import sys
@@ -161,6 +160,7 @@ def test_screenshot_with_bad_source_or_recipe_fails_cleanly(tmp_path):
         assert not (tmp_path / "x.png").exists()
 
 
+@pytest.mark.slow
 def test_screenshot_at_a_chosen_size(tmp_path):
     import subprocess
     import sys
@@ -177,6 +177,7 @@ def test_screenshot_at_a_chosen_size(tmp_path):
     assert bad.returncode == 2 and "WIDTHxHEIGHT" in bad.stderr and not (tmp_path / "x.png").exists()
 
 
+@pytest.mark.slow
 def test_the_load_asked_for_last_wins(window, qtbot, tmp_path, monkeypatch, sample_dataset):
     """Open a 20,000-row CSV, then the sample before the CSV is read: the sample stays on screen."""
     import threading

@@ -8,7 +8,6 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from mnist_desktop import write_idx
 from mnist_desktop.core.map import MapParams
 
 N = 1500
@@ -26,12 +25,9 @@ def _every_mouse_move():
 
 
 @pytest.fixture
-def map_window(make_window, qtbot, tmp_path, sample_dataset):
+def map_window(make_window, qtbot, mnist_folder):
     """A window on 1,500 real digits with the Map dock in front and a quick (40-epoch) map."""
-    folder = tmp_path / "digits"
-    folder.mkdir()
-    write_idx(folder / "t10k-images-idx3-ubyte.gz", sample_dataset.images[:N])
-    write_idx(folder / "t10k-labels-idx1-ubyte.gz", sample_dataset.labels[:N])
+    folder = mnist_folder("digits", test=N)
     w = make_window()
     w.map.params = MapParams(epochs=40)
     with qtbot.waitSignal(w.dataset_loaded, timeout=20000):

@@ -114,6 +114,7 @@ def test_bad_recipe_file_is_reported_not_raised(window, tmp_path):
     assert "rotation" in window.last_error and "bad.json" in window.last_error
 
 
+@pytest.mark.slow
 def test_export_from_dialog_equals_cli_for_the_copied_command(window, qtbot, tmp_path, monkeypatch):
     p = window.recipe
     p.normalize_panel.method.setCurrentIndex(4)  # z-score from the data

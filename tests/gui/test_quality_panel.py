@@ -6,14 +6,13 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from mnist_desktop import write_idx
 from mnist_desktop.core.export.exporter import export
 from mnist_desktop.core.processing.recipe import Recipe
 from mnist_desktop.gui.quality.panel import EXCLUDED_COLUMN, NEW_COLUMN
 
 
 @pytest.fixture
-def planted(tmp_path, sample_dataset):
+def planted(mnist_folder, sample_dataset):
     """2,000 real test digits with three relabelled 0s, a blank image and an exact duplicate."""
     x = sample_dataset.images[:2000].copy()
     y = sample_dataset.labels[:2000].copy()
@@ -21,13 +20,10 @@ def planted(tmp_path, sample_dataset):
     y[zeros] = 7
     x[1500] = 0
     x[1600] = x[1601]
-    folder = tmp_path / "planted"
-    folder.mkdir()
-    write_idx(folder / "t10k-images-idx3-ubyte.gz", x)
-    write_idx(folder / "t10k-labels-idx1-ubyte.gz", y)
-    return folder, set(zeros.tolist()), {1500, 1600, 1601}
+    return mnist_folder("planted", test=(x, y)), set(zeros.tolist()), {1500, 1600, 1601}
 
 
+@pytest.mark.slow
 def test_review_finds_planted_problems_and_exclusions_reach_the_export(make_window, qtbot, planted, tmp_path):
     folder, relabelled, odd = planted
     window = make_window()

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QSlider
 from mnist_desktop.core.processing.augment import AUG_RANGES, AugParams
 from mnist_desktop.core.processing.normalize import METHODS, NORM_RANGES, NormParams
 from mnist_desktop.core.processing.recipe import SEED_RANGE, Recipe
-from mnist_desktop.gui.recipe.augment_panel import GROUPS, IDENTITY, AugmentPanel
+from mnist_desktop.gui.recipe.augment_panel import GROUPS, AugmentPanel
 from mnist_desktop.gui.recipe.model import RecipeModel
 from mnist_desktop.gui.recipe.normalize_panel import NormalizePanel
 
@@ -68,8 +68,8 @@ def test_every_valid_recipe_shows_exactly_and_reads_back(panels, recipe, new_cop
         assert (tuple(value) if name == "scale" else value) == (tuple(getattr(a, name)) if name == "scale"
                                                                   else getattr(a, name))
     for group, names in GROUPS.items():
-        changes = any((tuple(getattr(a, n)) if n == "scale" else getattr(a, n)) != IDENTITY[n]
-                      for n in names if n in IDENTITY)
+        changes = any((tuple(getattr(a, n)) if n == "scale" else getattr(a, n)) != AUG_RANGES[n].identity
+                      for n in names if AUG_RANGES[n].identity is not None)
         assert aug.groups[group].isChecked() == changes
     assert aug.copies.value() == a.copies and aug.keep_original.isChecked() == a.keep_original
     assert aug.seed.value() == recipe.seed and aug.seed.text() == str(recipe.seed)

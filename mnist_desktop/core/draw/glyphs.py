@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .colors import BACKGROUND, UNLABELLED_GREY, class_color
+from ..palette import BACKGROUND, UNLABELLED_GREY, class_color
 
 __all__ = ["GLYPH_WIDTH", "GLYPH_HEIGHT", "text_bitmap", "text_mask", "text_size", "draw_text", "can_draw",
            "strip_text", "label_strips"]

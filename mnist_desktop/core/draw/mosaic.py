@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .colors import BACKGROUND
+from ..palette import BACKGROUND, FLAG, GAP
 
 __all__ = ["make_mosaic", "mosaic_shape", "labeled_mosaic", "tile_origin", "tile_at", "stack"]
 
@@ -87,8 +87,8 @@ def _put_grey(dst: np.ndarray, grey: np.ndarray) -> None:
 
 
 def labeled_mosaic(images: np.ndarray, labels: np.ndarray, strips: np.ndarray, cols: int, *,
-                   gap: int = 2, fill=(0, 0, 0), flagged: np.ndarray | None = None,
-                   flag_color=(235, 64, 52)) -> np.ndarray:
+                   gap: int = 2, fill=GAP, flagged: np.ndarray | None = None,
+                   flag_color=FLAG) -> np.ndarray:
     """RGBA mosaic (H, W, 4) uint8 of grey ``images`` (N, h, w) uint8, each above its label strip.
 
     Pixels are handled as packed 32-bit words written straight into the

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..atomic import atomic_write
-from .colors import BACKGROUND, FOREGROUND
+from ..palette import BACKGROUND, FOREGROUND
 from .glyphs import draw_text, label_strips, text_size
 from .mosaic import labeled_mosaic, stack
 from .png import encode_rgb

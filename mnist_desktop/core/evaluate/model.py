@@ -187,7 +187,8 @@ class Accumulator:
         model = self._model(beta)
         if probe_h is None or probe_y is None or not len(probe_y):
             return model
-        g = self.gram + self.spec.ridge * max(float(np.trace(self.gram)) / len(self.gram), 1e-12) * np.eye(len(self.gram))
+        penalty = self.spec.ridge * max(float(np.trace(self.gram)) / len(self.gram), 1e-12)
+        g = self.gram + penalty * np.eye(len(self.gram))
         hd = probe_h.astype(np.float64)
         lev = np.einsum("ij,ji->i", hd, np.linalg.solve(g, hd.T))
         s = hd @ beta

@@ -18,6 +18,7 @@ import numpy as np
 
 from ..dataset import Dataset
 from ..errors import DatasetError
+from ..palette import confusion_colors
 from ..processing.pipeline import process_rows
 from ..processing.target_shape import to_channels
 from ..processing.recipe import Recipe
@@ -104,7 +105,8 @@ class EvaluationReport:
         """The confusion matrix as a picture (Jupyter shows it under the repr)."""
         return matrix_png(self.metrics.confusion, self.class_names, self.class_names,
                           title=f"accuracy {self.accuracy:.2%}, {self.n_test:,} test images",
-                          row_title="true", col_title="predicted", normalize="row")
+                          row_title="true", col_title="predicted",
+                          colors=confusion_colors(self.metrics.confusion))
 
     def __repr__(self) -> str:
         return (f"EvaluationReport(accuracy={self.accuracy:.4f}, macro_f1={self.metrics.macro()['f1']:.4f}, "

@@ -61,7 +61,8 @@ from ..testhook import pause_point
 #: Array layouts of npz / npy exports: channels last (the default) or first (PyTorch).
 LAYOUTS = ("nhwc", "nchw")
 
-__all__ = ["FORMATS", "LAYOUTS", "MANIFEST", "ExportResult", "export", "manifest_path", "check_target", "recover_target"]
+__all__ = ["FORMATS", "LAYOUTS", "MANIFEST", "ExportResult", "export", "manifest_path", "check_target",
+           "recover_target"]
 
 Notify = Callable[[str], None]
 

@@ -22,7 +22,8 @@ from ..draw import png as _png
 from ..catalog import FILE_ROLES
 from ..idx import idx_header
 
-__all__ = ["CSV_HEADERS", "csv_header", "SplitData", "write_npz", "write_npy", "write_idx_files", "write_csv", "write_png"]
+__all__ = ["CSV_HEADERS", "csv_header", "SplitData", "write_npz", "write_npy", "write_idx_files", "write_csv",
+           "write_png"]
 
 
 @dataclass

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from ..catalog import CATALOG, FILE_ROLES, SPLITS, DatasetInfo, identify_by_sha256
-from ..dataset import Dataset, Split
+from ..dataset import Dataset
 from ..errors import DatasetError
 from ..hashing import sha256_file
 from ..idx import read_idx

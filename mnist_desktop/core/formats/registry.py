@@ -30,7 +30,8 @@ __all__ = ["detect", "open_source", "EXPECTED"]
 
 EXPECTED = ("MNIST-style IDX files (train-images-idx3-ubyte[.gz] ..., torchvision's MNIST/raw, EMNIST), "
             "a Keras npz (x_train, y_train, ...), a folder of x_<split>.npy files, a CSV of images "
-            "(label,pixel0,... or label,1x1,...), CIFAR-10/100 python or binary batches, or an image folder (<class>/*.png or <split>/<class>/*.png)")
+            "(label,pixel0,... or label,1x1,...), CIFAR-10/100 python or binary batches, or an image folder "
+            "(<class>/*.png or <split>/<class>/*.png)")
 
 
 def _head(path: Path) -> bytes:

@@ -170,7 +170,7 @@ def embed(dataset: Dataset, recipe: Recipe | None = None, *, progress: Progress 
     base = params or MapParams()
     params = MapParams(**{**base.to_dict(), "seed": seed, "epochs": epochs})
     last = None
-    for last in iter_embed(dataset, recipe, params=params, every=params.epochs, progress=progress,
-                           cancel=cancel, cache=cache):
-        pass
+    for frame in iter_embed(dataset, recipe, params=params, every=params.epochs, progress=progress,
+                            cancel=cancel, cache=cache):
+        last = frame
     return Map.from_coords(dataset, last.coords, params)

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..draw.colors import CLASS_COLORS
+from ..palette import CLASS_COLORS, PLOT, UNLABELLED_GREY
 from ..draw.glyphs import GLYPH_HEIGHT, text_bitmap
 from .model import Map
 
 __all__ = ["render_map", "BACKGROUND"]
 
-BACKGROUND = (24, 24, 28)
-UNLABELLED_COLOR = (150, 150, 150)
+BACKGROUND = PLOT
 
 
 def render_map(m: Map, width: int = 1000, height: int = 1000, *, point: int = 2, margin: int = 20) -> np.ndarray:
@@ -31,7 +30,7 @@ def render_map(m: Map, width: int = 1000, height: int = 1000, *, point: int = 2,
         px, py = xy[:, 0], height - point - xy[:, 1]  # y grows upwards on the map
         order = np.random.default_rng(0).permutation(len(m))
         labels = m.labels[order].astype(np.int64)
-        colors = np.where((labels < 0)[:, None], np.uint8(UNLABELLED_COLOR), CLASS_COLORS[labels % len(CLASS_COLORS)])
+        colors = np.where((labels < 0)[:, None], np.uint8(UNLABELLED_GREY), CLASS_COLORS[labels % len(CLASS_COLORS)])
         for dy in range(point):
             for dx in range(point):
                 img[np.clip(py[order] + dy, 0, height - 1), np.clip(px[order] + dx, 0, width - 1)] = colors

@@ -30,7 +30,7 @@ from . import warp as _warp
 from ..validation import FieldRange, check_bool, read_fields, shown
 from ..errors import Problem, RecipeError
 
-__all__ = ["AugParams", "AUG_RANGES", "augment_batch", "augment_images", "CHUNK"]
+__all__ = ["AugParams", "AUG_RANGES", "AUG_GROUPS", "KEEP_ORIGINAL_HELP", "augment_batch", "augment_images", "CHUNK"]
 
 #: Images per inner chunk: ~10 float32 temporaries of CHUNK x 784 stay in L2/L3.
 CHUNK = 256
@@ -38,18 +38,39 @@ CHUNK = 256
 THREADS = max(1, min(4, os.cpu_count() or 1))
 MAX_COPIES = 1000
 
-#: Valid range of every numeric AugParams field; ``problems()`` and the GUI's
-#: controls both read it (``scale`` applies to both ends of the range).
+#: Every numeric AugParams field: range, steps, words, typical and "off" values.
+#: ``problems()``, the GUI's controls and the CLI's flags all read it (``scale``
+#: applies to both ends of the range).
 AUG_RANGES: dict[str, FieldRange] = {
-    "rotation": FieldRange("Rotation", 0, 180, 1, 10, 1, "degrees"),
-    "translate": FieldRange("Shift", 0, 1, 0.01, 0.05, 3, "fraction of the image size"),
-    "scale": FieldRange("Scale", 0.1, 10, 0.01, 0.1, 2, "zoom factor"),
-    "shear": FieldRange("Shear", 0, 80, 1, 5, 1, "degrees"),
-    "elastic_alpha": FieldRange("Elastic strength", 0, 1000, 1, 10, 1, "pixels"),
-    "elastic_sigma": FieldRange("Elastic smoothness", 0.01, 50, 0.1, 1, 2, "pixels"),
-    "noise": FieldRange("Noise", 0, 1, 0.01, 0.05, 3, "standard deviation on the 0..1 scale"),
-    "copies": FieldRange("Copies per image", 0, MAX_COPIES, 1, 10, 0, integer=True),
+    "rotation": FieldRange(
+        "Rotation", 0, 180, 1, 10, 1, "degrees", suffix=" ±°", group="affine", typical=15.0, identity=0.0,
+        help="each image turns by a random angle in [-r, +r] degrees"),
+    "translate": FieldRange(
+        "Shift", 0, 1, 0.01, 0.05, 3, "fraction of the image size", suffix=" ±", group="affine", typical=0.1,
+        identity=0.0, help="random shift within +-t of the width and height, drawn for x and y separately"),
+    "scale": FieldRange(
+        "Scale", 0.1, 10, 0.01, 0.1, 2, "zoom factor", group="affine", typical=(0.9, 1.1), identity=(1.0, 1.0),
+        help="each image is zoomed by a random factor in [low, high]"),
+    "shear": FieldRange(
+        "Shear", 0, 80, 1, 5, 1, "degrees", suffix=" ±°", group="affine", typical=10.0, identity=0.0,
+        help="random horizontal shear angle in [-s, +s] degrees"),
+    "elastic_alpha": FieldRange(
+        "Elastic strength", 0, 1000, 1, 10, 1, "pixels", group="elastic", typical=34.0, identity=0.0,
+        help="strength of the elastic displacement in pixels, as in Simard et al. 2003"),
+    "elastic_sigma": FieldRange(
+        "Elastic smoothness", 0.01, 50, 0.1, 1, 2, "pixels", group="elastic", typical=4.0,
+        help="smoothness of the elastic displacement field in pixels"),
+    "noise": FieldRange(
+        "Noise", 0, 1, 0.01, 0.05, 3, "standard deviation on the 0..1 scale", suffix=" (std)", group="noise",
+        typical=0.05, identity=0.0, help="standard deviation of Gaussian noise added on the 0..1 scale"),
+    "copies": FieldRange(
+        "Copies per image", 0, MAX_COPIES, 1, 10, 0, integer=True,
+        help="augmented versions of each image in the export"),
 }
+#: What ``keep_original`` (the one field that is a switch, not a number) does.
+KEEP_ORIGINAL_HELP = "also export each original image, before its augmented copies"
+#: The groups of AUG_RANGES fields a person switches on and off together, with their titles.
+AUG_GROUPS = {"affine": "Random affine", "elastic": "Elastic distortion", "noise": "Gaussian noise"}
 
 
 @dataclass(frozen=True)
@@ -95,8 +116,8 @@ class AugParams:
     @property
     def is_identity(self) -> bool:
         """True when an "augmented" copy equals the original (nothing is switched on)."""
-        return (self.rotation == 0 and self.translate == 0 and tuple(self.scale) == (1, 1)
-                and self.shear == 0 and self.elastic_alpha == 0 and self.noise == 0)
+        return all(_same(getattr(self, name), spec.identity)
+                   for name, spec in AUG_RANGES.items() if spec.identity is not None)
 
     @property
     def per_image(self) -> int:
@@ -128,6 +149,13 @@ class AugParams:
         if problems:
             raise RecipeError(f"{where}.{problems[0]}")
         return params
+
+
+def _same(value: Any, identity: Any) -> bool:
+    """``value == identity``, a list or tuple compared as a tuple (JSON gives lists)."""
+    if isinstance(identity, tuple):
+        return isinstance(value, (tuple, list)) and tuple(value) == identity
+    return value == identity
 
 
 def _check_scale(scale: Any) -> Problem | None:

@@ -38,13 +38,17 @@ METHODS = ("none", "scale", "minmax", "zscore")
 SCOPES = ("dataset", "image")
 #: Smallest zscore std: below it the outputs overflow float32 or mean nothing (a 1e-300 std gives inf).
 MIN_STD = 1e-6
-#: Valid range of the statistics a recipe may give (None = computed from the data);
-#: ``problems()`` and the GUI's boxes both read it.
+#: The statistics a recipe may give (None = computed from the data): range, steps,
+#: words. ``problems()``, the GUI's boxes and the CLI's flags all read it.
 NORM_RANGES: dict[str, FieldRange] = {
-    "mean": FieldRange("Mean", -1e6, 1e6, 0.001, 0.01, 4, "0..1 pixel scale"),
-    "std": FieldRange("Std", MIN_STD, 1e6, 0.001, 0.01, 6, "0..1 pixel scale"),
-    "low": FieldRange("Low", 0, 1, 0.001, 0.01, 4, "0..1 pixel scale"),
-    "high": FieldRange("High", 0, 1, 0.001, 0.01, 4, "0..1 pixel scale"),
+    "mean": FieldRange("Mean", -1e6, 1e6, 0.001, 0.01, 4, "0..1 pixel scale", typical=0.1307,
+                       help="z-score mean on the 0..1 scale, from the data when not given"),
+    "std": FieldRange("Std", MIN_STD, 1e6, 0.001, 0.01, 6, "0..1 pixel scale", typical=0.3081,
+                      help="z-score standard deviation on the 0..1 scale, from the data when not given"),
+    "low": FieldRange("Low", 0, 1, 0.001, 0.01, 4, "0..1 pixel scale",
+                      help="min-max: the darkest value, mapped to 0, from the data when not given"),
+    "high": FieldRange("High", 0, 1, 0.001, 0.01, 4, "0..1 pixel scale",
+                       help="min-max: the brightest value, mapped to 1, from the data when not given"),
 }
 #: Images per chunk: the 3-pass methods keep a chunk in L2 between passes.
 CHUNK = 512

@@ -50,7 +50,8 @@ __all__ = ["Recipe", "RECIPE_VERSION", "SPLIT_CHOICES", "SEED_RANGE", "field_lab
 
 RECIPE_VERSION = 1
 SPLIT_CHOICES = ("all", "train", "val", "test")
-SEED_RANGE = FieldRange("Seed", 0, 2**63 - 1, 1, 1000, 0, integer=True)
+SEED_RANGE = FieldRange("Seed", 0, 2**63 - 1, 1, 1000, 0, integer=True,
+                        help="same seed, same augmented images in preview and export")
 
 #: Labels of the fields that have no numeric range, in the user's words.
 _LABELS = {"augment.keep_original": "Keep original", "normalize.method": "Normalization method",

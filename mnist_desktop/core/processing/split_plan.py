@@ -194,7 +194,7 @@ def sample_split_codes(dataset: Dataset, recipe: Recipe) -> tuple[tuple[str, ...
         return dataset.split_names, dataset.split_codes
     names = output_split_names(dataset, recipe)
     codes = np.empty(len(dataset), np.uint8)
-    for name, split in dataset.splits.items():
+    for name in dataset.splits:
         if name != source:
             codes[dataset.split_range(name)] = names.index(name)
     drawn = assign_splits(recipe.seed, source, dataset.splits[source].labels, recipe.sampling.val_fraction,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..draw.colors import BACKGROUND, DIM, FOREGROUND, class_color
+from ..palette import BACKGROUND, DIM, FOREGROUND, class_color
 from ..draw.glyphs import draw_text, text_size
 from ..draw.mosaic import mosaic_shape, stack, tile_origin
 from ..draw.pictures import Picture, as_uint8, caption

@@ -112,7 +112,7 @@ def temperature(loglik: np.ndarray, labels: np.ndarray) -> float:
     ok = np.isfinite(loglik[np.arange(len(labels)), labels])
     if not ok.any():
         return 1.0
-    ll, y = loglik[ok], labels[ok]
+    ll, y = loglik[ok].astype(np.float64), labels[ok]  # float64 whatever numpy's promotion rules
     grid = np.geomspace(1e-3, 1e3, 121)
     nll = [-np.log(np.maximum(softmax_rows(ll / t)[np.arange(len(y)), y], 1e-300)).mean() for t in grid]
     return float(grid[int(np.argmin(nll))])

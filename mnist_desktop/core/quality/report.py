@@ -213,7 +213,8 @@ def analyze(dataset: Dataset, *, params: QualityParams | None = None, progress: 
     if dataset.unlabelled_splits:
         raise MnistDesktopError(f"{dataset.source}: the {', '.join(dataset.unlabelled_splits)} split has no labels; "
                                 "the checks judge images against their labels, so they need labelled data "
-                                "(the check command skips unlabelled splits; in Python, analyse dataset.labelled_only())")
+                                "(the check command skips unlabelled splits; "
+                                "in Python, analyse dataset.labelled_only())")
     split_names = dataset.split_names
     codes = dataset.split_codes.astype(np.intp)
     # The copy of a duplicate that is kept: the test one first, so that a

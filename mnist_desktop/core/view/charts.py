@@ -20,23 +20,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..draw.colors import BACKGROUND, DIM, FOREGROUND
+from ..palette import BACKGROUND, DIM, FOREGROUND, STRIPE, cell_ink, heat_colors
 from ..draw.glyphs import draw_text, text_size
 from ..draw.png import encode_rgb
 
-__all__ = ["matrix_rgb", "matrix_png", "table_rgb", "table_png", "heat_colors", "format_number"]
-
-#: Viridis, five stops: dark (low) to yellow (high); readable with white or black digits.
-_RAMP = np.array([(68, 1, 84), (59, 82, 139), (33, 145, 140), (94, 201, 98), (253, 231, 37)], np.float32)
-
-
-def heat_colors(t: np.ndarray) -> np.ndarray:
-    """RGB uint8 colours (..., 3) of values ``t`` in [0, 1] on a viridis-like ramp."""
-    pos = np.clip(np.asarray(t, np.float32), 0, 1) * (len(_RAMP) - 1)
-    lo = np.minimum(pos.astype(np.intp), len(_RAMP) - 2)
-    frac = (pos - lo)[..., None]
-    return np.rint(_RAMP[lo] * (1 - frac) + _RAMP[lo + 1] * frac).astype(np.uint8)
-
+__all__ = ["matrix_rgb", "matrix_png", "table_rgb", "table_png", "format_number"]
 
 def format_number(value) -> str:
     """Integers with thousands commas; other numbers with 2 decimals ("0.97")."""
@@ -61,7 +49,7 @@ def _norm(m: np.ndarray, normalize: str) -> np.ndarray:
 
 def matrix_rgb(matrix, row_names: Sequence[str], col_names: Sequence[str], *, title: str | None = None,
                row_title: str | None = None, col_title: str | None = None, normalize: str = "all",
-               gamma: float = 0.5, scale: int = 2) -> np.ndarray:
+               gamma: float = 0.5, colors: np.ndarray | None = None, scale: int = 2) -> np.ndarray:
     """A heat map of ``matrix`` (R, C) with each value written in its cell, as (H, W, 3) uint8.
 
     Parameters
@@ -78,6 +66,11 @@ def matrix_rgb(matrix, row_names: Sequence[str], col_names: Sequence[str], *, ti
         (its row's sum: recall of a confusion matrix) or "col" (its column's sum).
     gamma
         Colour = fraction ** gamma; below 1 makes small values (rare errors) visible.
+    colors
+        (R, C, 3) cell colours to use instead (``palette.confusion_colors`` for
+        a confusion matrix, as the window draws it); ``normalize`` and ``gamma``
+        are then unused. Digits are dark on bright cells, light on dark ones,
+        muted where the value is 0 (``palette.cell_ink``).
     scale
         Pixels per font pixel; 2 gives 10x14-pixel digits.
     """
@@ -107,7 +100,7 @@ def matrix_rgb(matrix, row_names: Sequence[str], col_names: Sequence[str], *, ti
     for c, name in enumerate(col_names):
         x = head_w + c * (cell_w + gap)
         draw_text(img, str(name), y0 + pad, x + cell_w - pad - text_size(str(name), scale)[1], FOREGROUND, scale)
-    colors = heat_colors(_norm(m, normalize) ** gamma)
+    colors = heat_colors(_norm(m, normalize) ** gamma) if colors is None else np.asarray(colors, np.uint8)
     for r in range(rows):
         y = y0 + (r + 1) * (cell_h + gap)
         draw_text(img, str(row_names[r]), y + pad, head_w - pad - text_size(str(row_names[r]), scale)[1],
@@ -116,9 +109,8 @@ def matrix_rgb(matrix, row_names: Sequence[str], col_names: Sequence[str], *, ti
             x = head_w + c * (cell_w + gap)
             color = colors[r, c]
             img[y:y + cell_h, x:x + cell_w] = color
-            ink = (0, 0, 0) if 0.299 * color[0] + 0.587 * color[1] + 0.114 * color[2] > 140 else (255, 255, 255)
             t = texts[r][c]
-            draw_text(img, t, y + pad, x + cell_w - pad - text_size(t, scale)[1], ink, scale)
+            draw_text(img, t, y + pad, x + cell_w - pad - text_size(t, scale)[1], cell_ink(color, m[r, c]), scale)
     return img
 
 
@@ -186,7 +178,7 @@ def table_rgb(header: Sequence[str], rows: Sequence[Sequence], *, title: str | N
     for r, row in enumerate(table):
         y = top + r * row_h
         if r % 2 == 0 and r:
-            img[y:y + row_h, pad:-pad] = (38, 38, 44)
+            img[y:y + row_h, pad:-pad] = STRIPE
         x = pad
         for c, text in enumerate(row):
             ink = DIM if r == 0 else FOREGROUND

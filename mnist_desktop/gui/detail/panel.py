@@ -5,12 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from ...core.draw.colors import class_color
-
-pg.setConfigOptions(imageAxisOrder="row-major")
+from ...core.palette import ACCENT, CANVAS, INK_DARK, NEUTRAL, class_color
+from ..theme import css, qcolor
 
 HOVER_HINT = "Move the mouse over the image to read pixel values"
 
@@ -39,7 +37,7 @@ class DetailView(QWidget):
         self.pixel.setStyleSheet("color: palette(mid);")
         self.pixel.setWordWrap(True)
         self.canvas = pg.GraphicsLayoutWidget()
-        self.canvas.setBackground(QColor(12, 12, 14))
+        self.canvas.setBackground(qcolor(CANVAS))
         self.box = self.canvas.addViewBox(row=0, col=0, lockAspect=True, invertY=True, enableMouse=False)
         self.box.setDefaultPadding(0.02)
         self.image = pg.ImageItem(axisOrder="row-major")
@@ -55,8 +53,8 @@ class DetailView(QWidget):
         self.hist.setMenuEnabled(False)
         self.hist.setLabel("bottom", "intensity (non-zero pixels)")
         self.hist.setLabel("left", "pixels")
-        self.hist_curve = self.hist.plot(stepMode="center", fillLevel=0, brush=(88, 166, 255, 120),
-                                         pen=pg.mkPen(88, 166, 255))
+        self.hist_curve = self.hist.plot(stepMode="center", fillLevel=0, brush=qcolor(ACCENT, 120),
+                                         pen=pg.mkPen(qcolor(ACCENT)))
         self.canvas.ci.layout.setRowStretchFactor(0, 3)
         self.canvas.ci.layout.setRowStretchFactor(1, 0)
         self.canvas.ci.layout.setRowStretchFactor(2, 2)
@@ -96,13 +94,13 @@ class DetailView(QWidget):
         self.hist.show()
         self.image.setImage(image, levels=(0, 255))
         self.box.autoRange(padding=0.02)
-        r, g, b = class_color(label) if label >= 0 else (150, 150, 150)
+        swatch = class_color(label) if label >= 0 else NEUTRAL
         name = f" &ndash; {class_name}" if class_name and class_name != str(label) and label >= 0 else ""
         kind = " &nbsp; <i>processed, as exported</i>" if values is not None else ""
         label = label if label >= 0 else "-"  # unlabelled
         self.title.setText(
             f"<b style='font-size:13pt'>#{index:,}</b> &nbsp; {split} #{split_index:,}{kind}<br>"
-            f"label <span style='background-color:rgb({r},{g},{b}); color:black; font-size:13pt'>"
+            f"label <span style='background-color:{css(swatch)}; color:{css(INK_DARK)}; font-size:13pt'>"
             f"&nbsp;<b>{label}</b>&nbsp;</span>{name}")
         counts, edges = np.histogram(image[image > 0], bins=32, range=(1, 256))
         self.hist_curve.setData(edges, counts)

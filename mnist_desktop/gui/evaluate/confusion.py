@@ -5,33 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPoint, QPointF, Signal
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QFont
 
-__all__ = ["ConfusionView", "cell_colors"]
+from ...core.palette import PLOT, cell_ink, confusion_colors
+from ..theme import qcolor
 
-
-def cell_colors(cm: np.ndarray) -> np.ndarray:
-    """(n, n, 4) uint8 RGBA: correct cells blue by recall, errors orange by their share of the row.
-
-    Errors are scaled by the square root of their rate relative to the largest
-    error, so a handful of confusions stays visible next to a 98 % diagonal.
-    """
-    n = len(cm)
-    rows = np.maximum(cm.sum(1, keepdims=True), 1)
-    rate = cm / rows
-    out = np.zeros((n, n, 4), np.uint8)
-    out[..., :3] = (28, 28, 32)
-    out[..., 3] = 255
-    off = ~np.eye(n, dtype=bool)
-    worst = rate[off].max() if n > 1 and rate[off].max() > 0 else 1.0
-    err = np.sqrt(rate / worst)
-    hot = off & (cm > 0)
-    for ch, (lo, hi) in enumerate(((60, 255), (40, 140), (30, 20))):
-        out[..., ch][hot] = (lo + (hi - lo) * err[hot]).astype(np.uint8)
-    diag = np.arange(n)
-    for ch, (lo, hi) in enumerate(((30, 70), (50, 140), (90, 230))):
-        out[diag, diag, ch] = (lo + (hi - lo) * rate[diag, diag]).astype(np.uint8)
-    return out
+__all__ = ["ConfusionView"]
 
 
 class ConfusionView(pg.GraphicsLayoutWidget):
@@ -47,7 +26,7 @@ class ConfusionView(pg.GraphicsLayoutWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.setBackground(QColor(20, 20, 24))
+        self.setBackground(qcolor(PLOT))
         self.plot = self.addPlot()
         self.plot.invertY(True)
         self.plot.setAspectLocked(True)
@@ -75,16 +54,15 @@ class ConfusionView(pg.GraphicsLayoutWidget):
             self._n = 0
             return
         n = self._n = len(cm)
-        colors = cell_colors(cm)
+        colors = confusion_colors(cm)  # the evaluation's PNG draws the same (EvaluationReport._repr_png_)
         self.image.setImage(colors, levels=None)
         self.image.setRect(0, 0, n, n)
         font = QFont()
         font.setPointSizeF(8 if n <= 10 else 6)
         for r in range(n):
             for c in range(n):
-                bright = colors[r, c, :3].astype(int).sum() > 420
-                color = (10, 10, 10) if bright else ((235, 235, 235) if cm[r, c] else (90, 90, 95))
-                t = pg.TextItem(f"{int(cm[r, c]):,}", color=color, anchor=(0.5, 0.5))
+                ink = qcolor(cell_ink(colors[r, c], cm[r, c]))
+                t = pg.TextItem(f"{int(cm[r, c]):,}", color=ink, anchor=(0.5, 0.5))
                 t.setFont(font)
                 t.setPos(c + 0.5, r + 0.5)
                 self.plot.addItem(t)

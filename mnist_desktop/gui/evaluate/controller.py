@@ -15,7 +15,9 @@ from PySide6.QtWidgets import QFileDialog
 
 from ...core.atomic import atomic_write
 from ...core.errors import describe_os_error
+from ...core.palette import BAD, GOOD
 from ..feature import DockSpec, FeatureUi
+from ..theme import css
 from ..recipe.model import RecipeModel
 from ..dock_job import DockJob
 from ..workers import Job
@@ -145,7 +147,7 @@ class EvaluateController(QObject):
             detail.set_note("")
             return
         pred, true = int(report.y_pred[row]), int(report.y_true[row])
-        color = "#2a9d4b" if pred == true else "#d1493f"
+        color = css(GOOD if pred == true else BAD)
         detail.set_note(f"run {self.shown + 1} predicts <b style='color:{color}; font-size:12pt'>"
                         f"{report.class_names[pred]}</b> at {report.confidence[row]:.0%} confidence"
                         + ("" if pred == true else " (wrong)"))

@@ -6,10 +6,12 @@ import re
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
+from ...core.palette import BAD, GOOD
+from ..theme import qcolor
 from .confusion import ConfusionView
 from ..progress import JobProgressBar
 
@@ -205,7 +207,7 @@ class EvaluatePanel(QWidget):
         rows = []
         for i, name in enumerate(ra.class_names):
             fa, fb = float(ra.metrics.f1[i]), float(rb.metrics.f1[i])
-            color = QColor(30, 140, 60) if fb > fa else QColor(200, 50, 40) if fb < fa else None
+            color = qcolor(GOOD) if fb > fa else qcolor(BAD) if fb < fa else None
             rows.append((name, f"{fa:.3f}", f"{fb:.3f}", (f"{fb - fa:+.3f}", color)))
         _fill(self.compare, rows)
 

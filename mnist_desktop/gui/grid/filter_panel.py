@@ -6,7 +6,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout,
                                QPushButton, QToolButton, QVBoxLayout, QWidget)
 
-from ...core.draw.colors import class_color
+from ...core.palette import class_color
+from ..theme import css
 
 
 class FilterPanel(QWidget):
@@ -71,10 +72,10 @@ class FilterPanel(QWidget):
             button.setToolTip(f"show or hide class {label} ({name})")
             button.setCheckable(True)
             button.setChecked(True)
-            r, g, b = class_color(label)
+            rgb = class_color(label)
             button.setStyleSheet(
-                f"QToolButton {{ padding: 3px 6px; border: 1px solid rgb({r},{g},{b}); border-radius: 3px; }}"
-                f"QToolButton:checked {{ background: rgba({r},{g},{b},110); }}")
+                f"QToolButton {{ padding: 3px 6px; border: 1px solid {css(rgb)}; border-radius: 3px; }}"
+                f"QToolButton:checked {{ background: {css(rgb, 110)}; }}")
             button.toggled.connect(self._emit_filter)
             self._label_layout.addWidget(button, label // per_row, label % per_row)
             self.label_buttons.append(button)

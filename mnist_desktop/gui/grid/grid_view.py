@@ -14,17 +14,17 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QPen
+from PySide6.QtGui import QPen
 from PySide6.QtWidgets import QGraphicsRectItem, QLabel, QScrollBar
 
 from ...core.view.grid_layout import ZOOM_DEFAULT, GridLayout, clamp_zoom, fit_layout, zoom_to_fit
 from ...core.draw.mosaic import make_mosaic
 from .input import GridInput
 from .labels_item import TileLabels
+from ...core.palette import CANVAS, FOREGROUND, HIGHLIGHT, PLOT
+from ..theme import css, qcolor
 
-pg.setConfigOptions(imageAxisOrder="row-major")
-
-BACKGROUND = 13  # grey levels: the mosaic is one grey image, colour comes from the labels item
+BACKGROUND = CANVAS[0]  # a grey level: the mosaic is one grey image, colour comes from the labels item
 STRIP = 34
 class GridView(GridInput, pg.GraphicsView):
     """Shows a page of labelled tiles that fills the viewport width; scroll, zoom with Ctrl+wheel or +/-.
@@ -53,7 +53,7 @@ class GridView(GridInput, pg.GraphicsView):
     zoom_changed = Signal(float)
 
     def __init__(self, parent=None, zoom: float = ZOOM_DEFAULT) -> None:
-        super().__init__(parent, background=QColor(BACKGROUND, BACKGROUND, BACKGROUND))
+        super().__init__(parent, background=qcolor(CANVAS))
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMinimumSize(240, 160)
         self.box = pg.ViewBox(lockAspect=False, invertY=True, enableMenu=False)
@@ -69,8 +69,8 @@ class GridView(GridInput, pg.GraphicsView):
         self.box.addItem(self.selection, ignoreBounds=True)
         self.scrollbar = QScrollBar(Qt.Orientation.Vertical)
         self.scrollbar.valueChanged.connect(self._on_scrollbar_value_changed)
-        self.message = _overlay_label(self, "font-size: 15px; color: #d0d0d0;")
-        self.badge = _overlay_label(self, "background: rgba(20,20,24,220); color: #ffd60a; padding: 3px 8px;"
+        self.message = _overlay_label(self, f"font-size: 15px; color: {css(FOREGROUND)};")
+        self.badge = _overlay_label(self, f"background: {css(PLOT, 220)}; color: {css(HIGHLIGHT)}; padding: 3px 8px;"
                                           " border-radius: 4px;")
         self.gap = 2
         self.tile = (28, 28)
@@ -292,7 +292,7 @@ class GridView(GridInput, pg.GraphicsView):
 
 def _selection_item() -> QGraphicsRectItem:
     item = QGraphicsRectItem()
-    pen = QPen(QColor(255, 214, 10), 2.5)
+    pen = QPen(qcolor(HIGHLIGHT), 2.5)
     pen.setCosmetic(True)
     item.setPen(pen)
     item.setZValue(10)

@@ -19,11 +19,12 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
 
 from ...core.view.grid_layout import GridLayout
-from ...core.draw.colors import class_color
+from ...core.palette import FLAG, NEUTRAL, class_color
+from ..theme import qcolor
 
 #: Smallest cap height of the label font, in screen pixels.
 MIN_CAP_HEIGHT = 9.0
-FLAG_COLOR = QColor(235, 64, 52)
+FLAG_COLOR = qcolor(FLAG)
 
 
 def label_font() -> QFont:
@@ -65,7 +66,7 @@ class TileLabels(pg.GraphicsObject):
         A last entry, "-" in grey, is what an unlabelled tile (label -1) shows:
         labels index these lists modulo their length.
         """
-        self._colors = [QColor(*class_color(i)) for i in range(len(names))] + [QColor(150, 150, 150)]
+        self._colors = [qcolor(class_color(i)) for i in range(len(names))] + [qcolor(NEUTRAL)]
         self._texts = [self._variants(str(name)) for name in names] + [self._variants("-")]
         self._stamps = {}
 

@@ -21,9 +21,9 @@ from ...core.dataset import Dataset
 from ...core.errors import Cancelled
 from ...core.map import Frame, Map, MapParams, iter_embed
 from ...core.progress import Cancel, Progress
-from ...core.map.render import UNLABELLED_COLOR
-from ...core.draw.colors import CLASS_COLORS
+from ...core.palette import CLASS_COLORS, SPLIT_COLORS, SUSPICION, UNLABELLED_GREY, suspicion_colors
 from ..feature import LEFT, DockSpec, FeatureUi
+from ..theme import css
 from ..recipe.model import RecipeModel
 from ..workers import Job, LatestJob
 from .panel import MapPanel
@@ -31,7 +31,6 @@ from ..window_api import WindowApi
 
 #: Seconds between layouts sent to the screen while the map unfolds.
 FRAME_INTERVAL = 0.4
-SPLIT_COLORS = np.array([(88, 166, 255), (255, 163, 72), (150, 220, 120)], np.uint8)
 SUBSET_NAME = "lasso on the map"
 
 
@@ -52,15 +51,6 @@ def brushes_for(colors: np.ndarray, alpha: int = 210) -> np.ndarray:
     out = np.empty(len(colors), object)
     out[:] = [pg.mkBrush(int(r), int(g), int(b), alpha) for r, g, b in colors]
     return out
-
-
-def score_colors(n: int = 32) -> np.ndarray:
-    """(n, 3) ramp from a dim blue-grey (not suspicious) through yellow to red (most suspicious)."""
-    anchors = np.array([(70, 80, 110), (230, 210, 60), (255, 50, 40)], float)
-    t = np.linspace(0, 1, n)[:, None]
-    lower = anchors[0] + (anchors[1] - anchors[0]) * np.minimum(t * 2, 1)
-    upper = anchors[1] + (anchors[2] - anchors[1]) * np.clip(t * 2 - 1, 0, 1)
-    return np.where(t < 0.5, lower, upper).astype(np.uint8)
 
 
 class MapController(QObject):
@@ -182,23 +172,23 @@ class MapController(QObject):
         if self.color_mode == "split":
             names = ds.split_names
             colors = SPLIT_COLORS[np.arange(len(names)) % len(SPLIT_COLORS)]
-            self.panel.set_color_key("  ".join(f"<span style='color: rgb{tuple(int(v) for v in colors[i])}'>"
-                                               f"● {n}</span>" for i, n in enumerate(names)))
+            self.panel.set_color_key("  ".join(f"<span style='color: {css(colors[i])}'>● {n}</span>"
+                                               for i, n in enumerate(names)))
             return brushes_for(colors)[ds.split_codes], self._order
         if self.color_mode == "suspicion":
             scores = self.window.sort_scores("suspicion")
             if scores is not None and len(scores) == len(ds):
-                ramp = score_colors()
+                ramp = suspicion_colors()
                 rank = np.argsort(np.argsort(scores, kind="stable"), kind="stable") / max(len(ds) - 1, 1)
-                self.panel.set_color_key("Suspicion rank: <span style='color: rgb(70,80,110)'>● low</span> "
-                                         "<span style='color: rgb(230,210,60)'>● middle</span> "
-                                         "<span style='color: rgb(255,50,40)'>● most suspicious</span>")
+                self.panel.set_color_key("Suspicion rank: " + " ".join(
+                    f"<span style='color: {css(rgb)}'>● {word}</span>"
+                    for rgb, word in zip(SUSPICION, ("low", "middle", "most suspicious"))))
                 bins = np.minimum((rank * len(ramp)).astype(np.int64), len(ramp) - 1)
                 return brushes_for(ramp)[bins], np.argsort(scores, kind="stable")  # suspicious drawn last
             self.panel.set_color_key("No suspicion scores yet: run “Find suspicious samples” first.")
         else:
             self.panel.set_color_key("")
-        colors = np.vstack([CLASS_COLORS, [UNLABELLED_COLOR]])
+        colors = np.vstack([CLASS_COLORS, [UNLABELLED_GREY]])
         labels = ds.labels.astype(np.int64)
         return brushes_for(colors)[np.where(labels < 0, len(CLASS_COLORS), labels % len(CLASS_COLORS))], self._order
 

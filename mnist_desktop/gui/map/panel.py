@@ -12,6 +12,8 @@ from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabel,
                                QPushButton, QToolButton, QVBoxLayout, QWidget)
 
+from ...core.palette import BORDER, FOREGROUND, PLOT
+from ..theme import css
 from .plot import MapPlot
 from ..progress import JobProgressBar
 
@@ -142,7 +144,7 @@ class MapPanel(QWidget):
         for i, name in enumerate(names):
             box = QCheckBox(f"● {name}")
             rgb = tuple(int(v) for v in colors[i % len(colors)])
-            box.setStyleSheet(f"QCheckBox {{ color: rgb{rgb}; font-weight: bold; }}")
+            box.setStyleSheet(f"QCheckBox {{ color: {css(rgb)}; font-weight: bold; }}")
             box.setChecked(True)
             box.setToolTip(f"Show or hide class {name} on the map")
             box.toggled.connect(self._on_box_toggled)
@@ -176,8 +178,8 @@ class _HoverTip(QFrame):
 
     def __init__(self, plot: MapPlot) -> None:
         super().__init__(plot)
-        self.setStyleSheet("QFrame { background: rgba(20, 20, 24, 230); border: 1px solid #888; }"
-                           "QLabel { border: none; color: #eee; }")
+        self.setStyleSheet(f"QFrame {{ background: {css(PLOT, 230)}; border: 1px solid {css(BORDER)}; }}"
+                           f"QLabel {{ border: none; color: {css(FOREGROUND)}; }}")
         self.image = QLabel()
         self.text = QLabel()
         layout = QVBoxLayout(self)

@@ -17,10 +17,8 @@ from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtWidgets import QGraphicsItem
 
 from ...core.map.select import nearest_point, points_in_polygon, points_in_rect
-
-pg.setConfigOptions(imageAxisOrder="row-major")
-
-BACKGROUND = (24, 24, 28)
+from ...core.palette import EXCLUDED, FLAG, HIGHLIGHT, LASSO, PLOT
+from ..theme import qcolor
 #: Pick radius of hover and click, in screen pixels.
 PICK_PIXELS = 6
 
@@ -40,7 +38,7 @@ class SelectViewBox(pg.ViewBox):
         super().__init__()
         self.mode = "pan"
         self._path: list[tuple[float, float]] = []
-        self.outline = pg.PlotCurveItem(pen=pg.mkPen((255, 255, 255), width=1, style=Qt.PenStyle.DashLine))
+        self.outline = pg.PlotCurveItem(pen=pg.mkPen(qcolor(LASSO), width=1, style=Qt.PenStyle.DashLine))
         self.addItem(self.outline, ignoreBounds=True)
 
     def mouseDragEvent(self, ev, axis=None) -> None:  # noqa: N802 - pyqtgraph override
@@ -93,18 +91,18 @@ class MapPlot(pg.PlotWidget):
 
     def __init__(self, parent=None) -> None:
         self.box = SelectViewBox()
-        super().__init__(parent, viewBox=self.box, background=BACKGROUND)
+        super().__init__(parent, viewBox=self.box, background=qcolor(PLOT))
         self.hideAxis("left")
         self.hideAxis("bottom")
         self.setAspectLocked(True)
         self.setMenuEnabled(False)
         self.points = pg.ScatterPlotItem(pxMode=True, size=4, pen=None, symbol="o")
         self.points.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        self.flag_marks = pg.ScatterPlotItem(pxMode=True, size=9, pen=pg.mkPen((255, 170, 0), width=1.2),
+        self.flag_marks = pg.ScatterPlotItem(pxMode=True, size=9, pen=pg.mkPen(qcolor(FLAG), width=1.2),
                                              brush=None, symbol="o")
-        self.excluded_marks = pg.ScatterPlotItem(pxMode=True, size=8, pen=pg.mkPen((255, 80, 80), width=1.5),
+        self.excluded_marks = pg.ScatterPlotItem(pxMode=True, size=8, pen=pg.mkPen(qcolor(EXCLUDED), width=1.5),
                                                  brush=None, symbol="x")
-        self.selection_mark = pg.ScatterPlotItem(pxMode=True, size=16, pen=pg.mkPen((255, 255, 255), width=2),
+        self.selection_mark = pg.ScatterPlotItem(pxMode=True, size=16, pen=pg.mkPen(qcolor(HIGHLIGHT), width=2),
                                                  brush=None, symbol="o")
         for item in (self.points, self.flag_marks, self.excluded_marks, self.selection_mark):
             self.addItem(item)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QSizePolicy, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from ...core.draw.glyphs import label_strips
 from ...core.draw.mosaic import labeled_mosaic
+from ...core.palette import CANVAS
+from ..theme import qcolor
 from ..progress import JobProgressBar
 
 COLUMNS = ("Image", "Label", "Why", "✕", "New")
@@ -133,7 +135,7 @@ class SuspiciousPanel(QWidget):
         titles.addWidget(self.given_title, 1)
         titles.addWidget(self.suggested_title, 1)
         self.neighbours = pg.GraphicsLayoutWidget()
-        self.neighbours.setBackground(QColor(12, 12, 14))
+        self.neighbours.setBackground(qcolor(CANVAS))
         self.neighbours.setFixedHeight(84)
         self.neighbours_image, self._neighbours_box = self._strip(0)
         self.suggested_image, self._suggested_box = self._strip(1)

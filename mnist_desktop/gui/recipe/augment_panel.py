@@ -1,7 +1,8 @@
 """Augmentation sliders bound to ``recipe.augment`` and ``recipe.seed``.
 
-Every control's range is the one ``AugParams`` accepts (``AUG_RANGES`` in
-core). Loading a recipe sets every control to its value (zeros included),
+Every control's range, label, tooltip, group, typical and "no change" value
+come from the field's ``FieldRange`` (``AUG_RANGES`` in core, the table the
+CLI's flags read too). Loading a recipe sets every control to its value (zeros included),
 and reading the controls back gives that recipe again: an edit changes only
 the field that was touched. A group (affine, elastic, noise) is on exactly
 when one of its values differs from "no change"; switching an empty group on
@@ -16,27 +17,14 @@ from dataclasses import replace
 from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QSpinBox,
                                QToolButton, QVBoxLayout, QWidget)
 
-from ...core.processing.augment import AUG_RANGES, AugParams
+from ...core.processing.augment import AUG_GROUPS, AUG_RANGES, KEEP_ORIGINAL_HELP, AugParams
 from ...core.processing.recipe import SEED_RANGE, describe_problem
 from ...core.validation import is_number
 from .controls import PROBLEM_STYLE, BigIntEdit, make_range_slider, make_slider
 from .model import RecipeModel
 
-#: field -> (typical value when its group is switched on, row label suffix, tooltip)
-TYPICAL = {
-    "rotation": (15.0, " ±°", "each image turns by a random angle in [-r, +r] degrees"),
-    "translate": (0.1, " ±", "random shift as a fraction of the width/height"),
-    "scale": ((0.9, 1.1), "", "each image is zoomed by a random factor in [low, high]"),
-    "shear": (10.0, " ±°", "random horizontal shear angle in degrees"),
-    "elastic_alpha": (34.0, "", "strength of the elastic displacement in pixels (Simard: 34)"),
-    "elastic_sigma": (4.0, "", "smoothness of the displacement field in pixels (Simard: 4)"),
-    "noise": (0.05, " (std)", "standard deviation of Gaussian noise on the 0..1 scale"),
-}
-GROUPS = {"affine": ("rotation", "translate", "scale", "shear"), "elastic": ("elastic_alpha", "elastic_sigma"),
-          "noise": ("noise",)}
-GROUP_TITLES = {"affine": "Random affine", "elastic": "Elastic distortion", "noise": "Gaussian noise"}
-#: the value of each switchable field that means "no change"
-IDENTITY = {"rotation": 0.0, "translate": 0.0, "scale": (1.0, 1.0), "shear": 0.0, "elastic_alpha": 0.0, "noise": 0.0}
+#: group -> its fields, in the table's order
+GROUPS = {g: tuple(n for n, spec in AUG_RANGES.items() if spec.group == g) for g in AUG_GROUPS}
 
 
 class AugmentPanel(QWidget):
@@ -50,13 +38,13 @@ class AugmentPanel(QWidget):
         self.problems: dict[str, QLabel] = {}
         layout = QVBoxLayout(self)
         for group, names in GROUPS.items():
-            box = QGroupBox(GROUP_TITLES[group])
+            box = QGroupBox(AUG_GROUPS[group])
             box.setCheckable(True)
             box.setChecked(False)
             form = QFormLayout(box)
             form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # narrow docks: label above
             for name in names:
-                form.addRow(AUG_RANGES[name].label + TYPICAL[name][1], self._control(name))
+                form.addRow(AUG_RANGES[name].label + AUG_RANGES[name].suffix, self._control(name))
             problem = QLabel()
             problem.setStyleSheet(PROBLEM_STYLE)
             problem.setWordWrap(True)
@@ -77,11 +65,11 @@ class AugmentPanel(QWidget):
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         copies = AUG_RANGES["copies"]
         self.copies = QSpinBox(minimum=int(copies.lo), maximum=int(copies.hi), value=1)
-        self.copies.setToolTip(f"augmented versions of each image in the export (0 to {int(copies.hi)})")
+        self.copies.setToolTip(copies.describe(AugParams().copies))
         self.keep_original = QCheckBox("keep the originals too")
-        self.keep_original.setToolTip("also export each original image, before its augmented copies")
+        self.keep_original.setToolTip(KEEP_ORIGINAL_HELP)
         self.seed = BigIntEdit(SEED_RANGE)
-        self.seed.setToolTip(f"same seed, same augmented images in preview and export (0 to {SEED_RANGE.hi:,.0f})")
+        self.seed.setToolTip(SEED_RANGE.describe())
         new_seed = QPushButton("New seed")
         new_seed.clicked.connect(lambda: self.seed.setValue(random.randrange(2**31)))
         seed_row = QHBoxLayout()
@@ -100,9 +88,9 @@ class AugmentPanel(QWidget):
         return out
 
     def _control(self, name: str) -> QWidget:
-        typical, _, tip = TYPICAL[name]
         spec = AUG_RANGES[name]
-        slider = make_range_slider(spec, tip) if name == "scale" else make_slider(spec, tip)
+        typical = spec.typical
+        slider = make_range_slider(spec) if name == "scale" else make_slider(spec)
         slider.valueChanged.connect(lambda *_: self._on_widget_changed(f"augment.{name}"))
         slider.sliderReleased.connect(self.model.end_merge)
         self.sliders[name] = slider
@@ -125,8 +113,8 @@ class AugmentPanel(QWidget):
         v["scale"] = tuple(v["scale"])
         for group, names in GROUPS.items():
             for name in names:
-                if not on[group] and name in IDENTITY:
-                    v[name] = IDENTITY[name]
+                if not on[group] and AUG_RANGES[name].identity is not None:
+                    v[name] = AUG_RANGES[name].identity
         return AugParams(**v, copies=self.copies.value(), keep_original=self.keep_original.isChecked())
 
     def _on_widget_changed(self, key: str | None) -> None:
@@ -134,11 +122,11 @@ class AugmentPanel(QWidget):
         self.model.set(recipe, "Change the augmentation", key)
 
     def _on_group_toggled(self, group: str, on: bool) -> None:
-        names = [n for n in GROUPS[group] if n in IDENTITY]
-        if on and all(self._slider_value(n) == IDENTITY[n] for n in names):
+        names = [n for n in GROUPS[group] if AUG_RANGES[n].identity is not None]
+        if on and all(self._slider_value(n) == AUG_RANGES[n].identity for n in names):
             for name in names:  # an empty group switched on: start from typical values
                 self.sliders[name].blockSignals(True)
-                self.sliders[name].setValue(TYPICAL[name][0])
+                self.sliders[name].setValue(AUG_RANGES[name].typical)
                 self.sliders[name].blockSignals(False)
         self.model.end_merge()
         self._on_widget_changed(None)
@@ -161,7 +149,8 @@ class AugmentPanel(QWidget):
             if self._slider_value(name) != value:
                 self.sliders[name].setValue(value)
         for group, box in self.groups.items():
-            box.setChecked(any(n in values and values[n] != IDENTITY[n] for n in GROUPS[group] if n in IDENTITY))
+            box.setChecked(any(n in values and values[n] != AUG_RANGES[n].identity
+                               for n in GROUPS[group] if AUG_RANGES[n].identity is not None))
         if isinstance(a.copies, int):
             self.copies.setValue(a.copies)
         self.keep_original.setChecked(bool(a.keep_original))

@@ -16,11 +16,13 @@ from PySide6.QtWidgets import (QAbstractSlider, QCheckBox, QDoubleSpinBox, QHBox
                                QWidget)
 from superqt import QLabeledDoubleRangeSlider, QLabeledDoubleSlider
 
+from ...core.palette import ERROR_TEXT
 from ...core.validation import FieldRange
+from ..theme import css
 
 #: Helper text: the window text, a little lighter, still readable on the panel background.
 HELPER_STYLE = "color: palette(window-text); font-size: 9pt;"
-PROBLEM_STYLE = "color: #b00020;"
+PROBLEM_STYLE = f"color: {css(ERROR_TEXT)};"
 
 
 class _KeySteps(QObject):
@@ -46,14 +48,17 @@ class _KeySteps(QObject):
         return True
 
 
-def make_slider(spec: FieldRange, tip: str) -> QLabeledDoubleSlider:
-    """A labelled float slider over exactly ``spec``'s range, with keyboard steps after a click."""
+def make_slider(spec: FieldRange) -> QLabeledDoubleSlider:
+    """A labelled float slider over exactly ``spec``'s range, with keyboard steps after a click.
+
+    Its tooltip is ``spec.describe()``: what the value does, its range, typical and "off" values.
+    """
     slider = QLabeledDoubleSlider(Qt.Orientation.Horizontal)
     slider.setRange(spec.control_min, spec.hi)
     slider.setDecimals(spec.decimals)
     slider.setSingleStep(spec.step)
     slider.setPageStep(spec.page_step)
-    slider.setToolTip(f"{tip} ({spec.control_min:g} to {spec.hi:g} {spec.unit})".replace(" )", ")"))
+    slider.setToolTip(spec.describe())
     inner = slider.findChild(QSlider)
     if inner is not None:
         inner.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -61,7 +66,7 @@ def make_slider(spec: FieldRange, tip: str) -> QLabeledDoubleSlider:
     return slider
 
 
-def make_range_slider(spec: FieldRange, tip: str) -> QLabeledDoubleRangeSlider:
+def make_range_slider(spec: FieldRange) -> QLabeledDoubleRangeSlider:
     """A two-handle slider; its values are edited in boxes at both ends, which never overlap."""
     slider = QLabeledDoubleRangeSlider(Qt.Orientation.Horizontal)
     slider.setRange(spec.lo, spec.hi)
@@ -70,7 +75,7 @@ def make_range_slider(spec: FieldRange, tip: str) -> QLabeledDoubleRangeSlider:
     slider.setPageStep(spec.page_step)
     slider.setHandleLabelPosition(QLabeledDoubleRangeSlider.LabelPosition.NoLabel)
     slider.setEdgeLabelMode(QLabeledDoubleRangeSlider.EdgeLabelMode.LabelIsValue)
-    slider.setToolTip(f"{tip} ({spec.lo:g} to {spec.hi:g})")
+    slider.setToolTip(spec.describe())
     return slider
 
 
@@ -140,13 +145,13 @@ class OptionalNumber(QWidget):
 
     edited = Signal()
 
-    def __init__(self, spec: FieldRange, tip: str, parent=None) -> None:
+    def __init__(self, spec: FieldRange, parent=None) -> None:
         super().__init__(parent)
         self.given = QCheckBox("set")
         self.given.setToolTip("on: use this value; off: compute it from the data (the box shows the value used)")
         self.box = QDoubleSpinBox(decimals=spec.decimals, minimum=spec.control_min, maximum=spec.hi,
                                   singleStep=spec.step)
-        self.box.setToolTip(f"{tip} ({spec.unit})")
+        self.box.setToolTip(spec.describe())
         self.box.setKeyboardTracking(False)
         self._exact: float | None = None
         row = QHBoxLayout(self)

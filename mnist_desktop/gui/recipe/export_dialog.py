@@ -23,8 +23,10 @@ from ...core.processing.statistics import NormStatistics
 from ...core.export.exporter import FORMATS, check_target, export
 from ...core.processing.recipe import Recipe
 from ...core.processing.split_plan import output_split_names
+from ...core.palette import ERROR_TEXT
 from ...core.units import format_bytes
 from ..job_dialog import JobDialog
+from ..theme import css
 from ..workers import Job, LatestJob, wait_for_workers
 from .model_ready_box import ModelReadyBox
 
@@ -280,4 +282,4 @@ class ExportDialog(JobDialog):
     def _show_failure(self, message: str) -> None:
         self.outcome = message
         self.progress.setValue(0)  # never a full bar above an error
-        self.summary.setText(f"<span style='color:#d33'>Export failed: {message}</span>")
+        self.summary.setText(f"<span style='color:{css(ERROR_TEXT)}'>Export failed: {message}</span>")

@@ -12,11 +12,12 @@ from dataclasses import replace
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
+from ...core.palette import ACCENT, CANVAS, NEUTRAL
 from ...core.processing.normalize import NORM_RANGES, NormParams
 from ...core.processing.recipe import describe_problem
+from ..theme import css, qcolor
 from .controls import HELPER_STYLE, PROBLEM_STYLE, OptionalNumber
 from .model import RecipeModel
 
@@ -30,10 +31,7 @@ CHOICES = (
 )
 #: which statistics each method uses
 STATISTICS = {"zscore": ("mean", "std"), "minmax": ("low", "high")}
-TIPS = {"mean": "mean on the 0..1 scale (MNIST's training set: 0.1307)",
-        "std": "standard deviation on the 0..1 scale (MNIST's training set: 0.3081)",
-        "low": "darkest value, mapped to 0", "high": "brightest value, mapped to 1"}
-BEFORE_PEN, AFTER_PEN = (150, 150, 150), (88, 166, 255)
+BEFORE_PEN, AFTER_PEN = NEUTRAL, ACCENT
 
 
 class NormalizePanel(QWidget):
@@ -45,7 +43,7 @@ class NormalizePanel(QWidget):
         self.method = QComboBox()
         for title, *_ in CHOICES:
             self.method.addItem(title)
-        self.stats = {name: OptionalNumber(spec, TIPS[name]) for name, spec in NORM_RANGES.items()}
+        self.stats = {name: OptionalNumber(spec) for name, spec in NORM_RANGES.items()}
         self._scope = "dataset"  # kept for methods without a scope, so nothing is rewritten
         self.source = QLabel()
         self.source.setWordWrap(True)
@@ -58,7 +56,7 @@ class NormalizePanel(QWidget):
         self.form.addRow("Method", self.method)
         for name, widget in self.stats.items():
             self.form.addRow(NORM_RANGES[name].label, widget)
-        self.hist = pg.PlotWidget(background=QColor(12, 12, 14))
+        self.hist = pg.PlotWidget(background=qcolor(CANVAS))
         self.hist.setMinimumHeight(140)
         self.hist.setMouseEnabled(False, False)
         self.hist.hideButtons()
@@ -66,8 +64,8 @@ class NormalizePanel(QWidget):
         self.hist.setLabel("bottom", "pixel value")
         self.hist.setLabel("left", "pixels")
         self.hist.setTitle("Ink pixels on this page", size="9pt")
-        self.before = self.hist.plot(stepMode="center", pen=pg.mkPen(*BEFORE_PEN))
-        self.after = self.hist.plot(stepMode="center", pen=pg.mkPen(*AFTER_PEN, width=2))
+        self.before = self.hist.plot(stepMode="center", pen=pg.mkPen(qcolor(BEFORE_PEN)))
+        self.after = self.hist.plot(stepMode="center", pen=pg.mkPen(qcolor(AFTER_PEN), width=2))
         self.legend = QLabel(self._legend_text())
         self.legend.setWordWrap(True)
         self.legend.setStyleSheet(HELPER_STYLE)
@@ -87,7 +85,7 @@ class NormalizePanel(QWidget):
     @staticmethod
     def _legend_text() -> str:
         def swatch(rgb):
-            return f"<span style='color:rgb{rgb}; font-weight:bold'>▬</span>"
+            return f"<span style='color:{css(rgb)}; font-weight:bold'>▬</span>"
         return (f"{swatch(BEFORE_PEN)} before: original pixels that are not black, on 0..1 &nbsp; "
                 f"{swatch(AFTER_PEN)} after: processed pixels not at the background value")
 

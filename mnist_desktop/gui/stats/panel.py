@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from ...core.draw.colors import class_color
+from ...core.palette import CANVAS, class_color
 from ...core.draw.mosaic import make_mosaic
-
-pg.setConfigOptions(imageAxisOrder="row-major")
+from ..theme import qcolor
 
 
 class StatsPanel(QWidget):
@@ -20,7 +18,7 @@ class StatsPanel(QWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.canvas = pg.GraphicsLayoutWidget()
-        self.canvas.setBackground(QColor(12, 12, 14))
+        self.canvas.setBackground(qcolor(CANVAS))
         self.plot = self.canvas.addPlot(row=0, col=0)
         self.plot.setMouseEnabled(False, False)
         self.plot.hideButtons()

@@ -1,0 +1,28 @@
+"""The palette in Qt terms, and pyqtgraph's global options set once.
+
+Colours come from :mod:`mnist_desktop.core.palette` (one module for the window
+and the pictures core draws); this module only wraps them for Qt: a QColor,
+a CSS colour for style sheets and rich text. Importing it sets pyqtgraph's
+image axis order to row-major, the order of every array in the project.
+"""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtGui import QColor
+
+__all__ = ["qcolor", "css"]
+
+pg.setConfigOptions(imageAxisOrder="row-major")
+
+
+def qcolor(rgb, alpha: int = 255) -> QColor:
+    """A QColor of palette colour ``rgb`` (with ``alpha``)."""
+    r, g, b = (int(v) for v in rgb[:3])
+    return QColor(r, g, b, alpha)
+
+
+def css(rgb, alpha: int | None = None) -> str:
+    """``rgb(r, g, b)`` (``rgba(r, g, b, alpha)`` with an alpha 0..255) for style sheets and rich text."""
+    r, g, b = (int(v) for v in rgb[:3])
+    return f"rgb({r}, {g}, {b})" if alpha is None else f"rgba({r}, {g}, {b}, {alpha})"
