@@ -145,12 +145,12 @@ def test_resize_matches_pillow_within_one_grey_level(sample_dataset, size):
     x = sample_dataset.splits["test"].images[:8]
     ours = resize(x, *size)
     for i in range(len(x)):
-        ref = np.asarray(Image.fromarray(x[i]).resize(size, Image.BILINEAR))
+        ref = np.asarray(Image.fromarray(x[i]).resize(size, Image.Resampling.BILINEAR))
         assert ours[i].shape == ref.shape
         assert np.abs(ours[i].astype(int) - ref).max() <= 1
     rgb = np.random.default_rng(0).integers(0, 256, (2, 28, 28, 3), dtype=np.uint8)
     for i, img in enumerate(resize(rgb, *size)):
-        ref = np.asarray(Image.fromarray(rgb[i]).resize(size, Image.BILINEAR))
+        ref = np.asarray(Image.fromarray(rgb[i]).resize(size, Image.Resampling.BILINEAR))
         assert np.abs(img.astype(int) - ref).max() <= 1
 
 
@@ -263,7 +263,7 @@ def test_colour_data_gets_val_balance_and_target_shape(sample_dataset, tmp_path)
     with np.load(tmp_path / "o.npz") as z:
         assert z["x_train"].shape[1:] == z["x_val"].shape[1:] == (24, 20, 3)
         val = split_rows(colour, recipe, "val").indices
-        ref = [np.asarray(Image.fromarray(x[i]).resize((20, 24), Image.BILINEAR)) for i in val]
+        ref = [np.asarray(Image.fromarray(x[i]).resize((20, 24), Image.Resampling.BILINEAR)) for i in val]
         assert np.abs(z["x_val"].astype(int) - np.array(ref)).max() <= 1
         assert len(set(np.bincount(z["y_train"]).tolist()) - {0}) == 1
     grey = Recipe(NormParams("none"), target=TargetParams(None, "pad", 1))
