@@ -1,4 +1,5 @@
-"""The recipe flags shared by ``export`` and ``evaluate``: --recipe, normalization, augmentation, --seed.
+"""The recipe flags shared by ``export`` and ``evaluate``: --recipe, normalization, augmentation, --seed,
+sampling (--val-fraction, --test-fraction, --balance) and the target shape (--size, --fit, --channels).
 
 Both subcommands build their recipe the same way (the file or the defaults,
 then every given flag on top), so a recipe judged with ``evaluate`` is the
@@ -14,12 +15,16 @@ from ..core.errors import RecipeError
 from ..core.processing.augment import AUG_RANGES, KEEP_ORIGINAL_HELP, AugParams
 from ..core.processing.normalize import NORM_RANGES
 from ..core.processing.recipe import SEED_RANGE, Recipe
+from ..core.processing.sampling import BALANCE_CHOICES
+from ..core.processing.target_shape import FIT_CHOICES, parse_size
 from ..core.validation import FieldRange
 
-__all__ = ["add_recipe_arguments", "build_recipe", "AUG_FLAGS"]
+__all__ = ["add_recipe_arguments", "build_recipe", "AUG_FLAGS", "SAMPLING_FLAGS", "TARGET_FLAGS"]
 
 AUG_FLAGS = ("rotation", "translate", "scale", "shear", "elastic_alpha", "elastic_sigma", "noise",
              "copies", "keep_original")
+SAMPLING_FLAGS = ("val_fraction", "test_fraction", "balance")
+TARGET_FLAGS = ("size", "fit", "channels")
 #: The metavar of each numeric flag (its help comes from the field's FieldRange).
 METAVARS = {"mean": "M", "std": "S", "rotation": "DEG", "translate": "FRAC", "scale": "LO,HI", "shear": "DEG",
             "elastic_alpha": "A", "elastic_sigma": "S", "noise": "STD", "copies": "K", "seed": "N"}
@@ -44,6 +49,24 @@ def add_recipe_arguments(p: argparse.ArgumentParser) -> None:
     a.add_argument("--keep-original", action=argparse.BooleanOptionalAction, default=None,
                    help=KEEP_ORIGINAL_HELP)
     _add_field(a, "seed", SEED_RANGE, int, Recipe().seed)
+    m = p.add_argument_group("model-ready splits and shape")
+    m.add_argument("--val-fraction", type=float, metavar="F",
+                   help="draw a val split of this share of each class from train (seeded; never augmented)")
+    m.add_argument("--test-fraction", type=float, metavar="F",
+                   help="draw a test split the same way, for sources with one labelled split (the sample)")
+    m.add_argument("--balance", choices=BALANCE_CHOICES,
+                   help="equalise the train rows per class (oversample adds augmented copies or repeats)")
+    m.add_argument("--size", type=_size, metavar="N|WxH", help="output size: 32 or 224x224 (default: as read)")
+    m.add_argument("--fit", choices=FIT_CHOICES,
+                   help="pad: centred on zeros, or centre crop (default); resize: bilinear, antialiased")
+    m.add_argument("--channels", type=int, choices=(1, 3), help="1: grey (luminance); 3: RGB (grey replicated)")
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        return parse_size(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _add_field(group, name: str, spec: FieldRange, kind, default=None) -> None:
@@ -66,13 +89,17 @@ def build_recipe(args: argparse.Namespace) -> Recipe:
     norm = {k: v for k, v in (("method", args.normalize), ("mean", args.mean), ("std", args.std)) if v is not None}
     aug = {k: getattr(args, k) for k in AUG_FLAGS if getattr(args, k) is not None}
     top = {k: getattr(args, k, None) for k in ("seed", "split") if getattr(args, k, None) is not None}
-    recipe = replace(base, normalize=replace(base.normalize, **norm), augment=replace(base.augment, **aug), **top)
+    samp = {k: getattr(args, k) for k in SAMPLING_FLAGS if getattr(args, k, None) is not None}
+    targ = {k: getattr(args, k) for k in TARGET_FLAGS if getattr(args, k, None) is not None}
+    recipe = replace(base, normalize=replace(base.normalize, **norm), augment=replace(base.augment, **aug),
+                     sampling=replace(base.sampling, **samp), target=replace(base.target, **targ), **top)
     problems = recipe.problems()
     if problems:
         # Name the flag when a flag set the value, else the recipe file's field.
         field, rest = problems[0].field, problems[0].message
         name = field.split(".")[-1]
-        given = {"normalize." + k for k in norm} | {"augment." + k for k in aug} | set(top)
+        given = ({"normalize." + k for k in norm} | {"augment." + k for k in aug} | set(top)
+                 | {"sampling." + k for k in samp} | {"target." + k for k in targ})
         flag = "--" + ("normalize" if name == "method" else name.replace("_", "-"))
         raise RecipeError(f"{flag} {rest}" if field in given or not args.recipe else f"{args.recipe}: {problems[0]}")
     return recipe

@@ -34,7 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="npz/npy array layout: nhwc (N,H,W[,3], default) or nchw (N,C,H,W, PyTorch)")
     p.add_argument("--csv-colour", choices=("interleaved",), default=None,
                    help="allow colour in CSV as label,r0,g0,b0,... (refused otherwise; npz suits colour)")
-    p.add_argument("--split", choices=("train", "test", "all"), help="which splits to export (default all)")
+    p.add_argument("--split", choices=("train", "val", "test", "all"), help="which splits to export (default all)")
     p.add_argument("--exclude-flagged", action="store_true",
                    help="drop the samples the data-quality check flags (see `mnist-desktop check`)")
     p.add_argument("--top", type=non_negative, metavar="N",
@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     est = estimate(dataset, recipe, args.fmt)
     if args.dry_run:
         return _dry_run(args, est)
-    check_space(Path(args.out), est)  # before saying anything else: refused at once
+    check_space(Path(args.out), est, args.fmt)  # before saying anything else: refused at once
     if args.save_recipe:
         recipe.save(args.save_recipe)
     if est.bytes >= LARGE:
@@ -92,7 +92,7 @@ def _dry_run(args: argparse.Namespace, est) -> int:
     about = "" if est.exact else "about "
     print(f"would write {est.rows:,} images as {args.fmt} to {args.out}: {about}{format_bytes(est.bytes)} "
           f"({est.bytes:,} bytes) in {est.files:,} file{'s' if est.files != 1 else ''}")
-    check_space(Path(args.out), est)
+    check_space(Path(args.out), est, args.fmt)
     free = shutil.disk_usage(Path(args.out).parent).free
     print(f"free space at {Path(args.out).parent}: {format_bytes(free)}; nothing was written (--dry-run)")
     return 0

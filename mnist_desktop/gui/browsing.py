@@ -14,6 +14,8 @@ import numpy as np
 from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QMenu
 
+from ..core.errors import MnistDesktopError
+from ..core.processing.split_plan import sample_split_codes, sampling_summary
 from .grid.content import COMPUTING, EMPTY_MESSAGE, PROCESSED, GridContent
 
 
@@ -122,9 +124,9 @@ class BrowsingMixin:
         if self.browser is None:
             return
         if not self.browser.select(index):
-            self.filter_panel.set_choices(list(self.dataset.splits), self.dataset.class_names)
+            self.filter_panel.set_choices(list(self.browser.split_names), self.dataset.class_names)
             self.browser.set_subset(None)
-            self.browser.set_filter(splits=self.dataset.splits, labels=range(len(self.dataset.class_names)))
+            self.browser.set_filter(splits=self.browser.split_names, labels=range(len(self.dataset.class_names)))
             self.browser.select(index)
         self.refresh()
 
@@ -171,9 +173,23 @@ class BrowsingMixin:
         b, ds = self.browser, self.dataset
         excluded = int(self.excluded_mask()[b.visible].sum())
         self.stats.show_counts(b.counts_by_label(), ds.class_names, excluded=excluded)
+        self.stats.show_sampling(self._sampling_text())
         means = self._means.means(b.splits) if self._means is not None else None
         if means is not None:
             self.stats.show_means(means)
+
+    def _sampling_text(self) -> str | None:
+        """The statistics panel's line on the val split and balanced counts, computed once per recipe."""
+        recipe = self.recipe_model.recipe
+        key = (id(self.dataset), recipe)
+        cached = getattr(self, "_sampling_cache", None)
+        if cached is None or cached[0] != key:
+            try:
+                text = sampling_summary(self.dataset, recipe)
+            except MnistDesktopError as exc:
+                text = f"Sampling: {exc}"
+            self._sampling_cache = cached = (key, text)
+        return cached[1]
 
     def _select_and_follow(self, move) -> None:
         old_page = self.browser.page
@@ -240,4 +256,24 @@ class BrowsingMixin:
 
     def _on_recipe_model_changed(self, _recipe) -> None:
         if self.browser is not None:
-            self.refresh()  # exclusions dim tiles; the preview follows through the recipe feature
+            self.follow_val_split()
+            self.refresh()
+
+    def follow_val_split(self) -> None:
+        """Offer the recipe's val (and drawn test) split in the Filter panel when its draw changes."""
+        r = self.recipe_model.recipe
+        key = (id(self.browser), r.seed, r.sampling.val_fraction, r.sampling.test_fraction)
+        if getattr(self, "_split_codes_key", None) == key:
+            return
+        try:
+            names, codes = sample_split_codes(self.dataset, r)
+        except MnistDesktopError:  # told by the statistics line
+            names, codes = self.dataset.split_names, self.dataset.split_codes
+        self._split_codes_key = key
+        if names != self.browser.split_names:
+            self.filter_panel.set_choices(list(names), self.dataset.class_names)
+            self.browser.set_split_codes(names, codes)
+            self.browser.set_filter(labels=range(len(self.dataset.class_names)))
+        else:
+            # exclusions dim tiles; the preview follows through the recipe feature
+            self.browser.set_split_codes(names, codes)

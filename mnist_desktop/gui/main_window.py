@@ -205,6 +205,7 @@ class MainWindow(BrowsingMixin, QMainWindow):
         self.filter_panel.set_choices(list(ds.splits), ds.class_names)
         self.status.set_dataset(ds)
         self.recipe_model.set_dataset(ds)  # this dataset's own exclusions, never the previous one's
+        self.follow_val_split()  # a recipe with a val split shows it in the Filter panel
         self.dataset_loaded.emit(ds)  # features reset before the first page is drawn
         self.refresh()
         self.grid.setFocus()  # arrow keys move through the images at once

@@ -38,7 +38,7 @@ def test_json_round_trip(tmp_path):
     ('{"version": 2}', "r.json: version must be 1, got 2"),
     ('{"seed": 1}', "r.json: version must be 1, got null (missing)"),
     ('{"version": 1, "seed": -1}', "r.json: seed must be a whole number"),
-    ('{"version": 1, "split": "val"}', 'r.json: split must be one of all, train, test, got "val"'),
+    ('{"version": 1, "split": "valid"}', 'r.json: split must be one of all, train, val, test, got "valid"'),
     ('{"version": 1, "excluded": {"train": ["a"]}}', "r.json: excluded must map split names"),
     ('{"version": 1, "augment": {"scale": [2, 1]}}', "r.json: augment.scale must be two numbers"),
     ('{"version": 1,', "r.json: not valid JSON"),

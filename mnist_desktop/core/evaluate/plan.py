@@ -12,6 +12,9 @@
   side depends only on the seed and the dataset, never on the recipe, its
   exclusions or its augmentation. The recipe then applies to the training
   side only; the test side stays original.
+- A recipe with a val split (``sampling.val_fraction``): train on the
+  train rows the export writes (val drawn out, balanced), test on the val
+  originals. The report says so.
 - More training rows than :data:`MAX_TRAIN_ROWS` (e.g. 60,000 x 4 copies):
   a seeded random subset of that many rows, so time stays bounded (memory
   is bounded anyway: rows are streamed). The report says so.
@@ -27,6 +30,7 @@ from ..dataset import Dataset
 from ..processing.keyed_random import image_keys
 from ..processing.pipeline import output_rows
 from ..processing.recipe import Recipe
+from ..processing.split_plan import split_rows
 
 __all__ = ["Plan", "plan_rows", "holdout_sides", "MAX_TRAIN_ROWS"]
 
@@ -60,7 +64,14 @@ def holdout_sides(labels: np.ndarray, seed: int = 0) -> np.ndarray:
 
 def plan_rows(dataset: Dataset, recipe: Recipe, *, seed: int = 0, max_train_rows: int = MAX_TRAIN_ROWS) -> Plan:
     """The rows :func:`~.report.evaluate` trains and tests on (see the module docstring)."""
-    if "train" in dataset.splits and "test" in dataset.splits:
+    if recipe.sampling.val_fraction > 0:
+        rows, val = split_rows(dataset, recipe, "train"), split_rows(dataset, recipe, "val")
+        train = test = rows.source
+        idx, cop, test_idx = rows.indices, rows.copies, val.indices
+        how = (f"train -> val: trained on the train rows the export writes (processed by the recipe), tested "
+               f"on the val split ({len(test_idx):,} originals, {recipe.sampling.val_fraction:g} of each "
+               f"class of {rows.source}, seed {recipe.seed})")
+    elif "train" in dataset.splits and "test" in dataset.splits:
         train, test = "train", "test"
         idx, cop = output_rows(recipe, train, len(dataset.splits[train]))
         test_idx = np.arange(len(dataset.splits[test]), dtype=np.int64)

@@ -20,6 +20,7 @@ from ..dataset import Dataset
 from ..errors import DatasetError
 from ..palette import confusion_colors
 from ..processing.pipeline import process_rows
+from ..processing.target_shape import to_channels
 from ..processing.recipe import Recipe
 from ..view.charts import matrix_png
 from ..progress import Cancel, Progress, Steps
@@ -130,6 +131,12 @@ def recipe_summary(recipe: Recipe) -> str:
     return "; ".join(parts)
 
 
+def _model_rows(dataset, split, indices, copies, recipe):
+    """The exported rows, as grey images for the model (a 3-channel target is turned back into luminance)."""
+    x, y = process_rows(dataset, split, indices, copies, recipe)
+    return (to_channels(x, 1) if x.ndim == 4 else x), y
+
+
 def evaluate(dataset: Dataset, recipe: Recipe | None = None, *, progress: Progress | None = None,
              cancel: Cancel = None, seed: int = 0, spec: ModelSpec = ModelSpec(),
              max_train_rows: int = MAX_TRAIN_ROWS) -> EvaluationReport:
@@ -174,11 +181,11 @@ def evaluate(dataset: Dataset, recipe: Recipe | None = None, *, progress: Progre
     steps = Steps([1, len(train_starts), 1, len(test_starts)], progress, cancel, "evaluation cancelled")
 
     probe = probe_positions(len(plan.train_indices), spec.probe_rows)
-    px, py = process_rows(dataset, plan.train_split, plan.train_indices[probe], plan.train_copies[probe], recipe)
+    px, py = _model_rows(dataset, plan.train_split, plan.train_indices[probe], plan.train_copies[probe], recipe)
     acc = Accumulator(px, n_classes, seed=seed, spec=spec)
     steps.tick()
     for s in train_starts:
-        x, y = process_rows(dataset, plan.train_split, plan.train_indices[s:s + CHUNK],
+        x, y = _model_rows(dataset, plan.train_split, plan.train_indices[s:s + CHUNK],
                             plan.train_copies[s:s + CHUNK], recipe)
         acc.add(x, y)
         steps.tick()
@@ -189,7 +196,7 @@ def evaluate(dataset: Dataset, recipe: Recipe | None = None, *, progress: Progre
     y_pred = np.empty(len(y_true), np.int64)
     confidence = np.empty(len(y_true), np.float32)
     for s in test_starts:
-        x, _ = process_rows(dataset, plan.test_split, plan.test_indices[s:s + CHUNK], -1, recipe)
+        x, _ = _model_rows(dataset, plan.test_split, plan.test_indices[s:s + CHUNK], -1, recipe)
         p = model.predict_proba(x)
         y_pred[s:s + len(p)] = p.argmax(1)
         confidence[s:s + len(p)] = p.max(1)

@@ -24,7 +24,8 @@ from ..draw import png as _png
 from ..dataset import Dataset
 from ..errors import NoSpaceError
 from ..processing.normalize import output_dtype, to_uint8
-from ..processing.pipeline import process_rows
+from ..processing.pipeline import output_shape, process_rows
+from ..processing.split_plan import exported_split_names, split_rows
 from ..processing.recipe import Recipe
 from ..units import format_bytes
 
@@ -34,6 +35,8 @@ __all__ = ["Estimate", "estimate", "check_space", "SAMPLE_ROWS"]
 SAMPLE_ROWS = 256
 _MANIFEST_BYTES = 64 * 1024  # the manifest, generously
 _ZIP_ENTRY = 300  # local + central header, zip64 extras, data descriptor
+_LAZY_HINT = ("; for a big target size, --format png writes uint8 images resized once, or read the data "
+              "lazily with ImageDataset (the target stage applied per batch)")
 _MANIFEST_PER_FILE = 160  # each output file's path, size and SHA-256 in the manifest
 
 
@@ -74,11 +77,9 @@ def estimate(dataset: Dataset, recipe: Recipe, fmt: str) -> Estimate:
     dtype = output_dtype(recipe.normalize)
     rows = total = files = 0
     exact = True
-    for name in recipe.split_names(dataset):
-        split = dataset.splits[name]
-        keep, per = _row_plan(recipe, name, len(split))
-        r = len(keep) * len(per)
-        pixels = int(np.prod(split.images.shape[1:]))
+    for name in exported_split_names(dataset, recipe):
+        source, picker, r = _rows_of(dataset, recipe, name)
+        pixels = int(np.prod(output_shape(dataset, recipe, source)))
         raw = r * pixels * dtype.itemsize
         rows += r
         if fmt in ("npz", "npy"):
@@ -89,7 +90,7 @@ def estimate(dataset: Dataset, recipe: Recipe, fmt: str) -> Estimate:
             files += 2
         else:
             exact = False
-            total += int(_bytes_per_row(dataset, recipe, name, keep, per, fmt) * r) + 4096
+            total += int(_bytes_per_row(dataset, recipe, source, picker, r, fmt) * r) + 4096
             files += r if fmt == "png" else (1 if fmt == "csv" else 2)
     total += _MANIFEST_BYTES + _MANIFEST_PER_FILE * files + (22 + 56 + 20 if fmt == "npz" else 0)
     files += 1  # the manifest
@@ -104,13 +105,24 @@ def _row_plan(recipe: Recipe, split: str, n_samples: int) -> tuple[np.ndarray, n
     return keep, np.arange(-1 if aug.keep_original else 0, aug.copies)
 
 
-def _bytes_per_row(dataset: Dataset, recipe: Recipe, split: str, keep: np.ndarray, per: np.ndarray,
-                   fmt: str) -> float:
-    n = len(keep) * len(per)
+def _rows_of(dataset: Dataset, recipe: Recipe, name: str):
+    """(source split, picker, row count) of output split ``name``; picker(rows) -> (indices, copies).
+
+    Without sampling the rows are not materialised (10 million rows would
+    take 160 MB just to be counted).
+    """
+    if recipe.sampling.is_identity:
+        keep, per = _row_plan(recipe, name, len(dataset.splits[name]))
+        return name, lambda pick: (keep[pick // len(per)], per[pick % len(per)]), len(keep) * len(per)
+    rows = split_rows(dataset, recipe, name)
+    return rows.source, lambda pick: (rows.indices[pick], rows.copies[pick]), len(rows)
+
+
+def _bytes_per_row(dataset: Dataset, recipe: Recipe, split: str, picker, n: int, fmt: str) -> float:
     if n == 0:
         return 0.0
     pick = np.unique(np.linspace(0, n - 1, min(SAMPLE_ROWS, n)).astype(np.int64))
-    x, y = process_rows(dataset, split, keep[pick // len(per)], per[pick % len(per)], recipe)
+    x, y = process_rows(dataset, split, *picker(pick), recipe)
     if fmt == "png":
         return sum(map(len, _png.encode_batch(to_uint8(x, recipe.normalize)))) / len(pick)
     if fmt == "idx.gz":
@@ -122,7 +134,7 @@ def _bytes_per_row(dataset: Dataset, recipe: Recipe, split: str, keep: np.ndarra
     return len(text) / len(pick)
 
 
-def check_space(out: str | os.PathLike[str], est: Estimate) -> None:
+def check_space(out: str | os.PathLike[str], est: Estimate, fmt: str = "") -> None:
     """Raise :class:`NoSpaceError` when ``est`` would not fit beside ``out`` with a margin.
 
     The margin is 5 % plus 16 MiB of space (the previous export stays until
@@ -143,7 +155,8 @@ def check_space(out: str | os.PathLike[str], est: Estimate) -> None:
         raise NoSpaceError(
             f"{out}: not enough free space: the export needs about {format_bytes(est.bytes)} "
             f"({est.rows:,} images) plus a margin, and {folder} has {format_bytes(usage.free)} free; "
-            "free some space, export fewer rows (--copies, --split) or write elsewhere")
+            "free some space, export fewer rows (--copies, --split) or write elsewhere"
+            + (_LAZY_HINT if fmt in ("npz", "npy", "idx", "idx.gz", "csv") else ""))
     if inodes_free is not None and est.files + 1000 > inodes_free:
         raise NoSpaceError(
             f"{out}: the export writes {est.files:,} files but the file system of {folder} has room "

@@ -33,6 +33,7 @@ at a few chunks whatever the size.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import shutil
 from collections.abc import Callable
@@ -52,7 +53,8 @@ from ..errors import ExportError, RecipeError, TargetBusyError
 from ..hashing import sha256_file
 from ..processing.normalize import output_dtype, to_uint8
 from ..progress import Cancel, Progress, raise_if_cancelled
-from ..processing.pipeline import CHUNK, iter_chunks, output_rows
+from ..processing.pipeline import CHUNK, iter_chunks, output_shape
+from ..processing.split_plan import SplitRows, exported_split_names, split_rows
 from ..processing.recipe import Recipe
 from ..testhook import pause_point
 
@@ -126,13 +128,14 @@ def export(dataset: Dataset, recipe: Recipe, out: str | os.PathLike[str], fmt: s
     check_target(out, fmt, overwrite=overwrite, inputs=inputs)
     if csv_header not in _writers.CSV_HEADERS:
         raise ExportError(f"unknown CSV header {csv_header!r}; choose {' or '.join(_writers.CSV_HEADERS)}")
-    check_colour_options(dataset, out, fmt, layout, csv_colour)
     # the manifest says which splits the normalization statistics came from
     statistics = {"from": list(recipe.validate().statistics_splits(dataset)),
                   "warning": recipe.statistics_warning(dataset)}
     recipe = recipe.resolve(dataset)
     check_exclusions(recipe, dataset)
-    check_space(out, estimate(dataset, recipe, fmt))
+    colour_out = len(recipe.target.output_shape(dataset.images.shape[1:])) > 2  # after --channels
+    check_colour_options(dataset, out, fmt, layout, csv_colour, colour=colour_out)
+    check_space(out, estimate(dataset, recipe, fmt), fmt)
     with target_lock(out, lambda: TargetBusyError(f"{out}: another export to this path is running; "
                                                   "wait for it to finish or choose another name")):
         for line in recover_target(out, fmt):
@@ -142,15 +145,21 @@ def export(dataset: Dataset, recipe: Recipe, out: str | os.PathLike[str], fmt: s
                               layout)
 
 
-def check_colour_options(dataset: Dataset, out: Path, fmt: str, layout: str, csv_colour: str | None) -> None:
-    """Refuse layouts a format cannot hold, and colour CSV unless asked for (one line naming ``out``)."""
+def check_colour_options(dataset: Dataset, out: Path, fmt: str, layout: str, csv_colour: str | None, *,
+                         colour: bool | None = None) -> None:
+    """Refuse layouts a format cannot hold, and colour CSV unless asked for (one line naming ``out``).
+
+    ``colour``: whether the exported images are colour (after the recipe's
+    ``target.channels``); default: whether the dataset is.
+    """
+    colour = dataset.is_colour if colour is None else colour
     if layout not in LAYOUTS:
         raise ExportError(f"unknown layout {layout!r}; choose {' or '.join(LAYOUTS)}")
     if layout == "nchw" and fmt not in ("npz", "npy"):
         raise ExportError(f"{out}: --layout nchw is for npz and npy arrays; {fmt} stores images as they are")
     if csv_colour not in (None, "interleaved"):
         raise ExportError(f"unknown CSV colour layout {csv_colour!r}; the one there is: interleaved")
-    if fmt == "csv" and dataset.is_colour and csv_colour is None:
+    if fmt == "csv" and colour and csv_colour is None:
         raise ExportError(f"{out}: CSV has one column per pixel and these images are colour; export them "
                           "with --format npz (or --csv-colour interleaved for label,r0,g0,b0,... columns)")
 
@@ -171,12 +180,15 @@ def _export_locked(dataset: Dataset, recipe: Recipe, out: Path, fmt: str, progre
                    cancel: Cancel, chunk_size: int, statistics: dict | None = None,
                    csv_header: str = "pixel", layout: str = "nhwc") -> ExportResult:
     splits = []
-    for name in recipe.split_names(dataset):
-        s = dataset.splits[name]
-        indices, copies = output_rows(recipe, name, len(s))
-        splits.append(_writers.SplitData(name, len(indices), s.images.shape[1:], output_dtype(recipe.normalize),
-                                         recipe.labels_for(name, indices, s.labels[indices]), indices, copies,
-                                         lambda: iter(()), s.labelled))
+    plans = {}
+    for name in exported_split_names(dataset, recipe):
+        rows = plans[name] = split_rows(dataset, recipe, name)
+        s = dataset.splits[rows.source]
+        indices, copies = rows.indices, rows.copies
+        splits.append(_writers.SplitData(name, len(indices), output_shape(dataset, recipe, rows.source),
+                                         output_dtype(recipe.normalize),
+                                         recipe.labels_for(rows.source, indices, s.labels[indices]), indices, copies,
+                                         lambda: iter(()), s.labelled, source=rows.source))
         if layout == "nchw":
             shape = splits[-1].image_shape
             splits[-1].image_shape = (1, *shape) if len(shape) == 2 else (shape[2], *shape[:2])
@@ -201,7 +213,7 @@ def _export_locked(dataset: Dataset, recipe: Recipe, out: Path, fmt: str, progre
             (lambda name=s.name: stream(name))
     if progress:
         progress(0, total)
-    counts = _counts(dataset, recipe, splits)
+    counts = _counts(dataset, recipe, splits, plans)
     if fmt == "npz":
         files = _export_file(out, recipe, splits, counts, dataset, cancel, statistics)
     else:
@@ -259,7 +271,7 @@ def _export_folder(out: Path, fmt: str, recipe: Recipe, splits: list, counts: di
             hashes = _writers.write_csv(tmp, splits, csv_header)
         else:
             hashes = _writers.write_png(tmp, splits, to_uint8=lambda x: to_uint8(x, recipe.normalize),
-                                        per_image=recipe.augment.per_image)
+                                        per_image=_rows_per_image(recipe, splits))
         raise_if_cancelled(cancel)
         files = []
         for p in sorted(q for q in tmp.rglob("*") if q.is_file()):
@@ -313,12 +325,31 @@ def _swap_in(tmp: Path, out: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _counts(dataset: Dataset, recipe: Recipe, splits: list) -> dict:
+def _rows_per_image(recipe: Recipe, splits: list) -> int:
+    """The most rows one sample has in any split (PNG names carry the copy when above 1)."""
+    most = max((int(np.bincount(s.indices).max()) for s in splits if s.rows), default=1)
+    return max(recipe.augment.per_image, most)
+
+
+def _counts(dataset: Dataset, recipe: Recipe, splits: list, plans: dict[str, SplitRows]) -> dict:
+    """Per split: samples given, excluded, relabelled, rows and rows per class (after balancing).
+
+    A split drawn by sampling (val, a test cut from the only labelled split)
+    also names its source and the SHA-256 of its sample indices (int64
+    little-endian), so two exports can be checked for the same val set.
+    """
     n_classes = len(dataset.class_names)
     out = {}
     for s in splits:
+        rows = plans[s.name]
         per_class = np.bincount(s.labels, minlength=n_classes).tolist() if s.labelled else []
-        out[s.name] = {"samples": len(dataset.splits[s.name]), "excluded": len(recipe.excluded_indices(s.name)),
-                       "relabelled": len(recipe.relabelled_in(s.name)), "rows": s.rows, "labelled": s.labelled,
-                       "per_class": {str(k): c for k, c in enumerate(per_class)}}
+        excluded = np.intersect1d(rows.members, recipe.excluded_indices(rows.source))
+        relabelled = np.intersect1d(rows.members, np.fromiter(recipe.relabelled_in(rows.source), np.int64))
+        c = {"samples": rows.samples, "excluded": len(excluded), "relabelled": len(relabelled), "rows": s.rows,
+             "labelled": s.labelled, "per_class": {str(k): n for k, n in enumerate(per_class)}}
+        if rows.drawn or rows.name != rows.source:
+            c["source"] = rows.source
+        if rows.drawn:
+            c["indices_sha256"] = hashlib.sha256(np.asarray(rows.indices, "<i8").tobytes()).hexdigest()
+        out[s.name] = c
     return out

@@ -68,7 +68,7 @@ def manifest_bytes(*, recipe: Any, fmt: str, splits: list, counts: dict, dataset
     """
     sources = []
     for s in splits:
-        for p in dataset.splits[s.name].files:
+        for p in dataset.splits[s.source_split].files:
             if p.is_dir():  # an image folder: too many files to list here
                 sources.append({"split": s.name, "path": str(p), "kind": "folder"})
             else:
@@ -83,7 +83,8 @@ def manifest_bytes(*, recipe: Any, fmt: str, splits: list, counts: dict, dataset
         "recipe": recipe.to_dict(),
         "normalization_statistics": statistics,
         "row_order": "per split: samples in index order without the excluded ones; for each sample "
-                     "the original (if keep_original) then copies 0..copies-1",
+                     "the original (if keep_original) then copies 0..copies-1; val (and a test drawn "
+                     "by sampling) holds originals only; a balanced train split is sorted by (index, copy)",
         "arrays": {s.name: {"x_shape": [s.rows, *s.image_shape], "x_dtype": str(np.dtype(s.dtype)),
                             "y_dtype": str(s.labels.dtype) if s.labelled else None,
                             "channels": s.channels,

@@ -40,6 +40,11 @@ class SplitData:
     chunks: Callable[[], Iterator[np.ndarray]]  # yields image chunks in row order
     labelled: bool = True  # False: no label array/file/column is written (the split reads back unlabelled)
     layout: str = "nhwc"  # "nchw": image_shape is (C, H, W) and chunks come channels-first (PyTorch)
+    source: str = ""  # the dataset split the rows come from ("" = name; a val split's is "train")
+
+    @property
+    def source_split(self) -> str:
+        return self.source or self.name
 
     @property
     def channels(self) -> int:
@@ -95,7 +100,7 @@ def write_idx_files(folder: Path, splits: list[SplitData], *, compress: bool) ->
                 ("labels", s.labels.dtype, s.labels.shape, lambda s=s: iter([s.labels]))):
             if kind == "labels" and not s.labelled:
                 continue
-            name = FILE_ROLES.get((s.name, kind), f"{s.name}-{kind}") + suffix
+            name = _idx_name(s.name, kind, len(shape)) + suffix
             with open(folder / name, "wb") as raw:
                 f: BinaryIO = (gzip.GzipFile(filename=name[:-3], mode="wb", fileobj=raw, mtime=0, compresslevel=6)  # type: ignore[assignment]
                                if compress else raw)
@@ -108,6 +113,13 @@ def write_idx_files(folder: Path, splits: list[SplitData], *, compress: bool) ->
 
 
 CSV_HEADERS = ("pixel", "rowcol")
+
+
+def _idx_name(split: str, kind: str, ndim: int) -> str:
+    """MNIST's file names for train/test, ``val-images-idx3-ubyte`` for val, ``<split>-<kind>`` otherwise."""
+    if split == "val":
+        return f"val-{kind}-idx{ndim}-ubyte"
+    return FILE_ROLES.get((split, kind), f"{split}-{kind}")
 
 
 def csv_header(image_shape: tuple[int, ...], style: str = "pixel", labelled: bool = True) -> str:

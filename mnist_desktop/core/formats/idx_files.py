@@ -64,17 +64,19 @@ def find_split_files(folder) -> dict[str, tuple[Path | None, Path | None]]:
     """Find the standard MNIST files in ``folder``: {split: (images, labels)}.
 
     Accepts ``train-images-idx3-ubyte`` with or without ``.gz`` and the
-    ``train-images.idx3-ubyte`` spelling some archives use. Splits with
+    ``train-images.idx3-ubyte`` spelling some archives use, and the
+    ``val-images-idx3-ubyte`` an export with a val split writes. Splits with
     neither file are left out.
     """
     root = Path(folder)
     found: dict[str, tuple[Path | None, Path | None]] = {}
-    for split in SPLITS:
+    for split in (SPLITS[0], "val", *SPLITS[1:]):
         pair = []
         for kind in ("images", "labels"):
-            base = FILE_ROLES[(split, kind)]
-            dotted = base.replace("-idx", ".idx")
-            names = (base + ".gz", base, dotted + ".gz", dotted)
+            bases = ([FILE_ROLES[(split, kind)]] if split != "val"  # val: as this tool's export writes it
+                     else [f"val-{kind}-idx{n}-ubyte" for n in ((1,) if kind == "labels" else (3, 4))])
+            names = [b for base in bases for b in (base + ".gz", base, base.replace("-idx", ".idx") + ".gz",
+                                                   base.replace("-idx", ".idx"))]
             pair.append(next((root / n for n in names if (root / n).is_file()), None))
         if pair[0] or pair[1]:
             found[split] = (pair[0], pair[1])

@@ -23,7 +23,7 @@ import numpy as np
 
 from ..dataset import Dataset
 from ..processing.normalize import to_unit_float
-from ..processing.pipeline import process_rows
+from ..processing.pipeline import at_source_shape, process_rows
 from ..processing.recipe import Recipe
 from ..progress import Cancel, Progress, Steps
 from ..numeric.neighbours import fit_pca, knn_blocks, row_block
@@ -56,7 +56,7 @@ def _features(dataset: Dataset, recipe: Recipe | None, rows: np.ndarray) -> np.n
     for c, name in enumerate(dataset.split_names):
         sel = codes == c
         if sel.any():
-            x, _ = process_rows(dataset, name, local[sel], -1, recipe)
+            x, _ = process_rows(dataset, name, local[sel], -1, at_source_shape(recipe))
             out[sel] = x.reshape(int(sel.sum()), -1)
     return out
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import DatasetError
-from ..processing.pipeline import output_rows, process_rows
+from ..processing.pipeline import process_rows
 from ..processing.recipe import Recipe
+from ..processing.split_plan import output_split_names, split_rows
 from .arrays import as_dataset, as_recipe
 from ..reprs import fit
 
@@ -28,12 +29,15 @@ class ImageDataset:
     dataset
         A :class:`Dataset`, ``"sample"`` or a folder of MNIST-style files.
     split
-        "train" or "test" (any split the dataset has).
+        "train" or "test" (any split the dataset has), or "val" when the
+        recipe draws one (``sampling.val_fraction``).
     recipe
         None: items are the raw uint8 images (H, W). A :class:`Recipe` (or
         the path of a recipe file): items are the processed rows in export
-        order (excluded samples dropped, originals if kept, then the copies),
-        float32 unless the normalization is "none".
+        order (excluded samples dropped, originals if kept, then the copies;
+        val/test drawn and train balanced as ``recipe.sampling`` says; the
+        target size and channels applied per batch), float32 unless the
+        normalization is "none".
     transform, target_transform
         Optional callables applied to each image / label (torchvision style),
         e.g. ``lambda x: x[None]`` for a (1, H, W) channel axis.
@@ -51,18 +55,20 @@ class ImageDataset:
     def __init__(self, dataset="sample", split: str = "train", recipe=None, transform=None,
                  target_transform=None) -> None:
         self.dataset = as_dataset(dataset)
-        if split not in self.dataset.splits:
-            raise DatasetError(f"{self.dataset.source}: the dataset has no {split} split; "
-                               f"it has {', '.join(self.dataset.split_names) or 'none'}")
-        self.split = split
         rec = as_recipe(recipe)
         self.recipe: Recipe | None = None if rec is None else rec.validate().resolve(self.dataset)
+        names = self.dataset.split_names if self.recipe is None else output_split_names(self.dataset, self.recipe)
+        if split not in names:
+            raise DatasetError(f"{self.dataset.source}: the dataset has no {split} split; "
+                               f"it has {', '.join(names) or 'none'}")
+        self.split = split
         self.transform, self.target_transform = transform, target_transform
-        n = len(self.dataset.splits[split])
         if self.recipe is None:
-            self._index, self._copy = np.arange(n), None
+            self._source = split
+            self._index, self._copy = np.arange(len(self.dataset.splits[split])), None
         else:
-            self._index, self._copy = output_rows(self.recipe, split, n)
+            rows = split_rows(self.dataset, self.recipe, split)
+            self._source, self._index, self._copy = rows.source, rows.indices, rows.copies
 
     def __len__(self) -> int:
         return len(self._index)
@@ -78,11 +84,11 @@ class ImageDataset:
     def __getitems__(self, items) -> list[tuple]:
         """Many items at once, processed as one batch (DataLoader calls this when it exists)."""
         rows = self._rows(items)
-        s = self.dataset.splits[self.split]
+        s = self.dataset.splits[self._source]
         if self.recipe is None:
             x, y = s.images[self._index[rows]], s.labels[self._index[rows]]
         else:
-            x, y = process_rows(self.dataset, self.split, self._index[rows], self._copy[rows], self.recipe)
+            x, y = process_rows(self.dataset, self._source, self._index[rows], self._copy[rows], self.recipe)
         return [self._item(xi, int(yi)) for xi, yi in zip(x, y)]
 
     def __getitem__(self, i: int) -> tuple:
@@ -100,10 +106,12 @@ class ImageDataset:
                 y if self.target_transform is None else self.target_transform(y))
 
     def __repr__(self) -> str:
-        x = self.dataset.splits[self.split].images
+        shape = self.dataset.splits[self._source].images.shape[1:]
+        if self.recipe is not None:
+            shape = self.recipe.target.output_shape(shape)
         kind = "uint8" if self.recipe is None else "processed"
         text = (f"ImageDataset({self.dataset.key!r}, split={self.split!r}, {len(self):,} items of "
-                f"{'x'.join(map(str, x.shape[1:]))} {kind}")
+                f"{'x'.join(map(str, shape))} {kind}")
         if self.recipe is not None:
             text += f", recipe={self.recipe!r}"
         return fit(text + ")")

@@ -100,7 +100,7 @@ def process(dataset, recipe, *, progress: Progress | None = None, cancel: Cancel
     rec = as_recipe(recipe) or Recipe()
     resolved = rec.validate().resolve(ds)
     arrays = apply_recipe(ds, resolved, progress=progress, cancel=cancel)
-    return Processed(arrays, resolved, ds.images.shape[1:])
+    return Processed(arrays, resolved, resolved.target.output_shape(ds.images.shape[1:]))
 
 
 def load_data(source="sample", recipe=None) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:

@@ -3,7 +3,9 @@
 The grid shows copy 0 of every visible image (or the original when the recipe
 keeps originals and makes no copies); the detail view shows every output row
 of the selected image. Both go through ``recipe.process_rows``, the function
-the exporters call, so the preview and the exported arrays are bit-identical.
+the exporters call, so the preview and the exported arrays are bit-identical
+up to the target-shape stage: tiles keep the source size (the export, and
+``ImageDataset``, then resize or pad and set the channels).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import numpy as np
 
 from ..dataset import Dataset
 from .normalize import to_uint8
-from .pipeline import process_rows
+from .pipeline import at_source_shape, process_rows
 from .statistics import NormStatistics
 from .recipe import Recipe
 
@@ -33,6 +35,7 @@ def preview_page(dataset: Dataset, indices: np.ndarray, recipe: Recipe) -> tuple
     index, as in the export.
     """
     indices = np.asarray(indices, dtype=np.int64)
+    recipe = at_source_shape(recipe)
     h, w = dataset.images.shape[1:3]
     values = None
     copy = preview_copy(recipe)
@@ -53,6 +56,7 @@ def preview_page(dataset: Dataset, indices: np.ndarray, recipe: Recipe) -> tuple
 def preview_rows_of(dataset: Dataset, index: int, recipe: Recipe, max_rows: int = 16) -> np.ndarray:
     """Display uint8 of the output rows of global ``index``: original (if kept), then copies."""
     name, local = dataset.locate(index)
+    recipe = at_source_shape(recipe)
     aug = recipe.augment
     copies = np.arange(-1 if aug.keep_original else 0, aug.copies)[:max_rows]
     x, _ = process_rows(dataset, name, np.full(len(copies), local), copies, recipe)

@@ -10,7 +10,14 @@ JSON form (``version`` 1)::
      "normalize": {"method": "scale", "scope": "dataset", "mean": null, ...},
      "augment": {"rotation": 0, ..., "copies": 1, "keep_original": false},
      "excluded": {"train": [12, 345]},
-     "relabelled": {"test": {"3073": 1, "9729": 6}}}
+     "relabelled": {"test": {"3073": 1, "9729": 6}},
+     "sampling": {"val_fraction": 0.1, "test_fraction": 0.0, "balance": "none"},
+     "target": {"size": [32, 32], "fit": "pad", "channels": 3}}
+
+``sampling`` (validation/test split drawn from train, class balance; see
+:mod:`.sampling`) and ``target`` (output size and channels, the last stage;
+see :mod:`.target_shape`) are optional: a recipe without them loads with
+both switched off, and :meth:`Recipe.to_dict` writes them only when on.
 
 ``relabelled`` records corrected labels (JSON object keys are strings; the
 index is the sample's index in its split). The pipeline applies them, so
@@ -36,23 +43,27 @@ from ..reprs import recipe_repr
 from ..validation import FieldRange, check_choice, parse_json, read_fields, shown
 from .augment import AUG_RANGES, AugParams
 from .normalize import NORM_RANGES, NormParams
+from .sampling import SAMPLING_RANGES, SamplingParams
+from .target_shape import TargetParams
 
 __all__ = ["Recipe", "RECIPE_VERSION", "SPLIT_CHOICES", "SEED_RANGE", "field_label", "describe_problem"]
 
 RECIPE_VERSION = 1
-SPLIT_CHOICES = ("all", "train", "test")
+SPLIT_CHOICES = ("all", "train", "val", "test")
 SEED_RANGE = FieldRange("Seed", 0, 2**63 - 1, 1, 1000, 0, integer=True,
                         help="same seed, same augmented images in preview and export")
 
 #: Labels of the fields that have no numeric range, in the user's words.
 _LABELS = {"augment.keep_original": "Keep original", "normalize.method": "Normalization method",
-           "normalize.scope": "Min-max scope", "seed": "Seed", "split": "Splits", "excluded": "Excluded samples"}
+           "normalize.scope": "Min-max scope", "seed": "Seed", "split": "Splits", "excluded": "Excluded samples",
+           "sampling.balance": "Class balance", "target.size": "Target size", "target.fit": "Fit",
+           "target.channels": "Channels"}
 
 
 def field_label(field_name: str) -> str:
     """The control's label for a problem field ("augment.rotation" -> "Rotation")."""
     section, _, name = field_name.rpartition(".")
-    table = {"augment": AUG_RANGES, "normalize": NORM_RANGES}.get(section, {})
+    table = {"augment": AUG_RANGES, "normalize": NORM_RANGES, "sampling": SAMPLING_RANGES}.get(section, {})
     if name in table:
         return table[name].label
     return _LABELS.get(field_name, field_name)
@@ -74,14 +85,18 @@ class Recipe:
     seed
         Key of every random number (with split, index and copy).
     split
-        "all", "train" or "test": which splits an export writes ("all" means
-        those the dataset has).
+        "all", "train", "val" or "test": which splits an export writes ("all"
+        means those the dataset has, plus the ones ``sampling`` draws).
     excluded
         Sample indices to drop, per split: pass a mapping ``{"train": [3, 9]}``;
         stored as sorted tuples so the recipe stays hashable.
     relabelled
         Corrected labels, per split: pass ``{"test": {3073: 1}}``; stored as
         sorted ``(split, ((index, label), ...))`` tuples.
+    sampling
+        Validation/test fractions and class balance (:class:`SamplingParams`).
+    target
+        Output size and channels, applied last (:class:`TargetParams`).
     """
 
     normalize: NormParams = field(default_factory=NormParams)
@@ -90,6 +105,8 @@ class Recipe:
     split: str = "all"
     excluded: Any = ()
     relabelled: Any = ()
+    sampling: SamplingParams = field(default_factory=SamplingParams)
+    target: TargetParams = field(default_factory=TargetParams)
 
     def __post_init__(self) -> None:
         items = self.excluded.items() if isinstance(self.excluded, Mapping) else self.excluded
@@ -189,6 +206,8 @@ class Recipe:
         """Every invalid value as a problem whose field is "section.field" (empty if valid)."""
         out = [p.within("normalize") for p in self.normalize.problems()]
         out += [p.within("augment") for p in self.augment.problems()]
+        out += [p.within("sampling") for p in self.sampling.problems()]
+        out += [p.within("target") for p in self.target.problems()]
         out += [p for p in (SEED_RANGE.check("seed", self.seed),
                             check_choice("split", self.split, SPLIT_CHOICES)) if p]
         ok = isinstance(self.excluded, tuple) and all(
@@ -263,10 +282,15 @@ class Recipe:
 
     # ------------------------------------------------------------------ JSON
     def to_dict(self) -> dict[str, Any]:
-        return {"version": RECIPE_VERSION, "seed": self.seed, "split": self.split,
-                "normalize": self.normalize.to_dict(), "augment": self.augment.to_dict(),
-                "excluded": {k: list(v) for k, v in self.excluded},
-                "relabelled": {k: {str(i): y for i, y in v} for k, v in self.relabelled}}
+        d = {"version": RECIPE_VERSION, "seed": self.seed, "split": self.split,
+             "normalize": self.normalize.to_dict(), "augment": self.augment.to_dict(),
+             "excluded": {k: list(v) for k, v in self.excluded},
+             "relabelled": {k: {str(i): y for i, y in v} for k, v in self.relabelled}}
+        if not self.sampling.is_identity:
+            d["sampling"] = self.sampling.to_dict()
+        if not self.target.is_identity:
+            d["target"] = self.target.to_dict()
+        return d
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2)
@@ -274,8 +298,8 @@ class Recipe:
     @classmethod
     def from_dict(cls, data: Any, where: str = "recipe") -> Recipe:
         """Build and validate; RecipeError names the field: ``recipe.json: augment.rotation ...``."""
-        d = read_fields(data, ("version", "seed", "split", "normalize", "augment", "excluded", "relabelled"),
-                        where)
+        d = read_fields(data, ("version", "seed", "split", "normalize", "augment", "excluded", "relabelled",
+                               "sampling", "target"), where)
         version = d.pop("version", None)
         if version != RECIPE_VERSION:
             raise RecipeError(f"{where}: version must be {RECIPE_VERSION}, got {shown(version)}"
@@ -285,6 +309,10 @@ class Recipe:
             kwargs["normalize"] = NormParams.from_dict(d["normalize"], f"{where}: normalize")
         if "augment" in d:
             kwargs["augment"] = AugParams.from_dict(d["augment"], f"{where}: augment")
+        if "sampling" in d:
+            kwargs["sampling"] = SamplingParams.from_dict(d["sampling"], f"{where}: sampling")
+        if "target" in d:
+            kwargs["target"] = TargetParams.from_dict(d["target"], f"{where}: target")
         for key in ("seed", "split"):
             if key in d:
                 kwargs[key] = d[key]

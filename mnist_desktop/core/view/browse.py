@@ -35,6 +35,8 @@ class Browser:
         self.page_size = page_size
         self.columns = columns
         self.splits: frozenset[str] = frozenset(dataset.splits)
+        self.split_names: tuple[str, ...] = dataset.split_names
+        self.split_codes: np.ndarray = dataset.split_codes
         self.labels: frozenset[int] = frozenset(range(len(dataset.class_names)))
         self.scores: np.ndarray | None = None
         self.subset: np.ndarray | None = None  # global indices a selection (map lasso, matrix cell) keeps
@@ -58,6 +60,17 @@ class Browser:
             self.splits = frozenset(splits)
         if labels is not None:
             self.labels = frozenset(int(v) for v in labels)
+        self._refresh()
+
+    def set_split_codes(self, names: tuple[str, ...], codes: np.ndarray) -> None:
+        """Filter splits by these names and per-image codes (a recipe's val split) instead of the dataset's.
+
+        Every split is shown afterwards.
+        """
+        if len(codes) != len(self.dataset):
+            raise ValueError(f"need one split code per image ({len(self.dataset)}), got {len(codes)}")
+        self.split_names, self.split_codes = tuple(names), np.asarray(codes)
+        self.splits = frozenset(names)
         self._refresh()
 
     def set_subset(self, indices: np.ndarray | None, name: str = "") -> None:
@@ -84,8 +97,8 @@ class Browser:
         self._refresh()
 
     def _refresh(self) -> None:
-        names = self.dataset.split_names
-        split_ok = np.isin(self.dataset.split_codes, [names.index(s) for s in self.splits if s in names])
+        names = self.split_names
+        split_ok = np.isin(self.split_codes, [names.index(s) for s in self.splits if s in names])
         # unlabelled samples (-1) have no class to filter on: the split filter alone decides
         label_ok = np.isin(self.dataset.labels, sorted(self.labels)) | (self.dataset.labels < 0)
         ok = split_ok & label_ok

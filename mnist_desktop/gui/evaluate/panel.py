@@ -166,7 +166,8 @@ class EvaluatePanel(QWidget):
         self.headline["accuracy"].setText(f"{m.accuracy:.2%}")
         for k in ("precision", "recall", "f1"):
             self.headline[k].setText(f"{macro[k]:.3f}")
-        self.summary.setText(f"{report.n_train:,} training rows → {report.n_test:,} test images, "
+        tested = "val" if report.holdout.startswith("train -> val") else "test"
+        self.summary.setText(f"{report.n_train:,} training rows → {report.n_test:,} {tested} images, "
                              f"{report.seconds:.1f} s (hover for how)")
         self.summary.setToolTip(f"{report.holdout}.\nModel: {report.model}.")
         self.matrix.set_matrix(m.confusion, report.class_names)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -242,8 +243,19 @@ class RecipeController(QObject):
                                           str(w.settings.value("files/last_export_dir", "")), self.statistics)
         self.export_dialog.exported.connect(
             lambda result: w.settings.setValue("files/last_export_dir", str(Path(result.path).parent)))
+        self.export_dialog.exported.connect(self._on_export_dialog_exported)
         self.export_dialog.show()
         return self.export_dialog
+
+    def _on_export_dialog_exported(self, _result) -> None:
+        """Keep the split and shape the export used in the window's recipe (Statistics shows them; Save keeps them)."""
+        d = self.export_dialog
+        if d is None:
+            return
+        sampling, target = d.model_ready.sampling(), d.model_ready.target()
+        r = self.model.recipe
+        if (sampling, target) != (r.sampling, r.target):
+            self.model.set(replace(r, sampling=sampling, target=target), "Change the split and shape")
 
     def shutdown(self) -> None:
         """Stop previews and any running export before the window closes."""

@@ -1,4 +1,5 @@
-"""Export dialog: format, path, splits, exclusions; progress with Cancel; the equivalent CLI command.
+"""Export dialog: format, path, splits, exclusions, val split, balance, target shape; progress with Cancel;
+the equivalent CLI command.
 
 Runs ``core.export.export`` (what ``mnist-desktop export`` runs) in a worker
 with the window's current recipe, so the file holds exactly the previewed pixels.
@@ -21,11 +22,13 @@ from ...core.export.estimate import estimate
 from ...core.processing.statistics import NormStatistics
 from ...core.export.exporter import FORMATS, check_target, export
 from ...core.processing.recipe import Recipe
+from ...core.processing.split_plan import output_split_names
 from ...core.palette import ERROR_TEXT
 from ...core.units import format_bytes
 from ..job_dialog import JobDialog
 from ..theme import css
 from ..workers import Job, LatestJob, wait_for_workers
+from .model_ready_box import ModelReadyBox
 
 FORMAT_TITLES = {"npz": "npz (Keras: x_train, y_train, x_test, y_test)", "npy": "npy (one file per array)",
                  "idx": "IDX (like the MNIST files)", "idx.gz": "IDX, gzip-compressed",
@@ -99,6 +102,12 @@ class ExportDialog(JobDialog):
         form.addRow("Splits", self.split)
         form.addRow("", self.drop_excluded)
         form.addRow("Recipe", what)
+        labelled = [k for k, v in dataset.splits.items() if v.labelled]
+        h, w = dataset.images.shape[1:3]
+        self.model_ready = ModelReadyBox(recipe.sampling, recipe.target, source_size=(w, h),
+                                         test_fraction_allowed="test" not in dataset.splits or labelled == ["test"],
+                                         parent=self)
+        self.model_ready.add_rows(form)
         self.size = QLabel()
         self.size.setWordWrap(True)
         form.addRow("Size", self.size)
@@ -107,7 +116,8 @@ class ExportDialog(JobDialog):
         self.summary.setWordWrap(True)
         self.copy_button = self.buttons.addButton("Copy CLI command", QDialogButtonBox.ButtonRole.ActionRole)
         self.copy_button.clicked.connect(self.copy_command)
-        self.inputs = [self.format, self.path, self.split, self.drop_excluded]
+        self.inputs = [self.format, self.path, self.split, self.drop_excluded, *self.model_ready.widgets]
+        self.model_ready.changed.connect(self.show_estimate)
         self.format.currentIndexChanged.connect(self._on_format_changed)
         for signal in (self.format.currentIndexChanged, self.split.currentIndexChanged, self.drop_excluded.toggled):
             signal.connect(self.show_estimate)
@@ -126,8 +136,9 @@ class ExportDialog(JobDialog):
         return self.format.currentData()
 
     def export_recipe(self) -> Recipe:
-        """The recipe written: the window's, with this dialog's split and exclusion choices."""
-        r = replace(self.recipe, split=self.split.currentData())
+        """The recipe written: the window's, with this dialog's split, exclusion, sampling and shape choices."""
+        r = replace(self.recipe, split=self.split.currentData(), sampling=self.model_ready.sampling(),
+                    target=self.model_ready.target())
         return r if self.drop_excluded.isChecked() else replace(r, excluded=())
 
     def show_estimate(self, *_, wait: bool = False):
@@ -138,6 +149,8 @@ class ExportDialog(JobDialog):
         """
         recipe = self.export_recipe()
         try:
+            names = output_split_names(self.dataset, replace(recipe, split="all"))
+            self.split.setItemText(0, f"All ({', '.join(names)})")
             used = self.statistics.cached(recipe)
             if used is None and not wait:
                 self.size.setText("Estimating (computing the normalization statistics)…")
@@ -243,6 +256,7 @@ class ExportDialog(JobDialog):
         super().set_running(running)
         if not running:
             self.drop_excluded.setEnabled(bool(self.recipe.excluded))
+        self.model_ready.refresh_enabled()
 
     def _on_job_progress(self, done: int, total: int) -> None:
         self.summary.setText(f"{done:,} of {total:,} images written…")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ...core.palette import CANVAS, class_color
 from ...core.draw.mosaic import make_mosaic
@@ -12,7 +12,8 @@ from ..theme import qcolor
 
 
 class StatsPanel(QWidget):
-    """A bar per class (counts under the current filter) and a strip of class means."""
+    """A bar per class (counts under the current filter), a strip of class means, and the export's
+    split sizes after the recipe's sampling (val split, balance) when it has one."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -33,7 +34,16 @@ class StatsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.canvas)
+        self.sampling = QLabel()
+        self.sampling.setWordWrap(True)
+        self.sampling.hide()
+        layout.addWidget(self.sampling)
         self.counts: np.ndarray = np.zeros(0, int)
+
+    def show_sampling(self, text: str | None) -> None:
+        """One line on the exported splits after sampling and balance (hidden when None)."""
+        self.sampling.setText(text or "")
+        self.sampling.setVisible(bool(text))
 
     def show_counts(self, counts: np.ndarray, class_names: tuple[str, ...], excluded: int = 0) -> None:
         """Bars for ``counts`` per class, coloured like the grid's labels; ``excluded`` of them are dropped."""
