@@ -13,7 +13,7 @@ from mnist_desktop.core.quality.report import REASONS, QualityParams, analyze, f
 from mnist_desktop.core.numeric.deskew import deskew
 from mnist_desktop.core.quality.duplicates import exact_groups
 from mnist_desktop.core.quality import ridge
-from mnist_desktop.core.numeric.neighbours import knn_blocks, nearest
+from mnist_desktop.core.numeric.neighbours import fit_pca, knn_blocks, nearest
 
 N_TRAIN, N_TEST = 2500, 1000
 FLIPS = [11, 222, 1333, 2044]          # train indices whose label is changed in place
@@ -273,3 +273,16 @@ def test_few_samples_get_the_same_ridge_model_solved_in_sample_space(n_groups):
     assert len(ticks) == 2 * 2 * n_groups
     np.testing.assert_allclose(small, big, atol=2e-3)
     assert np.array_equal(small.argmax(1), big.argmax(1))
+
+
+def test_pca_of_fewer_rows_than_pixels_equals_the_covariance_pca(sample_dataset):
+    """Fewer samples than pixels take the n x n Gram matrix: the same components as the d x d covariance."""
+    x = sample_dataset.images[:300].reshape(300, -1).astype(np.float32) / 255
+    pca = fit_pca(lambda: iter([x[:128], x[128:]]), len(x), 20)
+    mean = x.mean(0, dtype=np.float64)
+    values, vectors = np.linalg.eigh(np.cov(x.astype(np.float64), rowvar=False, bias=True))
+    order = np.argsort(values)[::-1][:20]
+    comps = vectors[:, order] * np.sign(vectors[np.abs(vectors[:, order]).argmax(0), order])
+    np.testing.assert_allclose(pca.variance, values[order], rtol=1e-9)
+    np.testing.assert_allclose(pca.components, comps, atol=1e-6)
+    np.testing.assert_allclose(pca.mean, mean, atol=1e-7)

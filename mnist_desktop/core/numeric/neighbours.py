@@ -41,23 +41,45 @@ def fit_pca(blocks: Callable[[], Iterator[np.ndarray]], n: int, n_components: in
     and cheap because d is small. Each component's sign is fixed (largest
     loading positive) so the features, and hence the ranking, never flip
     between runs.
+
+    Fewer samples than pixels (a few hundred 32 x 32 x 3 images: d = 3,072)
+    take the same components from the n x n Gram matrix of the centred rows
+    instead (its eigenvectors U give ``X^T U / sqrt(n values)``): n^2 d
+    instead of n d^2 + d^3, seconds less, and the rows kept are no bigger
+    than the covariance would be.
     """
-    total = None
-    sums = None
+    total = sums = None
+    rows: list[np.ndarray] = []
     for x in blocks():
-        xt = x.T @ x
-        total = xt.astype(np.float64) if total is None else total + xt
+        if x.shape[1] > n:
+            rows.append(x)
+        else:
+            xt = x.T @ x
+            total = xt.astype(np.float64) if total is None else total + xt
         s = x.sum(0, dtype=np.float64)
         sums = s if sums is None else sums + s
         step()
     mean = sums / n
-    cov = total / n - np.outer(mean, mean)
-    values, vectors = np.linalg.eigh(cov)
-    order = np.argsort(values)[::-1][:n_components]
-    comps = vectors[:, order]
+    if rows:
+        values, comps = _components_from_gram(np.concatenate(rows), mean, n_components)
+    else:
+        cov = total / n - np.outer(mean, mean)
+        values, vectors = np.linalg.eigh(cov)
+        order = np.argsort(values)[::-1][:n_components]
+        values, comps = values[order], vectors[:, order]
     signs = np.sign(comps[np.abs(comps).argmax(0), np.arange(comps.shape[1])])
     comps *= np.where(signs == 0, 1, signs)
-    return Pca(mean, comps, values[order])
+    return Pca(mean, comps, values)
+
+
+def _components_from_gram(x: np.ndarray, mean: np.ndarray, n_components: int) -> tuple[np.ndarray, np.ndarray]:
+    """Top variances and (d, k) components of rows ``x`` (n < d) from their n x n Gram matrix."""
+    centred = x.astype(np.float64) - mean
+    values, vectors = np.linalg.eigh(centred @ centred.T / len(x))
+    order = np.argsort(values)[::-1][:n_components]
+    values = values[order]
+    comps = centred.T @ vectors[:, order] / np.sqrt(np.maximum(values, 1e-300) * len(x))
+    return values, comps
 
 
 def row_block(n: int) -> int:
