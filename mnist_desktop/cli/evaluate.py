@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from ..core.errors import MnistDesktopError
+from ._output import FORCE_HELP, dataset_inputs, given_inputs, output_name
 from ._progress import ProgressBar
 from ._recipe_flags import add_recipe_arguments, build_recipe
 from ._source import add_source_argument
@@ -25,21 +26,32 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_source_argument(p)
     add_recipe_arguments(p)
     p.add_argument("--json", action="store_true", help="print the report as one JSON object")
-    p.add_argument("--out", metavar="report.json", help="also write the JSON report to this file")
+    p.add_argument("--out", metavar="report.json", type=output_name("report.json"),
+                   help="also write the JSON report to this file (an existing file only if it is an earlier "
+                        "report, or with --force)")
+    p.add_argument("--force", action="store_true", help=FORCE_HELP)
     p.set_defaults(func=run, parser=p)
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..core.atomic import atomic_write
+    from ..core.evaluate.report_file import is_report_file, save_report
     from ..core.formats.load import load_dataset
     from ..core.evaluate.report import evaluate
+    from ..core.output import check_output
 
     recipe = build_recipe(args)
     if args.out and not Path(args.out).resolve().parent.is_dir():
         raise MnistDesktopError(f"{args.out}: the folder {Path(args.out).resolve().parent} does not exist")
+    if args.out:  # refused before minutes of work, not after
+        check_output(args.out, kind="evaluation report", own=is_report_file, inputs=given_inputs(args),
+                     force=args.force)
     from .check import labelled_part
 
-    dataset = labelled_part(load_dataset(args.source), "evaluation")
+    loaded = load_dataset(args.source)
+    inputs = dataset_inputs(loaded, args)
+    if args.out:
+        check_output(args.out, kind="evaluation report", own=is_report_file, inputs=inputs, force=args.force)
+    dataset = labelled_part(loaded, "evaluation")
     bar = ProgressBar(f"evaluate {dataset.key}", unit="steps")
     try:
         report = evaluate(dataset, recipe, progress=bar.update)
@@ -47,8 +59,7 @@ def run(args: argparse.Namespace) -> int:
         bar.close()
     data = report.to_dict()
     if args.out:
-        with atomic_write(args.out) as f:
-            f.write((json.dumps(data, indent=1) + "\n").encode("utf-8"))
+        save_report(data, args.out, force=args.force, inputs=inputs)
     print(json.dumps(data, indent=1) if args.json else format_report(data))
     return 0
 

@@ -10,6 +10,7 @@ from ..core.export.estimate import check_space, estimate
 from ..core.export.exporter import FORMATS, check_target, export
 from ..core.units import format_bytes
 from ..core.processing.recipe import Recipe
+from ._output import dataset_inputs, given_inputs, output_name
 from ._progress import ProgressBar
 from ._recipe_flags import add_recipe_arguments, build_recipe
 from ._source import add_source_argument, non_negative
@@ -23,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "the values of --recipe. npz writes one file (Keras layout x_train, y_train, x_test, "
                     "y_test); the other formats write a folder.")
     add_source_argument(p)
-    p.add_argument("--out", required=True, metavar="PATH", help="output file (npz) or folder (other formats)")
+    p.add_argument("--out", required=True, metavar="PATH", type=output_name("data.npz"), help="output file (npz) or folder (other formats)")
     p.add_argument("--format", required=True, choices=FORMATS, dest="fmt",
                    help="npz | npy | idx | idx.gz (gzip-compressed idx) | csv | png")
     add_recipe_arguments(p)
@@ -39,9 +40,12 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="drop the samples the data-quality check flags (see `mnist-desktop check`)")
     p.add_argument("--top", type=non_negative, metavar="N",
                    help="with --exclude-flagged: drop only the N most suspicious")
-    p.add_argument("--save-recipe", metavar="R.json", help="also save the effective recipe to this file")
+    p.add_argument("--save-recipe", metavar="R.json", type=output_name("recipe.json"),
+                   help="also save the effective recipe to this file (an existing file only if it is a recipe, "
+                        "or with --force; never an input, the export itself or any export's manifest)")
     p.add_argument("--force", action="store_true",
-                   help="replace an earlier export at --out (never a file or folder that is not an export)")
+                   help="replace an earlier export at --out (never a file or folder that is not an export), "
+                        "and a file at --save-recipe that is not a recipe")
     p.add_argument("--dry-run", action="store_true",
                    help="print the rows and bytes the export would write, check the free space, write nothing")
     p.set_defaults(func=run, parser=p)
@@ -55,7 +59,11 @@ def run(args: argparse.Namespace) -> int:
         args.parser.error("--top needs --exclude-flagged")
     recipe = build_recipe(args)
     check_target(Path(args.out), args.fmt, overwrite=args.force)
+    if args.save_recipe:
+        _check_save_recipe(args, given_inputs(args))
     dataset = load_dataset(args.source)
+    if args.save_recipe:
+        _check_save_recipe(args, dataset_inputs(dataset, args))
     if args.exclude_flagged:
         recipe = _exclude_flagged(recipe, dataset, args.top)
     est = estimate(dataset, recipe, args.fmt)
@@ -63,7 +71,8 @@ def run(args: argparse.Namespace) -> int:
         return _dry_run(args, est)
     check_space(Path(args.out), est, args.fmt)  # before saying anything else: refused at once
     if args.save_recipe:
-        recipe.save(args.save_recipe)
+        recipe.save(_check_save_recipe(args, dataset_inputs(dataset, args)), force=args.force,
+                    inputs=dataset_inputs(dataset, args), force_hint="--force")
     if est.bytes >= LARGE:
         print(f"export: about {format_bytes(est.bytes)} to write ({est.rows:,} images)", file=sys.stderr)
     warning = recipe.statistics_warning(dataset)
@@ -80,6 +89,24 @@ def run(args: argparse.Namespace) -> int:
     print(f"wrote {result.rows:,} images ({per_split}) as {args.fmt} to {result.path}")
     print(f"manifest: {result.manifest_path}")
     return 0
+
+
+def _check_save_recipe(args: argparse.Namespace, inputs: tuple[Path, ...]) -> Path:
+    """Refuse a ``--save-recipe`` path that is an input, the export itself, its manifest or inside its folder."""
+    import os
+
+    from ..core.errors import UnsafeTargetError
+    from ..core.export.manifest import manifest_path
+    from ..core.output import check_output
+    from ..core.processing.recipe import is_recipe_file
+
+    target, out = Path(args.save_recipe), Path(args.out)
+    real = Path(os.path.realpath(target))
+    ours = {Path(os.path.realpath(p)) for p in (out, manifest_path(out, args.fmt))}
+    if real in ours or (args.fmt != "npz" and real.is_relative_to(os.path.realpath(out))):
+        raise UnsafeTargetError(f"{target}: --save-recipe names the export itself (--out {out} or its manifest); "
+                                "choose another name for the recipe")
+    return check_output(target, kind="recipe", own=is_recipe_file, inputs=inputs, force=args.force)
 
 
 #: Exports at least this big say their size before they start.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ._output import FORCE_HELP, given_inputs, output_name
 from ._source import add_source_argument
 
 
@@ -14,8 +15,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "when it is there, otherwise the embedded sample.")
     add_source_argument(p, default=None)
     p.add_argument("--recipe", metavar="R.json", help="start with this processing recipe")
-    p.add_argument("--screenshot", metavar="OUT.png",
-                   help="render the main window offscreen, save it as a PNG and exit")
+    p.add_argument("--screenshot", metavar="OUT.png", type=output_name("window.png"),
+                   help="render the main window offscreen, save it as a PNG and exit (an existing file only "
+                        "if it is an earlier screenshot or picture of this tool, or with --force)")
+    p.add_argument("--force", action="store_true", help="with --screenshot: " + FORCE_HELP)
     p.add_argument("--size", metavar="WxH", type=window_size, default=None,
                    help="window size in pixels, e.g. 800x600 (default: 1400x900 for screenshots)")
     p.set_defaults(func=run)
@@ -35,10 +38,18 @@ def window_size(text: str) -> tuple[int, int]:
 def run(args: argparse.Namespace) -> int:
     from ..gui.preflight import check_gui_environment
 
+    if args.screenshot is not None:  # refused before the window starts, not after
+        from ..core.draw.png import is_our_picture
+        from ..core.output import check_output
+
+        check_output(args.screenshot, kind="screenshot", own=is_our_picture, inputs=given_inputs(args),
+                     force=args.force)
+
     problem = check_gui_environment(screenshot=args.screenshot is not None)
     if problem is not None:  # say what is missing before Qt aborts with its own noise
         print(f"error: {problem.error}\nhint: {problem.hint}", file=sys.stderr)
         return 1
     from ..gui.app import run_app  # Qt is imported only here
 
-    return run_app(source=args.source, recipe=args.recipe, screenshot=args.screenshot, size=args.size)
+    return run_app(source=args.source, recipe=args.recipe, screenshot=args.screenshot, size=args.size,
+                   force=args.force)

@@ -6,7 +6,9 @@ temporary ``.<name>.XXXXXXXX.part`` in the target folder and renames it over
 the target only after everything succeeded. Any exception (disk full,
 permission denied, cancel, a signal turned into an exception) removes the
 temporary file and leaves the previous file untouched; errors name the
-target, never the temporary.
+target, never the temporary. The temporary is created with mode ``0666``
+filtered by the umask, so what is renamed into place has the permissions a
+plain new file of the user gets.
 
 What an exception cannot clean (SIGKILL, power loss) is cleaned by the next
 run for the same target: :func:`target_lock` makes it the only writer, then
@@ -25,6 +27,7 @@ import errno
 import functools
 import os
 import re
+import secrets
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -65,14 +68,30 @@ def name_the_target(exc: OSError, tmp: Path, target: Path) -> OSError:
 
 
 def temp_path_for(path: Path) -> Path:
-    """Return a fresh temporary file name beside ``path`` (created, empty)."""
+    """Return a fresh temporary file name beside ``path`` (created, empty).
+
+    Created with mode ``0666`` filtered by the umask (not ``mkstemp``'s
+    ``0600``), so the file renamed into place has the permissions any new
+    file of the user gets, like an export.
+    """
     path = Path(path)
-    try:
-        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
-    except OSError as exc:
-        raise name_the_target(exc, Path(exc.filename or ""), path) from None
-    os.close(fd)
-    return Path(name)
+    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(tempfile.TMP_MAX):
+        name = path.parent / f".{path.name}.{_random_part()}{TEMP_SUFFIX}"
+        try:
+            fd = os.open(name, flags, 0o666)
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise name_the_target(exc, name, path) from None
+        os.close(fd)
+        return name
+    raise name_the_target(FileExistsError(errno.EEXIST, "no free temporary name", str(path)), path, path)
+
+
+def _random_part() -> str:
+    """8 characters of [a-z0-9_], like ``mkstemp``'s (what :func:`leftovers_of` matches)."""
+    return "".join(secrets.choice("abcdefghijklmnopqrstuvwxyz0123456789_") for _ in range(8))
 
 
 def temp_dir_for(path: Path, suffix: str = TEMP_SUFFIX) -> Path:

@@ -12,13 +12,15 @@ SCREENSHOT_SIZE = (1400, 900)
 
 
 def run_app(source: str | None = None, recipe: str | None = None, screenshot: str | None = None,
-            size: tuple[int, int] | None = None) -> int:
+            size: tuple[int, int] | None = None, force: bool = False) -> int:
     """Open the main window on ``source`` (default: the best data at hand).
 
     The window appears at once; the data loads in a worker. With
     ``screenshot``, render at ``size`` (default 1400x900) once the data is
     shown, save a PNG and exit 0 (works offscreen). ``size`` (width, height)
-    also sets the window size of a normal start.
+    also sets the window size of a normal start. The screenshot follows the
+    output rule (:mod:`..core.output`): never over an input, over an existing
+    file only when it is a picture of this tool, or with ``force``.
     """
     if screenshot and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -39,7 +41,7 @@ def run_app(source: str | None = None, recipe: str | None = None, screenshot: st
         window.dataset_loaded.connect(lambda _ds: QTimer.singleShot(0, app.quit))
     if not screenshot:
         return app.exec()
-    code = _save_screenshot(window, job, Path(screenshot))
+    code = _save_screenshot(window, job, Path(screenshot), recipe, force)
     _dispose(app, window)
     return code
 
@@ -86,9 +88,13 @@ def _apply_recipe(window, recipe: str) -> bool:
     return True
 
 
-def _save_screenshot(window, job, out: Path) -> int:
+def _save_screenshot(window, job, out: Path, recipe: str | None = None, force: bool = False) -> int:
     """Wait for the data (and the processed page), grab the window, save it; the exit code."""
     from PySide6.QtCore import QEventLoop, QTimer
+
+    from ..core.draw.png import is_our_picture
+    from ..core.errors import MnistDesktopError, describe_os_error
+    from ..core.output import write_output
 
     loop = QEventLoop()
     outcome: list[str] = []
@@ -101,10 +107,32 @@ def _save_screenshot(window, job, out: Path) -> int:
         print(f"error: {outcome[0] if outcome else 'loading timed out'}", file=sys.stderr)
         return 1
     window.wait_idle()  # let the processed page arrive before the picture is taken
-    if not window.grab().save(str(out)):
-        print(f"error: {out}: could not write the screenshot", file=sys.stderr)
+    inputs = [p for s in window.dataset.splits.values() for p in s.files] + ([Path(recipe)] if recipe else [])
+    try:
+        write_output(out, signed_png(window.grab().toImage()), kind="screenshot", own=is_our_picture,
+                     inputs=inputs, force=force)
+    except MnistDesktopError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"error: {describe_os_error(exc)}", file=sys.stderr)
         return 1
     return 0
+
+
+def signed_png(image) -> bytes:
+    """PNG bytes of a QImage with the ``Software: mnist-desktop`` text (how the tool knows its own pictures)."""
+    from PySide6.QtCore import QBuffer, QIODevice
+
+    from ..core.draw.png import SOFTWARE
+    from ..core.errors import MnistDesktopError
+
+    image.setText("Software", SOFTWARE)
+    buf = QBuffer()
+    buf.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(buf, "PNG"):
+        raise MnistDesktopError("Qt could not encode the window as PNG")
+    return bytes(buf.data())
 
 
 def _quiet_offscreen_warning() -> None:

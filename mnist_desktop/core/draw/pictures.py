@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..atomic import atomic_write
+from ..output import write_output
 from ..palette import BACKGROUND, FOREGROUND
 from .glyphs import draw_text, label_strips, text_size
 from .mosaic import labeled_mosaic, stack
-from .png import encode_rgb
+from .png import encode_rgb, is_our_picture
 
 __all__ = ["Picture", "show", "dataset_picture", "blocks_picture", "caption", "as_uint8", "MAX_TILES"]
 
@@ -49,17 +49,21 @@ class Picture:
         """The picture as PNG bytes (encoded once, then reused)."""
         cached = self.__dict__.get("_png")
         if cached is None:
-            cached = encode_rgb(self.rgb)
+            cached = encode_rgb(self.rgb, signed=True)
             object.__setattr__(self, "_png", cached)
         return cached
 
     def _repr_png_(self) -> bytes:
         return self.png
 
-    def save(self, path: str | os.PathLike[str]) -> None:
-        """Write the PNG file atomically (never a half-written file)."""
-        with atomic_write(path) as f:
-            f.write(self.png)
+    def save(self, path: str | os.PathLike[str], *, force: bool = False) -> None:
+        """Write the PNG file by the output rule (:mod:`...core.output`).
+
+        Atomic (never a half-written file); an existing file is replaced only
+        when it is a picture this tool drew (its ``Software`` text says so),
+        or with ``force=True``.
+        """
+        write_output(path, self.png, kind="picture", own=is_our_picture, force=force, force_hint="force=True")
 
     def __repr__(self) -> str:
         w, h = self.size

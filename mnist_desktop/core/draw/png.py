@@ -11,7 +11,11 @@ import zlib
 
 import numpy as np
 
-__all__ = ["encode_gray_batch", "encode_gray", "encode_rgb", "encode_batch"]
+__all__ = ["encode_gray_batch", "encode_gray", "encode_rgb", "encode_batch", "SOFTWARE", "is_our_picture"]
+
+#: ``tEXt`` chunk ``Software`` of the pictures the tool draws (maps, reports, screenshots, notebook
+#: pictures; not the images of a PNG export): how a later run recognises its own earlier picture.
+SOFTWARE = "mnist-desktop"
 
 _SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _IEND = struct.pack(">I", 0) + b"IEND" + struct.pack(">I", zlib.crc32(b"IEND"))
@@ -37,8 +41,11 @@ def encode_gray(image: np.ndarray, level: int = 6) -> bytes:
     return encode_gray_batch(np.asarray(image)[None], level)[0]
 
 
-def encode_rgb(image: np.ndarray, level: int = 9) -> bytes:
-    """One (H, W, 3) uint8 RGB image (an alpha channel is dropped) as PNG bytes."""
+def encode_rgb(image: np.ndarray, level: int = 9, *, signed: bool = False) -> bytes:
+    """One (H, W, 3) uint8 RGB image (an alpha channel is dropped) as PNG bytes.
+
+    ``signed`` adds the ``Software: mnist-desktop`` text chunk (:func:`is_our_picture`).
+    """
     image = np.asarray(image)
     if image.dtype != np.uint8 or image.ndim != 3 or image.shape[2] not in (3, 4):
         raise ValueError(f"need an (H, W, 3) uint8 image, got {image.dtype} {image.shape}")
@@ -46,6 +53,8 @@ def encode_rgb(image: np.ndarray, level: int = 9) -> bytes:
     head = _SIGNATURE + _chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
     raw = np.zeros((h, 3 * w + 1), np.uint8)  # filter type 0 (None) before each row
     raw[:, 1:] = image[:, :, :3].reshape(h, 3 * w)
+    if signed:
+        head += _chunk(b"tEXt", b"Software\0" + SOFTWARE.encode("latin-1"))
     return head + _chunk(b"IDAT", zlib.compress(raw.tobytes(), level)) + _IEND
 
 
@@ -54,6 +63,34 @@ def encode_batch(images: np.ndarray, level: int = 6) -> list[bytes]:
     if images.ndim == 4:
         return [encode_rgb(img, level) for img in images]
     return encode_gray_batch(images, level)
+
+
+def is_our_picture(path) -> bool:
+    """Whether the file at ``path`` is a PNG with the ``Software: mnist-desktop`` text (never raises).
+
+    Reads chunk headers only (seeking over the image data), up to ``IEND``.
+    """
+    want = b"Software\0" + SOFTWARE.encode("latin-1")
+    try:
+        with open(path, "rb") as f:
+            if f.read(8) != _SIGNATURE:
+                return False
+            for _ in range(100_000):
+                head = f.read(8)
+                if len(head) < 8 or head[4:] == b"IEND":
+                    return False
+                (length,) = struct.unpack(">I", head[:4])
+                if head[4:] in (b"tEXt", b"iTXt") and length <= 4096:
+                    data = f.read(length)
+                    if data == want or (head[4:] == b"iTXt" and data.startswith(b"Software\0\0")
+                                        and data.endswith(b"\0" + SOFTWARE.encode("latin-1"))):
+                        return True
+                    f.seek(4, 1)
+                else:
+                    f.seek(length + 4, 1)
+    except OSError:
+        return False
+    return False
 
 
 def decode_gray(data: bytes) -> np.ndarray | None:

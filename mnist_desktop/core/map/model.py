@@ -2,8 +2,10 @@
 
 A :class:`Map` is indexed like the dataset's global index space (all splits,
 train before test), so the GUI can colour, select and filter with the same
-indices as the grid. Writers go through :mod:`core.atomic`: a failed write
-never leaves a half-written file.
+indices as the grid. Writers follow the output rule of :mod:`core.output`:
+atomic (a failed write never leaves a half-written file), never over an
+input, and over an existing file only when it is an earlier map (its CSV
+header or npy fields say so) or with force.
 """
 
 from __future__ import annotations
@@ -16,11 +18,16 @@ from typing import Any
 
 import numpy as np
 
-from ..atomic import atomic_write
+from ..output import write_output
 from ..dataset import Dataset
 from ..errors import ExportError
 
 __all__ = ["MapParams", "Map", "MAP_FORMATS"]
+
+#: First line of a map CSV.
+CSV_HEADER = "index,split,label,x,y\n"
+#: Fields of a map npy (structured array).
+NPY_FIELDS = ("index", "split", "label", "x", "y")
 
 #: File suffixes :meth:`Map.save` understands.
 MAP_FORMATS = (".csv", ".npy")
@@ -127,29 +134,49 @@ class Map:
         out["x"], out["y"] = self.coords[:, 0], self.coords[:, 1]
         return out
 
-    def to_csv(self, path: str | os.PathLike[str]) -> None:
-        """Write ``index,split,label,x,y`` with a header line, atomically."""
+    def to_csv(self, path: str | os.PathLike[str], *, force: bool = False, inputs: tuple = (),
+               force_hint: str = "force=True") -> None:
+        """Write ``index,split,label,x,y`` with a header line, by the output rule."""
         rec = self.records()
         buf = io.StringIO()
-        buf.write("index,split,label,x,y\n")
+        buf.write(CSV_HEADER)
         names = np.asarray(self.split_names)
         for i, code, label, x, y in zip(rec["index"].tolist(), self.split_codes.tolist(), rec["label"].tolist(),
                                         rec["x"].tolist(), rec["y"].tolist()):
             buf.write(f"{i},{names[code]},{label},{x:.6g},{y:.6g}\n")
-        with atomic_write(path) as f:
-            f.write(buf.getvalue().encode("ascii"))
+        write_output(path, buf.getvalue().encode("ascii"), kind="map", own=is_map_file, inputs=inputs,
+                     force=force, force_hint=force_hint)
 
-    def to_npy(self, path: str | os.PathLike[str]) -> None:
-        """Write :meth:`records` as a structured ``.npy`` (loads without pickle), atomically."""
-        with atomic_write(path) as f:
-            np.save(f, self.records(), allow_pickle=False)
+    def to_npy(self, path: str | os.PathLike[str], *, force: bool = False, inputs: tuple = (),
+               force_hint: str = "force=True") -> None:
+        """Write :meth:`records` as a structured ``.npy`` (loads without pickle), by the output rule."""
+        write_output(path, lambda f: np.save(f, self.records(), allow_pickle=False), kind="map", own=is_map_file,
+                     inputs=inputs, force=force, force_hint=force_hint)
 
-    def save(self, path: str | os.PathLike[str]) -> None:
-        """Write by suffix: ``.csv`` or ``.npy``; ExportError for anything else."""
+    def save(self, path: str | os.PathLike[str], *, force: bool = False, inputs: tuple = (),
+             force_hint: str = "force=True") -> None:
+        """Write by suffix: ``.csv`` or ``.npy``; ExportError for anything else.
+
+        Output rule (:mod:`core.output`): an existing file is replaced only
+        when it is an earlier map (:func:`is_map_file`) or with ``force``;
+        never one of ``inputs``.
+        """
         suffix = Path(path).suffix.lower()
         if suffix == ".csv":
-            self.to_csv(path)
+            self.to_csv(path, force=force, inputs=inputs, force_hint=force_hint)
         elif suffix == ".npy":
-            self.to_npy(path)
+            self.to_npy(path, force=force, inputs=inputs, force_hint=force_hint)
         else:
             raise ExportError(f"{path}: the map is written as .csv or .npy, not {suffix or 'a file without suffix'}")
+
+
+def is_map_file(path: Path) -> bool:
+    """Whether ``path`` is a map this tool wrote: a CSV starting with :data:`CSV_HEADER`, or an npy
+    whose structured fields are :data:`NPY_FIELDS` (only the header is read)."""
+    with open(path, "rb") as f:
+        if Path(path).suffix.lower() == ".csv":
+            return f.read(len(CSV_HEADER)) == CSV_HEADER.encode("ascii")
+        version = np.lib.format.read_magic(f)
+        read = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+        _, _, dtype = read(f)
+    return dtype.names == NPY_FIELDS

@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from ..atomic import atomic_write
+from ..output import json_object, write_output
 from ..dataset import Dataset
 from ..errors import Problem, RecipeError
 from ..reprs import recipe_repr
@@ -351,10 +351,23 @@ class Recipe:
             return cls.from_dict(data["recipe"], f"{p}: recipe")
         return cls.from_dict(data, str(p))
 
-    def save(self, path: str | os.PathLike[str]) -> None:
-        """Write the JSON form atomically."""
-        with atomic_write(path) as f:
-            f.write((self.to_json() + "\n").encode("utf-8"))
+    def save(self, path: str | os.PathLike[str], *, force: bool = False, inputs: tuple = (),
+             force_hint: str = "force=True") -> None:
+        """Write the JSON form by the output rule (:mod:`..output`): atomic, never over an input.
+
+        An existing file is replaced only when it is a recipe (:func:`is_recipe_file`),
+        or with ``force``; never an export's manifest or one of ``inputs``.
+        """
+        write_output(path, (self.to_json() + "\n").encode("utf-8"), kind="recipe", own=is_recipe_file,
+                     inputs=inputs, force=force, force_hint=force_hint)
+
+
+def is_recipe_file(path: Path) -> bool:
+    """Whether ``path`` holds a recipe as :meth:`Recipe.save` writes it (a JSON object with our
+    ``version`` and only recipe sections; a manifest has ``tool`` and is not one)."""
+    doc = json_object(Path(path))
+    fields = {"version", "seed", "split", "normalize", "augment", "excluded", "relabelled", "sampling", "target"}
+    return doc is not None and doc.get("version") == RECIPE_VERSION and set(doc) <= fields
 
 
 def _read_relabelled(data: Any, where: str) -> dict[str, dict[int, int]]:
