@@ -12,7 +12,7 @@ import argparse
 import os
 from pathlib import Path
 
-from ..core.output import no_file_name
+from ..core.output import input_files, no_file_name
 
 __all__ = ["output_name", "given_inputs", "dataset_inputs", "FORCE_HELP"]
 
@@ -48,6 +48,6 @@ def given_inputs(args: argparse.Namespace) -> tuple[Path, ...]:
 
 def dataset_inputs(dataset, args: argparse.Namespace | None = None) -> tuple[Path, ...]:
     """Every file (or image folder) ``dataset`` was read from, plus the command's ``--recipe``."""
-    files = [p for s in dataset.splits.values() for p in s.files]
+    files = list(input_files(dataset))
     recipe = getattr(args, "recipe", None) if args is not None else None
     return tuple(dict.fromkeys([*files, *([Path(recipe)] if recipe else [])]))

@@ -24,7 +24,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "the values of --recipe. npz writes one file (Keras layout x_train, y_train, x_test, "
                     "y_test); the other formats write a folder.")
     add_source_argument(p)
-    p.add_argument("--out", required=True, metavar="PATH", type=output_name("data.npz"), help="output file (npz) or folder (other formats)")
+    p.add_argument("--out", required=True, metavar="PATH", type=output_name("data.npz"),
+                   help="output file (npz) or folder (other formats)")
     p.add_argument("--format", required=True, choices=FORMATS, dest="fmt",
                    help="npz | npy | idx | idx.gz (gzip-compressed idx) | csv | png")
     add_recipe_arguments(p)

@@ -38,7 +38,7 @@ from typing import BinaryIO
 from .atomic import atomic_write
 from .errors import ExportError, TargetExistsError, UnsafeTargetError
 
-__all__ = ["check_output", "write_output", "no_file_name", "is_export_manifest", "json_object"]
+__all__ = ["check_output", "write_output", "no_file_name", "is_export_manifest", "json_object", "input_files"]
 
 #: Recognises this tool's own earlier output of one kind at a path (must not raise).
 Own = Callable[[Path], bool]
@@ -116,6 +116,13 @@ def write_output(path: str | os.PathLike[str], content: bytes | Writer, *, kind:
         else:
             content(f)
     return target
+
+
+def input_files(dataset) -> tuple[Path, ...]:
+    """Every file (or image folder) a ``Dataset`` was read from: the inputs no output may replace."""
+    if dataset is None:
+        return ()
+    return tuple(dict.fromkeys(p for s in dataset.splits.values() for p in s.files))
 
 
 def _check_not_an_input(target: Path, kind: str, inputs: Iterable[str | os.PathLike[str]]) -> None:

@@ -94,7 +94,7 @@ def _save_screenshot(window, job, out: Path, recipe: str | None = None, force: b
 
     from ..core.draw.png import is_our_picture
     from ..core.errors import MnistDesktopError, describe_os_error
-    from ..core.output import write_output
+    from ..core.output import input_files, write_output
 
     loop = QEventLoop()
     outcome: list[str] = []
@@ -107,7 +107,7 @@ def _save_screenshot(window, job, out: Path, recipe: str | None = None, force: b
         print(f"error: {outcome[0] if outcome else 'loading timed out'}", file=sys.stderr)
         return 1
     window.wait_idle()  # let the processed page arrive before the picture is taken
-    inputs = [p for s in window.dataset.splits.values() for p in s.files] + ([Path(recipe)] if recipe else [])
+    inputs = [*input_files(window.dataset), *([Path(recipe)] if recipe else [])]
     try:
         write_output(out, signed_png(window.grab().toImage()), kind="screenshot", own=is_our_picture,
                      inputs=inputs, force=force)

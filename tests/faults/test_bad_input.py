@@ -133,7 +133,7 @@ def test_save_recipe_error_names_the_users_path(tmp_path, capsys):
     target = tmp_path / "missing-folder" / "r.json"
     line = _one_error(capsys, main(["export", "--out", str(tmp_path / "o.npz"), "--format", "npz",
                                     "--save-recipe", str(target)]))
-    assert line == f"error: {target}: No such file or directory"
+    assert line == f"error: {target}: the folder {target.parent} does not exist"
 
 
 @pytest.mark.parametrize("excluded,words", [

@@ -1,7 +1,8 @@
 """Which export targets may be written, and cleaning up after killed runs for one.
 
-An export may replace only an earlier export (recognised by its manifest),
-never an arbitrary file or folder, never one of its own input files, and
+An export may replace only an earlier export (recognised by its manifest)
+that holds nothing but the files its manifest lists, never an arbitrary
+file or folder, never one of its own input files, and
 never an unrelated ``<out>.manifest.json``. Each case has its own exception
 type so the GUI can decide without reading messages: force helps only with
 :class:`TargetExistsError`.
@@ -55,8 +56,27 @@ def check_target(out: str | os.PathLike[str], fmt: str, *, overwrite: bool,
         if exists and any(out.iterdir()) and not is_earlier_export(out, fmt):
             raise UnsafeTargetError(f"{out} is a folder that is not an mnist-desktop export (no {MANIFEST}); "
                                     "refusing to replace it: choose a new or empty folder")
+        if exists and any(out.iterdir()):
+            _check_only_export_files(out)
     if exists and not overwrite:
         raise TargetExistsError(f"{out} already exists; overwrite it explicitly (--force) to replace it")
+
+
+def _check_only_export_files(out: Path) -> None:
+    """Refuse to replace an earlier export folder that holds a file its manifest does not list.
+
+    Replacing the folder swaps in a new one, so anything the user put inside
+    (notes, a training log) would be gone: it is refused, naming the file,
+    even with force. Empty folders are not files and are not kept.
+    """
+    doc = read_manifest(out / MANIFEST) or {"files": []}
+    listed = {str(f.get("path")) for f in doc["files"]} | {MANIFEST}
+    for p in sorted(out.rglob("*")):
+        rel = p.relative_to(out).as_posix()
+        if rel not in listed and (p.is_symlink() or not p.is_dir()):
+            raise UnsafeTargetError(f"{p} is not part of the earlier export in {out} (its {MANIFEST} does not "
+                                    "list it); refusing to replace the folder, even with --force: move the file "
+                                    "out or choose another folder")
 
 
 def _check_not_an_input(out: Path, fmt: str, inputs: tuple[Path, ...]) -> None:

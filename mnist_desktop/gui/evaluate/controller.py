@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import json
 
 import numpy as np
 
@@ -13,8 +12,9 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog
 
-from ...core.atomic import atomic_write
-from ...core.errors import describe_os_error
+from ...core.errors import MnistDesktopError, describe_os_error
+from ...core.evaluate.report_file import save_report
+from ...core.output import input_files
 from ...core.palette import BAD, GOOD
 from ..feature import DockSpec, FeatureUi
 from ..theme import css
@@ -174,10 +174,17 @@ class EvaluateController(QObject):
             self.save_report(path)
 
     def save_report(self, path: str) -> bool:
-        """Write the shown run's JSON report atomically; False (after telling the user) on failure."""
+        """Write the shown run's JSON report by the output rule; False (after telling the user) on failure.
+
+        The save dialog already asked before replacing a file, so an existing
+        file is replaced, but never an input of the data on screen or an
+        export's manifest.
+        """
         try:
-            with atomic_write(path) as f:
-                f.write((json.dumps(self.report.to_dict(), indent=1) + "\n").encode("utf-8"))
+            save_report(self.report.to_dict(), path, force=True, inputs=input_files(self.window.dataset))
+        except MnistDesktopError as exc:
+            self.window.show_error("Could not save the report", str(exc))
+            return False
         except OSError as exc:
             self.window.show_error("Could not save the report", describe_os_error(exc))
             return False

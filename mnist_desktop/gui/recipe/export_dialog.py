@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialogButtonBox, QFileDial
 from ...core.dataset import Dataset
 from ...core.errors import Cancelled, ExportError, MnistDesktopError, TargetExistsError
 from ...core.export.estimate import estimate
+from ...core.output import input_files
 from ...core.processing.statistics import NormStatistics
 from ...core.export.exporter import FORMATS, check_target, export
 from ...core.processing.recipe import Recipe
@@ -199,7 +200,8 @@ class ExportDialog(JobDialog):
         """Save the recipe beside the output and put the command on the clipboard."""
         out = Path(self.path.text()).expanduser()
         try:
-            self.export_recipe().save(recipe_path_for(out))
+            self.export_recipe().save(recipe_path_for(out), inputs=input_files(self.dataset),
+                                      force_hint="delete or rename it first")
         except (OSError, ExportError) as exc:
             self.summary.setText(f"Could not save the recipe beside {out}: {exc}")
             return ""

@@ -15,6 +15,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from ...core.dataset import Dataset
 from ...core.errors import MnistDesktopError
+from ...core.output import input_files
 from ...core.processing.exclusions import dataset_key, exclusions_from_json, exclusions_to_json
 from ...core.processing.recipe import Recipe
 
@@ -136,7 +137,12 @@ class RecipeModel(QObject):
     # ------------------------------------------------------------------ persistence
 
     def save(self, path: str) -> None:
-        self.recipe.validate(path).save(path)
+        """Save the recipe by the output rule; the save dialog already asked before replacing a file.
+
+        So an existing file is replaced (force), but never an input of the
+        data on screen or an export's manifest.
+        """
+        self.recipe.validate(path).save(path, force=True, inputs=input_files(self.dataset))
 
     def load(self, path: str) -> None:
         self.set(Recipe.load(path), "Load a recipe")
