@@ -140,8 +140,8 @@ def _check_not_an_input(target: Path, kind: str, inputs: Iterable[str | os.PathL
         same = st is not None and os.path.samestat(st, src_st)
         inside = src.is_dir() and real.is_relative_to(os.path.realpath(src))
         if same or inside:
-            what = ("is an input of this command" if same and os.path.abspath(src) == os.path.abspath(target)
-                    else f"is the input {src} of this command" if same else f"is inside the input folder {src}")
+            what = ("is one of the inputs being read" if same and os.path.abspath(src) == os.path.abspath(target)
+                    else f"is the same file as the input {src}" if same else f"is inside the input folder {src}")
             raise UnsafeTargetError(f"{target} {what}; refusing to write the {kind} there, even with force: "
                                     "choose another name")
 

@@ -84,7 +84,7 @@ def test_1_screenshot_never_truncates_a_file_that_is_not_a_picture_of_ours(notes
 def test_1_screenshot_never_over_its_own_source(src_csv, capsys, force):
     before = src_csv.read_bytes()
     line = _error(capsys, main(["gui", "--source", str(src_csv), "--screenshot", str(src_csv), *force]))
-    assert line.startswith(f"error: {src_csv} is an input of this command; refusing to write the screenshot")
+    assert line.startswith(f"error: {src_csv} is one of the inputs being read; refusing to write the screenshot")
     assert src_csv.read_bytes() == before
 
 
@@ -123,7 +123,7 @@ def test_2_evaluate_never_replaces_its_source(request, capsys, which, force):
     src = request.getfixturevalue(f"src_{which}")
     before = src.read_bytes()
     line = _error(capsys, main(["evaluate", "--source", str(src), "--out", str(src), *force]))
-    assert line.startswith(f"error: {src} is an input of this command; refusing to write the evaluation report")
+    assert line.startswith(f"error: {src} is one of the inputs being read; refusing to write the evaluation report")
     assert src.read_bytes() == before
 
 
@@ -148,7 +148,7 @@ def test_2_a_hard_link_or_symlink_to_the_source_is_the_source(tmp_path, src_csv,
     before = src_csv.read_bytes()
     for target in (hard, soft):
         line = _error(capsys, main(["evaluate", "--source", str(src_csv), "--out", str(target), "--force"]))
-        assert line.startswith(f"error: {target} is the input {src_csv} of this command")
+        assert line.startswith(f"error: {target} is the same file as the input {src_csv}")
     assert src_csv.read_bytes() == before and soft.is_symlink()
 
 
@@ -160,7 +160,7 @@ MAP = ["map", "--epochs", "5", "--no-cache"]
 def test_3_map_never_replaces_its_source(src_csv, capsys, force):
     before = src_csv.read_bytes()
     line = _error(capsys, main([*MAP, "--source", str(src_csv), "--out", str(src_csv), *force]))
-    assert line.startswith(f"error: {src_csv} is an input of this command; refusing to write the map")
+    assert line.startswith(f"error: {src_csv} is one of the inputs being read; refusing to write the map")
     assert src_csv.read_bytes() == before
 
 
@@ -171,7 +171,7 @@ def test_3_map_never_replaces_a_data_file_of_a_source_folder(tmp_path, small_sou
     before = snapshot(exp)
     target = exp / "x_test.npy"
     line = _error(capsys, main([*MAP, "--source", str(exp), "--out", str(target), "--force"]))
-    assert line.startswith(f"error: {target} is an input of this command; refusing to write the map")
+    assert line.startswith(f"error: {target} is one of the inputs being read; refusing to write the map")
     assert snapshot(exp) == before
 
 
@@ -218,7 +218,7 @@ def _export_args(tmp_path, src, *more):
 def test_4_save_recipe_never_replaces_the_source(tmp_path, src_csv, capsys, force):
     before = src_csv.read_bytes()
     line = _error(capsys, main(_export_args(tmp_path, src_csv, "--save-recipe", str(src_csv), *force)))
-    assert line.startswith(f"error: {src_csv} is an input of this command; refusing to write the recipe")
+    assert line.startswith(f"error: {src_csv} is one of the inputs being read; refusing to write the recipe")
     assert src_csv.read_bytes() == before and not (tmp_path / "o.npz").exists()
 
 
