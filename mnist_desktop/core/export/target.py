@@ -71,12 +71,16 @@ def _check_only_export_files(out: Path) -> None:
     """
     doc = read_manifest(out / MANIFEST) or {"files": []}
     listed = {str(f.get("path")) for f in doc["files"]} | {MANIFEST}
-    for p in sorted(out.rglob("*")):
-        rel = p.relative_to(out).as_posix()
-        if rel not in listed and (p.is_symlink() or not p.is_dir()):
-            raise UnsafeTargetError(f"{p} is not part of the earlier export in {out} (its {MANIFEST} does not "
-                                    "list it); refusing to replace the folder, even with --force: move the file "
-                                    "out or choose another folder")
+    for folder, dirs, files in os.walk(out):  # os.walk lists symlinks to folders in dirs, never follows them
+        rel = os.path.relpath(folder, out).replace(os.sep, "/")
+        prefix = "" if rel == "." else rel + "/"
+        dirs.sort()
+        links = [d for d in dirs if os.path.islink(os.path.join(folder, d))]
+        for name in sorted(files) + links:
+            if prefix + name not in listed:
+                raise UnsafeTargetError(f"{Path(folder) / name} is not part of the earlier export in {out} (its "
+                                        f"{MANIFEST} does not list it); refusing to replace the folder, even with "
+                                        "--force: move the file out or choose another folder")
 
 
 def _check_not_an_input(out: Path, fmt: str, inputs: tuple[Path, ...]) -> None:
