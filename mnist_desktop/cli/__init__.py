@@ -28,6 +28,7 @@ import argparse  # noqa: E402 - after the interrupt guard, on purpose
 import contextlib  # noqa: E402
 import importlib  # noqa: E402
 import signal  # noqa: E402
+import warnings  # noqa: E402
 from collections.abc import Sequence  # noqa: E402
 
 from .._version import __version__  # noqa: E402
@@ -101,7 +102,10 @@ def _run(args_list: list[str]) -> int:
     args = parser.parse_args(args_list)
     handled = () if args_list[0] == "gui" else _HANDLED_SIGNALS  # Qt's loop would delay Python handlers
     try:
-        with _signals_raise(handled):
+        with _signals_raise(handled), warnings.catch_warnings():
+            # numpy's arithmetic warnings (with a line of source code) are never for the user: bad
+            # values are refused by the readers with one line (NaN/Inf) before any arithmetic
+            warnings.simplefilter("ignore", RuntimeWarning)
             return int(args.func(args) or 0)
     except MnistDesktopError as exc:
         return fail(str(exc))
