@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 
 from ..atomic import atomic_write
+from ..inputs import read_small_text
 from ..dataset import Dataset
 from ..errors import Problem, RecipeError
 from ..reprs import recipe_repr
@@ -334,10 +335,7 @@ class Recipe:
         with the file name.
         """
         p = Path(path)
-        try:
-            text = p.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            raise RecipeError(f"{p}: not a text (UTF-8) file") from None
+        text = read_small_text(p, RecipeError, what="recipe")  # a pipe, a device or 1 GB: refused unread
         data = parse_json(text, str(p))
         if isinstance(data, Mapping) and data.get("tool") == "mnist-desktop" and "recipe" in data:
             return cls.from_dict(data["recipe"], f"{p}: recipe")
