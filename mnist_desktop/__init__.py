@@ -28,9 +28,35 @@ Errors: MnistDesktopError, DatasetError, IdxFormatError.
 
 from __future__ import annotations
 
-import importlib
+import os
+import sys
 
-from ._version import __version__
+
+def _exit_at_once(_signum, _frame) -> None:
+    """Ctrl-C while the command starts (before :func:`mnist_desktop.cli.main`): one line, exit 130."""
+    os.write(2, b"error: interrupted; nothing partial was kept\n")
+    os._exit(130)
+
+
+def _guard_startup() -> None:
+    """In the ``mnist-desktop`` command (not on import), make Ctrl-C during the imports exit 130 at once.
+
+    Installed first, with the C module ``_signal`` (``signal`` imports enum):
+    a KeyboardInterrupt inside an import is a traceback, or an ImportError.
+    """
+    exe = os.path.basename(sys.argv[0]) if sys.argv else ""
+    if exe.startswith("mnist-desktop") or exe == "-m" or (exe == "__main__.py" and "mnist_desktop" in sys.argv[0]):
+        import _signal
+
+        if _signal.getsignal(_signal.SIGINT) is _signal.default_int_handler:
+            _signal.signal(_signal.SIGINT, _exit_at_once)
+
+
+_guard_startup()
+
+import importlib  # noqa: E402 - after the interrupt guard, on purpose
+
+from ._version import __version__  # noqa: E402
 
 #: Public name -> module that defines it. Nothing below is imported until first used
 #: (PEP 562), so ``import mnist_desktop`` and ``mnist-desktop --version`` load no feature.

@@ -117,9 +117,13 @@ LARGE = 1 << 30
 def _dry_run(args: argparse.Namespace, est) -> int:
     import shutil
 
+    from ..core.export.estimate import on_disk_words
+
     about = "" if est.exact else "about "
+    disk = on_disk_words(est)
     print(f"would write {est.rows:,} images as {args.fmt} to {args.out}: {about}{format_bytes(est.bytes)} "
-          f"({est.bytes:,} bytes) in {est.files:,} file{'s' if est.files != 1 else ''}")
+          f"({est.bytes:,} bytes) in {est.files:,} file{'s' if est.files != 1 else ''}"
+          + (f"; about {format_bytes(est.disk_bytes())} on disk in whole 4 KiB blocks" if disk else ""))
     check_space(Path(args.out), est, args.fmt)
     free = shutil.disk_usage(Path(args.out).parent).free
     print(f"free space at {Path(args.out).parent}: {format_bytes(free)}; nothing was written (--dry-run)")

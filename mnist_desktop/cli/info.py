@@ -130,7 +130,7 @@ def format_report(report: dict) -> str:
         lines += [f"{report['title']}  [{report['dataset']}]",
                   f"source:  {report['source']}",
                   f"format:  {report['format']}",
-                  f"classes: {len(report['class_names'])} ({', '.join(report['class_names'])}){unknown}",
+                  f"classes: {len(report['class_names']):,} ({_names_text(report['class_names'])}){unknown}",
                   f"total:   {report['total']:,} images"]
         lines += [f"note:    {n}" for n in report["notes"]]
         if "export_check" in report:
@@ -169,9 +169,26 @@ def _stats_text(st: dict, *, scale: bool) -> str:
     return text
 
 
+#: Beyond this many classes the text lists the first names and only the classes that occur.
+_LISTED = 100
+
+
+def _names_text(names: list[str]) -> str:
+    if len(names) <= _LISTED:
+        return ", ".join(names)
+    return ", ".join(names[:20]) + f", ... {names[-1]}"
+
+
 def _counts_text(counts: list[int], names: list[str] | None) -> str:
     labels = names if names else [str(i) for i in range(len(counts))]
-    return "  ".join(f"{lab}: {c:,}" for lab, c in zip(labels, counts))
+    pairs = list(zip(labels, counts))
+    if len(pairs) > _LISTED:
+        present = [(lab, c) for lab, c in pairs if c]
+        pairs = present[:_LISTED]
+        more = len(present) - len(pairs)
+        return "  ".join(f"{lab}: {c:,}" for lab, c in pairs) + (f"  (and {more:,} more classes)" if more else "") \
+            + f"  (the other {len(counts) - len(present):,} classes: 0)"
+    return "  ".join(f"{lab}: {c:,}" for lab, c in pairs)
 
 
 def _file_text(f: dict) -> str:

@@ -26,6 +26,7 @@ import numpy as np
 from .atomic import atomic_write
 from .errors import IdxFormatError
 from .hashing import GZIP_MAGIC, markup_kind
+from .inputs import open_input
 
 __all__ = ["IdxFormatError", "read_idx", "write_idx", "idx_header", "IDX_TYPES"]
 
@@ -134,7 +135,7 @@ def _open_source(source: Source) -> tuple[str, BinaryIO, int, Path | None, bool]
         return "<bytes>", io.BytesIO(source), memoryview(source).nbytes, None, True
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
-        f = open(path, "rb")  # noqa: SIM115 - closed by read_idx
+        f = open_input(path, IdxFormatError)  # closed by read_idx; a pipe or device is refused
         return str(path), f, os.fstat(f.fileno()).st_size, path, True
     if hasattr(source, "read"):
         name = str(getattr(source, "name", "<stream>"))

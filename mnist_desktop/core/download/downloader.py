@@ -158,10 +158,13 @@ def download(dataset: str | DatasetInfo = "mnist", split: str = "all",
     total = sum(f.size for f in files)
     done = 0
     todo: list[RemoteFile] = []
+    verified: set[str] = set()  # present and verified (replaced only with --force): what a failure keeps
     for remote in files:
         target = folder / remote.name
         if target.exists():
-            if not _is_verified(target, remote):
+            if _is_verified(target, remote):
+                verified.add(remote.name)
+            if remote.name not in verified:
                 # Kept: it is replaced only by a verified copy, so a failed download loses nothing.
                 say(f"{target}: wrong size or SHA-256; downloading it again (the present file is kept "
                     "until a verified copy replaces it)")
@@ -182,14 +185,18 @@ def download(dataset: str | DatasetInfo = "mnist", split: str = "all",
                 if remove_leftovers(target):
                     say(f"{target}: removed the partial download of an interrupted run")
                 done = _fetch_one(session, remote, target, bases, done, total,
-                                  report, is_cancelled, say, timeout)
+                                  report, is_cancelled, say, timeout, remote.name in verified)
     return [folder / f.name for f in files]
 
 
 def _fetch_one(session: requests.Session, remote: RemoteFile, target: Path, bases: list[str],
                done: int, total: int, report: Progress, is_cancelled: Callable[[], bool],
-               say: Notify, timeout: float) -> int:
-    """Try each mirror for one file; return the new ``bytes_done``."""
+               say: Notify, timeout: float, was_verified: bool = False) -> int:
+    """Try each mirror for one file; return the new ``bytes_done``.
+
+    ``was_verified``: the file already there passed its SHA-256 check (a
+    ``--force`` download); a failure then says it is kept, intact and verified.
+    """
     attempts: list[tuple[str, str]] = []
     for base in bases:
         if is_cancelled():
@@ -207,7 +214,9 @@ def _fetch_one(session: requests.Session, remote: RemoteFile, target: Path, base
         say(f"{target}: downloaded from {url}, SHA-256 verified")
         return done + remote.size
     lines = "\n".join(f"  {url}: {reason}" for url, reason in attempts)
-    kept = f" ({target} is still the earlier file, which failed its SHA-256 check)" if target.exists() else ""
+    kept = "" if not target.exists() else (
+        f" ({target} is kept: the earlier file, whose SHA-256 was verified)" if was_verified
+        else f" ({target} is still the earlier file, which failed its SHA-256 check)")
     raise DownloadError(
         f"could not download {remote.name} from any of {len(attempts)} mirror"
         f"{'s' if len(attempts) != 1 else ''}{kept}:\n{lines}", tuple(attempts))

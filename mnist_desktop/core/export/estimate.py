@@ -29,7 +29,7 @@ from ..processing.split_plan import exported_split_names, split_rows
 from ..processing.recipe import Recipe
 from ..units import format_bytes
 
-__all__ = ["Estimate", "estimate", "check_space", "SAMPLE_ROWS"]
+__all__ = ["Estimate", "estimate", "check_space", "on_disk_words", "SAMPLE_ROWS"]
 
 #: Rows processed and encoded to measure formats whose size depends on the pixels.
 SAMPLE_ROWS = 256
@@ -134,6 +134,15 @@ def _bytes_per_row(dataset: Dataset, recipe: Recipe, split: str, picker, n: int,
     return len(text) / len(pick)
 
 
+def on_disk_words(est: Estimate, block: int = 4096) -> str:
+    """", 10,001 files of whole 4 KiB blocks: 4.9 MB of data" when blocks make the files take more than their bytes."""
+    disk = est.disk_bytes(block)
+    if disk <= est.bytes * 1.1:
+        return ""
+    return (f", {est.files:,} files of whole {block // 1024 if block >= 1024 else block} "
+            f"{'KiB' if block >= 1024 else 'byte'} blocks: {format_bytes(est.bytes)} of data")
+
+
 def check_space(out: str | os.PathLike[str], est: Estimate, fmt: str = "") -> None:
     """Raise :class:`NoSpaceError` when ``est`` would not fit beside ``out`` with a margin.
 
@@ -150,11 +159,13 @@ def check_space(out: str | os.PathLike[str], est: Estimate, fmt: str = "") -> No
         st = os.statvfs(folder)
         block = st.f_frsize or st.f_bsize or block
         inodes_free = st.f_favail if st.f_files else None  # some file systems report no inode limit
-    need = int(est.disk_bytes(block) * 1.05) + (16 << 20)
+    disk = est.disk_bytes(block)
+    need = int(disk * 1.05) + (16 << 20)
     if need > usage.free:
         raise NoSpaceError(
-            f"{out}: not enough free space: the export needs about {format_bytes(est.bytes)} "
-            f"({est.rows:,} images) plus a margin, and {folder} has {format_bytes(usage.free)} free; "
+            f"{out}: not enough free space: the export needs about {format_bytes(disk)} on disk "
+            f"({est.rows:,} images{on_disk_words(est, block)}) plus a margin, and {folder} has "
+            f"{format_bytes(usage.free)} free; "
             "free some space, export fewer rows (--copies, --split) or write elsewhere"
             + (_LAZY_HINT if fmt in ("npz", "npy", "idx", "idx.gz", "csv") else ""))
     if inodes_free is not None and est.files + 1000 > inodes_free:

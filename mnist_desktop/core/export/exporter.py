@@ -49,7 +49,7 @@ from .manifest import MANIFEST, manifest_bytes, manifest_path
 from .target import FORMATS, check_target, recover_target
 from ..atomic import OLD_SUFFIX, exchange, name_the_target, target_lock, temp_dir_for, temp_path_for
 from ..dataset import Dataset
-from ..errors import ExportError, RecipeError, TargetBusyError
+from ..errors import ExportError, TargetBusyError
 from ..hashing import sha256_file
 from ..processing.normalize import output_dtype, to_uint8
 from ..progress import Cancel, Progress, raise_if_cancelled
@@ -165,15 +165,9 @@ def check_colour_options(dataset: Dataset, out: Path, fmt: str, layout: str, csv
 
 
 def check_exclusions(recipe: Recipe, dataset: Dataset) -> None:
-    """Raise RecipeError when the recipe excludes a split or index the dataset does not have."""
-    for split, indices in recipe.excluded:
-        if split not in dataset.splits:
-            raise RecipeError(f"recipe: excluded names a {split!r} split, but the dataset ({dataset.source}) "
-                              f"has only {', '.join(dataset.split_names)}")
-        n = len(dataset.splits[split])
-        if indices and indices[-1] >= n:
-            raise RecipeError(f"recipe: excluded.{split} holds index {indices[-1]}, but the {split} split has "
-                              f"{n:,} samples (indices 0..{n - 1})")
+    """Raise RecipeError when the recipe excludes a split or index the dataset does not have
+    (the check every command makes: :meth:`Recipe.check_dataset`)."""
+    recipe.check_dataset(dataset)
 
 
 def _export_locked(dataset: Dataset, recipe: Recipe, out: Path, fmt: str, progress: Progress | None,

@@ -97,7 +97,7 @@ def write_idx_files(folder: Path, splits: list[SplitData], *, compress: bool) ->
     for s in splits:
         for kind, dtype, shape, chunks in (
                 ("images", s.dtype, (s.rows, *s.image_shape), s.chunks),
-                ("labels", s.labels.dtype, s.labels.shape, lambda s=s: iter([s.labels]))):
+                ("labels", _idx_label_type(s.labels.dtype), s.labels.shape, lambda s=s: iter([s.labels]))):
             if kind == "labels" and not s.labelled:
                 continue
             name = _idx_name(s.name, kind, len(shape)) + suffix
@@ -110,6 +110,11 @@ def write_idx_files(folder: Path, splits: list[SplitData], *, compress: bool) ->
                 if compress:
                     f.close()
     return {}
+
+
+def _idx_label_type(dtype: np.dtype) -> np.dtype:
+    """IDX has no unsigned 16-bit type: labels of 256 or more classes are written as int32 (0x0C)."""
+    return np.dtype(np.int32) if np.dtype(dtype) == np.uint16 else np.dtype(dtype)
 
 
 CSV_HEADERS = ("pixel", "rowcol")

@@ -10,8 +10,11 @@ the same words (naming the file):
   rendering, :attr:`Split.pixels`); a channel axis of 1 is dropped; RGB whose
   channels are all equal is grey and kept as (N, H, W); RGBA loses its alpha
   and channels-first (N, 3, H, W) is turned to channels-last, each with a note;
-- labels are whole numbers 0..K-1 (kept as uint8, or uint16 beyond 256
-  classes); a split without labels holds ``UNLABELLED`` (-1) for every
+- labels are whole numbers 0..K-1 with K at most :data:`MAX_CLASSES`
+  (100,000), kept as uint8, uint16 beyond 256 classes, int32 beyond 65,536:
+  a type that holds every label exactly (a larger label is refused, naming
+  the file, the label and its index, before anything sized by the class
+  count is allocated); a split without labels holds ``UNLABELLED`` (-1) for every
   sample, in an int16 array, so index arithmetic stays the same everywhere.
 """
 
@@ -26,12 +29,49 @@ import numpy as np
 from ..dataset import UNLABELLED, Dataset, Split
 from ..errors import DatasetError
 
-__all__ = ["UNLABELLED", "as_images", "grey_if_equal", "as_labels", "unlabelled", "make_split",
+__all__ = ["UNLABELLED", "MAX_CLASSES", "check_class_count", "label_dtype", "check_finite",
+           "as_images", "grey_if_equal", "as_labels", "unlabelled", "make_split",
            "build_dataset", "default_class_names", "split_name_of", "order_splits", "natural_key"]
 
 #: Names that say which split a file or folder holds (others keep their own name).
 _SPLIT_WORDS = {"train": "train", "training": "train", "test": "test", "t10k": "test", "testing": "test",
                 "val": "val", "valid": "val", "validation": "val"}
+
+
+#: Most classes a dataset may have (labels 0..99,999): ImageNet-21k has 21,841. Beyond it the
+#: per-class tables (counts, names, charts) would dwarf the data, and such labels are IDs, not classes.
+MAX_CLASSES = 100_000
+
+
+def check_class_count(top: int, where: str | Path, index: int | None = None) -> None:
+    """Raise DatasetError when label ``top`` is beyond :data:`MAX_CLASSES` (naming it, its file and index)."""
+    if top >= MAX_CLASSES:
+        at = f" at index {index}" if index is not None else ""
+        raise DatasetError(f"{where}: label {top}{at} is beyond the {MAX_CLASSES:,} classes this tool handles "
+                           f"(labels 0..{MAX_CLASSES - 1:,}); are these IDs rather than class labels?")
+
+
+def label_dtype(top: int) -> np.dtype:
+    """The smallest type that holds labels 0..``top`` exactly: uint8, uint16 or int32."""
+    return np.dtype(np.uint8 if top < 256 else np.uint16 if top < 65536 else np.int32)
+
+
+def check_finite(arr: np.ndarray, where: str | Path, chunk: int = 4096) -> None:
+    """Raise DatasetError naming ``where`` and the count when float images hold NaN or infinite values.
+
+    Counted a chunk of images at a time (a memory-mapped file is not loaded
+    whole), with numpy's warnings off: none reaches the terminal.
+    """
+    if arr.dtype.kind != "f":
+        return
+    bad = 0
+    with np.errstate(all="ignore"):
+        for start in range(0, len(arr), chunk):
+            part = arr[start:start + chunk]
+            bad += part.size - int(np.count_nonzero(np.isfinite(part)))
+    if bad:
+        raise DatasetError(f"{where}: {bad:,} pixel values are NaN or infinite (of {arr.size:,}); "
+                           "the images must hold finite numbers")
 
 
 def as_images(arr: np.ndarray, where: str | Path, notes: list[str] | None = None) -> np.ndarray:
@@ -58,10 +98,15 @@ def as_images(arr: np.ndarray, where: str | Path, notes: list[str] | None = None
     if arr.shape[1] == 0 or arr.shape[2] == 0:
         raise DatasetError(f"{where}: the images have no pixels ({arr.shape[1]}x{arr.shape[2]}); "
                            "an image needs at least 1x1")
+    if arr.dtype.kind == "f":
+        check_finite(arr, where)
     if arr.dtype == np.uint8 or arr.dtype == np.float32:
         return arr
     if arr.dtype.kind == "f":
-        return arr.astype(np.float32)
+        with np.errstate(over="ignore"):
+            out = arr.astype(np.float32)
+        check_finite(out, where)  # float64 beyond float32's range turns infinite
+        return out
     if arr.size and (int(arr.min()) < 0 or int(arr.max()) > 255):
         raise DatasetError(f"{where}: integer pixel values must lie in 0..255, found "
                            f"{int(arr.min())}..{int(arr.max())}")
@@ -113,6 +158,9 @@ def as_labels(arr: np.ndarray, count: int, where: str | Path, image_where: str |
         arr = arr[:, 0]
     if arr.ndim != 1:
         raise DatasetError(f"{where}: expected labels as a 1-dimensional array, found shape {arr.shape}")
+    if arr.dtype.kind == "f" and arr.size and not np.isfinite(arr).all():
+        raise DatasetError(f"{where}: {arr.size - int(np.count_nonzero(np.isfinite(arr))):,} labels are NaN or "
+                           "infinite; labels must be whole numbers")
     if arr.dtype.kind == "f" and arr.size and not np.array_equal(arr, np.round(arr)):
         raise DatasetError(f"{where}: labels must be whole numbers, found {arr.dtype} with fractions")
     if arr.dtype.kind not in "uifb":
@@ -126,7 +174,9 @@ def as_labels(arr: np.ndarray, count: int, where: str | Path, image_where: str |
         bad = int(np.argmax(arr < 0))
         raise DatasetError(f"{where}: label {arr[bad]} at index {bad} is negative")
     top = int(arr.max()) if arr.size else 0
-    return arr.astype(np.uint8 if top < 256 else np.uint16, copy=False)
+    if top >= MAX_CLASSES:
+        check_class_count(top, where, int(np.argmax(arr >= MAX_CLASSES)))
+    return arr.astype(label_dtype(top), copy=False)
 
 
 def unlabelled(count: int) -> np.ndarray:
@@ -146,6 +196,9 @@ def make_split(name: str, images: np.ndarray, labels: np.ndarray | None, image_f
 def default_class_names(splits: dict[str, Split]) -> tuple[str, ...]:
     """"0".."K-1" for the largest label seen (at least 10, as MNIST-style sets have)."""
     tops = [int(s.labels.max()) for s in splits.values() if s.labelled and len(s)]
+    for s in splits.values():
+        if s.labelled and len(s):
+            check_class_count(int(s.labels.max()), s.label_file or s.image_file or s.name)
     return tuple(str(i) for i in range(max([10] + [t + 1 for t in tops])))
 
 
@@ -155,6 +208,8 @@ def build_dataset(key: str, title: str, splits: dict[str, Split], source: str | 
     """Put checked splits together; labels beyond ``class_names`` are an error naming the file."""
     if not splits:
         raise DatasetError(f"{source}: no images found")
+    if class_names and len(class_names) > MAX_CLASSES:
+        raise DatasetError(f"{source}: {len(class_names):,} class names; this tool handles at most {MAX_CLASSES:,}")
     names = tuple(class_names) if class_names else default_class_names(splits)
     for s in splits.values():
         if s.labelled and len(s) and int(s.labels.max()) >= len(names):

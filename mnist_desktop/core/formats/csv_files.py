@@ -29,6 +29,7 @@ import numpy as np
 
 from ..dataset import Dataset
 from ..errors import DatasetError
+from ..inputs import open_input
 from ..progress import Progress
 from .common import build_dataset, make_split, order_splits, split_name_of
 
@@ -77,7 +78,7 @@ def _shape_from_header(cols: list[str]) -> tuple[tuple[int, ...], str] | None:
 def sniff_csv(path: Path, head: bytes | None = None) -> CsvLayout | None:
     """The layout of a CSV of images, or None when the file is not one (by content, not name)."""
     if head is None:
-        with open(path, "rb") as f:
+        with open_input(path) as f:
             head = f.read(1 << 16)
     lines = head.split(b"\n", 2)
     try:
@@ -125,14 +126,14 @@ def csv_splits(folder: Path) -> tuple[dict[str, tuple[Path, CsvLayout]], list[st
 
 
 def _looks_textual(path: Path) -> bool:
-    with open(path, "rb") as f:
+    with open_input(path) as f:
         head = f.read(512)
     return bool(head) and b"\x00" not in head and b"," in head
 
 
 def _count_lines(path: Path) -> int:
     n, last = 0, b"\n"
-    with open(path, "rb") as f:
+    with open_input(path) as f:
         while block := f.read(_BLOCK):
             n += block.count(b"\n")
             last = block[-1:]
@@ -146,7 +147,7 @@ def read_csv(path: Path, layout: CsvLayout, progress: Progress | None = None) ->
     x = np.empty((max(rows, 0), *layout.shape), np.float32 if layout.floats else np.uint8)
     y = np.empty(max(rows, 0), np.int64) if layout.labelled else None
     n, line_no, done, rest = 0, 1 + layout.header, 0, b""
-    with open(path, "rb") as f:
+    with open_input(path) as f:
         if layout.header:
             done = len(f.readline())
         while True:

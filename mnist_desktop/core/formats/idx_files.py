@@ -29,6 +29,7 @@ from ..dataset import Dataset
 from ..errors import DatasetError
 from ..hashing import sha256_file
 from ..idx import read_idx
+from ..inputs import read_small_text
 from ..progress import Progress
 from .common import build_dataset, make_split, split_name_of
 
@@ -232,7 +233,7 @@ def _more_classes(names: tuple[str, ...], loaded: dict, notes: list[str]) -> tup
 def _manifest_class_names(folder: Path) -> tuple[str, ...] | None:
     """The class names an export in ``folder`` recorded (it may write more than ten classes)."""
     try:
-        names = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["dataset"]["class_names"]
+        names = json.loads(read_small_text(folder / "manifest.json"))["dataset"]["class_names"]
         return tuple(str(n) for n in names) or None
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -241,7 +242,7 @@ def _manifest_class_names(folder: Path) -> tuple[str, ...] | None:
 def _unlabelled_in_manifest(folder: Path) -> set[str]:
     """Splits an export in ``folder`` wrote without labels (a missing labels file is then expected)."""
     try:
-        counts = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["counts"]
+        counts = json.loads(read_small_text(folder / "manifest.json"))["counts"]
         return {k for k, v in counts.items() if v.get("labelled") is False}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return set()

@@ -22,6 +22,10 @@ image folder is opened.
   Colour files whose channels are all equal count as grey; RGBA, LA and
   palette files are converted to RGB (alpha dropped), each with a note.
   All images one size, or an error naming the first odd file. Many small files are read on a few threads.
+- Links: a symbolic link that points back at the folder holding it or at one
+  of its parents (a loop, ``self -> .``), or out of the opened folder, is
+  skipped with a note; the split/class structure is read from real entries
+  only. Pipes, devices and sockets are never opened.
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ from ..dataset import Dataset
 from ..errors import DatasetError
 from ..draw.png import decode_gray
 from ..progress import Progress
-from .common import build_dataset, make_split, natural_key, order_splits, split_name_of
+from .common import build_dataset, check_class_count, make_split, natural_key, order_splits, split_name_of
 
 __all__ = ["IMAGE_MAGICS", "is_image_file", "scan_image_folder", "load_image_folder"]
 
@@ -58,40 +62,80 @@ def is_image_file(path: Path) -> bool:
         return False
 
 
-def _images_in(folder: Path) -> list[Path]:
-    """Image files of ``folder`` in name order: a usual image name, or PNG/JPEG first bytes.
+class _Scan:
+    """One scan of an image folder: the opened ``root`` (resolved) and the notes about skipped links."""
 
-    Named files are not opened here (60,000 opens would double the scan); a
-    ``.png`` that is not one fails at decoding, with its name.
-    """
-    return [p for p in sorted(folder.iterdir(), key=lambda p: natural_key(p.name))
-            if not p.name.startswith(".") and p.is_file() and (p.suffix.lower() in _IMAGE_SUFFIXES or is_image_file(p))]
+    def __init__(self, root: Path, notes: list[str] | None = None) -> None:
+        self.root = Path(os.path.realpath(root))
+        self.notes = notes if notes is not None else []
+
+    def entries(self, folder: Path) -> list[os.DirEntry]:
+        """Entries of ``folder`` not hidden, without links that loop or leave the root (noted)."""
+        try:
+            with os.scandir(folder) as it:
+                found = [e for e in it if not e.name.startswith(".")]
+        except NotADirectoryError:
+            return []
+        return [e for e in found if not e.is_symlink() or self._link_ok(folder, e)]
+
+    def _link_ok(self, folder: Path, entry: os.DirEntry) -> bool:
+        target = Path(os.path.realpath(entry.path))
+        here = Path(os.path.realpath(folder))
+        if target == here or target in here.parents:
+            why = "points back at a folder that holds it (a loop)"
+        elif target != self.root and self.root not in target.parents:
+            why = f"points out of {self.root.name} ({target})"
+        else:
+            return True
+        link = Path(os.path.realpath(folder)) / entry.name
+        shown = link.relative_to(self.root) if _inside(link, self.root) else Path(entry.path)
+        self.notes.append(f"{shown}: a link that {why}; skipped")
+        return False
+
+    def images_in(self, folder: Path) -> list[Path]:
+        """Image files of ``folder`` in name order: a usual image name, or PNG/JPEG first bytes.
+
+        Named files are not opened here (60,000 opens would double the scan); a
+        ``.png`` that is not one fails at decoding, with its name. Only regular
+        files count (a pipe named ``x.png`` would block the reader).
+        """
+        files = [Path(e.path) for e in self.entries(folder) if e.is_file()]
+        files.sort(key=lambda p: natural_key(p.name))
+        return [p for p in files if p.suffix.lower() in _IMAGE_SUFFIXES or is_image_file(p)]
+
+    def subdirs(self, folder: Path) -> list[Path]:
+        return sorted(Path(e.path) for e in self.entries(folder) if e.is_dir())
+
+    def classes(self, folder: Path) -> dict[str, list[Path]]:
+        """{class folder name: images} of a folder of class folders ("" = images directly in it)."""
+        out = {d.name: self.images_in(d) for d in self.subdirs(folder)}
+        out = {k: v for k, v in out.items() if v}
+        loose = self.images_in(folder)
+        if loose:
+            out[""] = loose
+        return out
 
 
-def _subdirs(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.relative_to(root)
+        return True
+    except ValueError:
+        return False
 
 
-def _classes(folder: Path) -> dict[str, list[Path]]:
-    """{class folder name: images} of a folder of class folders ("" = images directly in it)."""
-    out = {d.name: _images_in(d) for d in _subdirs(folder)}
-    out = {k: v for k, v in out.items() if v}
-    loose = _images_in(folder)
-    if loose:
-        out[""] = loose
-    return out
-
-
-def scan_image_folder(folder: Path) -> dict[str, dict[str, list[Path]]] | None:
+def scan_image_folder(folder: Path, notes: list[str] | None = None) -> dict[str, dict[str, list[Path]]] | None:
     """{split: {class name: files}} or None when ``folder`` holds no image layout.
 
     ``<split>/<class>/`` when a subfolder holds class folders (or an export's
     manifest says so); then a split folder of loose images is unlabelled.
+    Links that loop or leave ``folder`` are skipped, each with a line in ``notes``.
     """
-    subs = {sub: _classes(sub) for sub in _subdirs(folder)}
+    scan = _Scan(folder, notes)
+    subs = {sub: scan.classes(sub) for sub in scan.subdirs(folder)}
     nested = any(c.keys() - {""} for c in subs.values()) or (folder / "manifest.json").is_file()
     if not nested:
-        direct = _classes(folder)
+        direct = scan.classes(folder)
         return {split_name_of(folder.name, "images"): direct} if direct else None
     splits = {split_name_of(sub.name): classes for sub, classes in subs.items() if classes}
     return order_splits(splits) or None
@@ -103,6 +147,8 @@ def _plan(folder: Path, layout: dict[str, dict[str, list[Path]]]):
     numeric = bool(names) and all(c.isdigit() for c in names)
     if numeric:
         label_of = {c: int(c) for c in names}
+        top = max(label_of, key=label_of.__getitem__)
+        check_class_count(label_of[top], next(cl[top][0].parent for cl in layout.values() if top in cl))
         class_names = tuple(str(i) for i in range(max(label_of.values()) + 1))
     else:
         label_of = {c: i for i, c in enumerate(names)}
@@ -203,7 +249,8 @@ def _read_split(files: list[Path], tick, state: dict) -> tuple[np.ndarray, dict[
 def load_image_folder(folder: Path, *, splits: tuple[str, ...] | None = None,
                       progress: Progress | None = None) -> Dataset:
     """Open an image folder; see the module docstring for the layouts."""
-    layout = scan_image_folder(folder)
+    scan_notes: list[str] = []
+    layout = scan_image_folder(folder, scan_notes)
     if not layout:
         raise DatasetError(f"{folder}: no PNG or JPEG images found (expected <class>/*.png or "
                            "<split>/<class>/*.png)")
@@ -216,7 +263,7 @@ def load_image_folder(folder: Path, *, splits: tuple[str, ...] | None = None,
         if progress:
             progress(state["done"], total)
 
-    loaded, notes = {}, []
+    loaded, notes = {}, list(dict.fromkeys(scan_notes))
     for split, (files, labels) in plan.items():
         x, counts = _read_split(files, tick, state)
         if counts.get("equal"):

@@ -22,6 +22,7 @@ from pathlib import Path
 from ..dataset import Dataset
 from ..errors import DatasetError
 from ..hashing import is_gzip, markup_kind
+from ..inputs import check_regular, open_input, read_small_text
 from ..paths import sample_dir
 from ..progress import Progress
 from . import cifar, csv_files, idx_files, image_folder, npy_folder, npz
@@ -35,7 +36,7 @@ EXPECTED = ("MNIST-style IDX files (train-images-idx3-ubyte[.gz] ..., torchvisio
 
 
 def _head(path: Path) -> bytes:
-    with open(path, "rb") as f:
+    with open_input(path) as f:
         return f.read(1 << 16)
 
 
@@ -59,6 +60,8 @@ def detect(path: str | os.PathLike[str]) -> str:
         raise DatasetError(f"{p}: no such file or folder") from None
     except OSError as exc:  # a symlink loop, no permission: say which
         raise DatasetError(f"{p}: {exc.strerror or exc}") from None
+    if not p.is_dir():
+        check_regular(p)  # a pipe, device or socket: refused now, never read (it could block or never end)
     if p.is_dir():
         layouts = idx_files.find_layouts(p)
         if layouts:
@@ -131,7 +134,7 @@ def _with_manifest(ds: Dataset, p: Path) -> Dataset:
     """Class names and title from the manifest of an export, when ``p`` is one."""
     man = p / "manifest.json" if p.is_dir() else p.with_name(p.name + ".manifest.json")
     try:
-        doc = json.loads(man.read_text(encoding="utf-8"))
+        doc = json.loads(read_small_text(man))
         names = tuple(str(n) for n in doc["dataset"]["class_names"])
         title = f"{doc['dataset']['title']} (export, {doc['format']})"
     except (OSError, ValueError, KeyError, TypeError):

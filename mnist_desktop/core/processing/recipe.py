@@ -36,6 +36,7 @@ from typing import Any
 
 import numpy as np
 
+from ..inputs import read_small_text
 from ..output import json_object, write_output
 from ..dataset import Dataset
 from ..errors import Problem, RecipeError
@@ -43,6 +44,7 @@ from ..reprs import recipe_repr
 from ..validation import FieldRange, check_choice, parse_json, read_fields, shown
 from .augment import AUG_RANGES, AugParams
 from .normalize import NORM_RANGES, NormParams
+from .recipe_check import check_against_dataset, index_problems
 from .sampling import SAMPLING_RANGES, SamplingParams
 from .target_shape import TargetParams
 
@@ -220,21 +222,12 @@ class Recipe:
         if not ok:
             out.append(Problem("relabelled", "must map split names to {sample index: label} with both >= 0, "
                                f"got {shown(self.relabelled)}"))
-        return out
+        return out + index_problems(self.excluded, self.relabelled)
 
-    def check_dataset(self, dataset: Dataset) -> None:
-        """Raise RecipeError unless every relabelled sample exists and every label is a class."""
-        n_classes = len(dataset.class_names)
-        for split, fixes in self.relabelled:
-            if split not in dataset.splits:
-                raise RecipeError(f"relabelled: the dataset ({dataset.source}) has no {split} split")
-            n = len(dataset.splits[split])
-            for i, y in fixes:
-                if i >= n:
-                    raise RecipeError(f"relabelled: {split} has no sample {i} (it has {n})")
-                if y >= n_classes:
-                    raise RecipeError(f"relabelled: label {y} of {split} sample {i} is not a class "
-                                      f"(0..{n_classes - 1})")
+    def check_dataset(self, dataset: Dataset, where: str = "recipe") -> None:
+        """Raise RecipeError unless every excluded and relabelled sample exists and every label is a class
+        (one rule for every command: :mod:`.recipe_check`)."""
+        check_against_dataset(self.excluded, self.relabelled, dataset, where)
 
     def validate(self, where: str = "recipe") -> Recipe:
         """Return self, or raise RecipeError with the first problem."""
@@ -342,10 +335,7 @@ class Recipe:
         with the file name.
         """
         p = Path(path)
-        try:
-            text = p.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            raise RecipeError(f"{p}: not a text (UTF-8) file") from None
+        text = read_small_text(p, RecipeError, what="recipe")  # a pipe, a device or 1 GB: refused unread
         data = parse_json(text, str(p))
         if isinstance(data, Mapping) and data.get("tool") == "mnist-desktop" and "recipe" in data:
             return cls.from_dict(data["recipe"], f"{p}: recipe")

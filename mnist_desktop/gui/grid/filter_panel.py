@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
                                QPushButton, QToolButton, QVBoxLayout, QWidget)
 
 from ...core.palette import class_color
 from ..theme import css
+
+#: Most classes that get a toggle each; beyond, every class is shown and a line says why
+#: (thousands of buttons made laying out the window take minutes, and nobody can use them).
+TOGGLE_LIMIT = 200
 
 
 class FilterPanel(QWidget):
@@ -28,6 +32,7 @@ class FilterPanel(QWidget):
         super().__init__(parent)
         self.split_boxes: dict[str, QCheckBox] = {}
         self.label_buttons: list[QToolButton] = []
+        self._n_classes = 0
         self._split_group = QGroupBox("Split")
         self._split_layout = QHBoxLayout(self._split_group)
         self._label_group = QGroupBox("Labels")
@@ -63,6 +68,12 @@ class FilterPanel(QWidget):
             self._split_layout.addWidget(box)
             self.split_boxes[name] = box
         self.label_buttons = []
+        self._n_classes = len(class_names)
+        if len(class_names) > TOGGLE_LIMIT:
+            note = QLabel(f"{len(class_names):,} classes: all shown (one toggle each up to {TOGGLE_LIMIT})")
+            note.setWordWrap(True)
+            self._label_layout.addWidget(note, 0, 0)
+            return
         texts = [str(label) if name == str(label) else f"{label} {name}" for label, name in enumerate(class_names)]
         longest = max((len(t) for t in texts), default=1)
         per_row = 5 if longest <= 2 else 4 if longest <= 6 else 2  # one grid for all: EMNIST's 47 fit
@@ -107,6 +118,8 @@ class FilterPanel(QWidget):
         return {n for n, b in self.split_boxes.items() if b.isChecked()}
 
     def selected_labels(self) -> set[int]:
+        if not self.label_buttons and self._n_classes > TOGGLE_LIMIT:
+            return set(range(self._n_classes))
         return {i for i, b in enumerate(self.label_buttons) if b.isChecked()}
 
     def _emit_filter(self, *_) -> None:

@@ -49,9 +49,11 @@ class TileLabels(pg.GraphicsObject):
         self.text_height = metrics.height()
         self.strip_px = int(np.ceil(self.text_height)) + 2
         self._metrics = metrics
-        self._texts: list[list[tuple[float, str]]] = []
+        self._names: list[str] = []
+        self._texts: dict[int, list[tuple[float, str]]] = {}  # filled on first use: 100,000 classes are fine
         self._stamps: dict[tuple[int, str, float], QImage] = {}
-        self._colors: list[QColor] = []
+        self._colors: dict[int, QColor] = {}
+        self._min_width = 0.0
         self._layout: GridLayout | None = None
         self._labels = np.zeros(0, np.int64)
         self._flagged = np.zeros(0, bool)
@@ -64,11 +66,26 @@ class TileLabels(pg.GraphicsObject):
         """Class names; each gets its colour and its texts (full, then shortened with an ellipsis).
 
         A last entry, "-" in grey, is what an unlabelled tile (label -1) shows:
-        labels index these lists modulo their length.
+        labels index these lists modulo their length. Texts and colours are
+        made when a tile first shows the class (a dataset may have 100,000).
         """
-        self._colors = [qcolor(class_color(i)) for i in range(len(names))] + [qcolor(NEUTRAL)]
-        self._texts = [self._variants(str(name)) for name in names] + [self._variants("-")]
-        self._stamps = {}
+        self._names = [str(name) for name in names] + ["-"]
+        self._colors, self._texts, self._stamps = {}, {}, {}
+        shortest = {n if len(n) < 2 else n[0] + "…" for n in self._names}  # a name's narrowest variant
+        self._min_width = min((self._metrics.horizontalAdvance(t) for t in shortest), default=0.0)
+
+    def _color(self, label: int) -> QColor:
+        label %= len(self._names)
+        if label not in self._colors:
+            last = label == len(self._names) - 1
+            self._colors[label] = qcolor(NEUTRAL if last else class_color(label))
+        return self._colors[label]
+
+    def _variants_of(self, label: int) -> list[tuple[float, str]]:
+        label %= len(self._names)
+        if label not in self._texts:
+            self._texts[label] = self._variants(self._names[label])
+        return self._texts[label]
 
     def _variants(self, name: str) -> list[tuple[float, str]]:
         """(width, text) from the full name down to its first letter plus an ellipsis, widest first."""
@@ -88,7 +105,7 @@ class TileLabels(pg.GraphicsObject):
             p = QPainter(image)
             p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
             p.setFont(font)
-            p.setPen(self._colors[label % len(self._colors)])
+            p.setPen(self._color(label))
             p.drawText(QPointF(1, metrics.ascent()), text)
             p.end()
             self._stamps[key] = image
@@ -97,11 +114,11 @@ class TileLabels(pg.GraphicsObject):
     @property
     def min_width(self) -> float:
         """Screen width of the narrowest label text (below it, labels are hidden)."""
-        return min((v[-1][0] for v in self._texts), default=0.0)
+        return self._min_width
 
     def text_for(self, label: int, width: float) -> str | None:
         """The text shown for class ``label`` in a tile ``width`` screen pixels wide (None: hidden)."""
-        for w, text in self._texts[label % len(self._texts)]:
+        for w, text in self._variants_of(label):
             if w <= width:
                 return text
         return None
@@ -150,7 +167,7 @@ class TileLabels(pg.GraphicsObject):
         flagged = idx[self._flagged[idx]]
         if len(flagged):
             self._outline(p, x[flagged] - tile_w / 2, y[flagged] - tile_h, tile_w, tile_h + lay.strip * sy)
-        if lay.strip and self._texts:
+        if lay.strip and self._names:
             self._draw_texts(p, idx, x, y, tile_w, lay.strip * sy, p.device().devicePixelRatioF())
         p.restore()
 

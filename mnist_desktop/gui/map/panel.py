@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QFrame, QGrid
 from ...core.palette import BORDER, FOREGROUND, PLOT
 from ..theme import css
 from .plot import MapPlot
+from ..grid.filter_panel import TOGGLE_LIMIT
 from ..progress import JobProgressBar
 
 COLOR_MODES = (("label", "Label"), ("split", "Split"), ("suspicion", "Suspicion score"))
@@ -141,6 +142,9 @@ class MapPanel(QWidget):
             self.legend.removeWidget(b)
             b.deleteLater()
         self.class_boxes = []
+        self._n_classes = len(names)
+        if len(names) > TOGGLE_LIMIT:  # thousands of boxes: minutes of layout, and useless
+            return
         for i, name in enumerate(names):
             box = QCheckBox(f"● {name}")
             rgb = tuple(int(v) for v in colors[i % len(colors)])
@@ -157,10 +161,13 @@ class MapPanel(QWidget):
         self.color_key.setVisible(bool(html))
 
     def shown_classes(self) -> set[int]:
+        if not self.class_boxes:
+            return set(range(getattr(self, "_n_classes", 0)))
         return {i for i, b in enumerate(self.class_boxes) if b.isChecked()}
 
     def set_class_shown(self, label: int, on: bool) -> None:
-        self.class_boxes[label].setChecked(on)
+        if label < len(self.class_boxes):
+            self.class_boxes[label].setChecked(on)
 
     def _on_box_toggled(self, _on: bool) -> None:
         self.classes_changed.emit(self.shown_classes())

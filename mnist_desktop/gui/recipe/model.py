@@ -145,7 +145,10 @@ class RecipeModel(QObject):
         self.recipe.validate(path).save(path, force=True, inputs=input_files(self.dataset))
 
     def load(self, path: str) -> None:
-        self.set(Recipe.load(path), "Load a recipe")
+        recipe = Recipe.load(path)
+        if self.dataset is not None:  # the rule of export and evaluate, refused with the same line
+            recipe.check_dataset(self.dataset, path)
+        self.set(recipe, "Load a recipe")
 
     def remember(self) -> None:
         """Keep the recipe's parameters for the next start (only a valid one; exclusions are per dataset)."""
