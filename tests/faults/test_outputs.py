@@ -232,6 +232,20 @@ def test_4_save_recipe_never_replaces_an_export_manifest(tmp_path, src_csv, src_
     assert snapshot(tmp_path) == before
 
 
+def test_4_no_output_replaces_the_data_of_an_earlier_export(tmp_path, src_csv, src_npz, small_source, capsys):
+    """One --force is for --out; it never lets --save-recipe (or any output) replace an export's data."""
+    folder = tmp_path / "exp"
+    assert main(["export", "--source", str(small_source), "--out", str(folder), "--format", "png", *FAST]) == 0
+    capsys.readouterr()
+    before = snapshot(tmp_path)
+    png = next(iter(sorted((folder / "test").rglob("*.png"))))
+    for target, manifest in ((src_npz, f"{src_npz}.manifest.json"), (png, folder / "manifest.json")):
+        line = _error(capsys, main(_export_args(tmp_path, src_csv, "--save-recipe", str(target), "--force")))
+        assert line == (f"error: {target} is part of an mnist-desktop export (listed in {manifest}); refusing to "
+                        "replace it with the recipe, even with --force: choose another name")
+    assert snapshot(tmp_path) == before
+
+
 @pytest.mark.parametrize("fmt,name", [("npz", "o.npz.manifest.json"), ("npz", "o.npz"), ("npy", "o/r.json")])
 def test_4_save_recipe_is_never_the_export_itself(tmp_path, capsys, fmt, name):
     out = tmp_path / "o"
