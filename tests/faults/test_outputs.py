@@ -355,11 +355,13 @@ def test_picture_save_replaces_our_picture_and_other_files_only_with_force(tmp_p
 def test_outputs_follow_the_umask_like_exports(tmp_path, src_csv, umask, mask, sample_dataset):
     umask(mask)
     expected = 0o666 & ~mask
-    written = [tmp_path / n for n in ("r.json", "p.png", "m.csv", "m.npy", "m.png", "report.json", "e.npz")]
+    written = [tmp_path / n for n in ("r.json", "p.png", "m.csv", "m.npy", "m.png", "report.json", "e.npz",
+                                      "saved.json", "e.npz.manifest.json")]
     Recipe().save(written[0])
     Picture(np.zeros((2, 2, 3), np.uint8)).save(written[1])
     assert main([*MAP, "--source", str(src_csv), "--out", str(written[2]), "--png", str(written[4])]) == 0
     Map.from_coords(sample_dataset, np.zeros((len(sample_dataset), 2), np.float32), MapParams()).save(written[3])
     assert main(["evaluate", "--source", str(src_csv), "--out", str(written[5])]) == 0
-    assert main(["export", "--source", str(src_csv), "--out", str(written[6]), "--format", "npz", *FAST]) == 0
+    assert main(["export", "--source", str(src_csv), "--out", str(written[6]), "--format", "npz", *FAST,
+                 "--save-recipe", str(written[7])]) == 0
     assert {p.name: oct(_mode(p)) for p in written} == {p.name: oct(expected) for p in written}
