@@ -13,8 +13,9 @@ The rule
    refused, and its folder must exist.
 2. Never one of the command's inputs, even with force: not the same file
    (symlinks and hard links resolved: same device and inode), not inside an
-   input folder (an image folder), not an export's manifest (the proof of
-   an export; replacing it would make the export unrecognisable).
+   input folder (an image folder), not an export's manifest or a file its
+   manifest lists (the proof of an export and its data; replacing either
+   would make the export unrecognisable).
 3. An existing file is replaced without asking only when it is this tool's
    own earlier output of the same kind, which the writer recognises with its
    ``own`` function (a recipe JSON, a report JSON with our keys, a map with
@@ -94,6 +95,10 @@ def check_output(path: str | os.PathLike[str], *, kind: str, own: Own | None = N
     if is_export_manifest(target):
         raise UnsafeTargetError(f"{target} is the manifest of an mnist-desktop export; refusing to replace it "
                                 f"with the {kind}, even with {force_hint}: choose another name")
+    manifest = _manifest_listing(target)
+    if manifest is not None:
+        raise UnsafeTargetError(f"{target} is part of an mnist-desktop export (listed in {manifest}); refusing to "
+                                f"replace it with the {kind}, even with {force_hint}: choose another name")
     if not force and not (own is not None and target.is_file() and _safely(own, target)):
         raise TargetExistsError(f"{target} exists and is not an earlier mnist-desktop {kind}; refusing to "
                                 f"replace it: choose another name, or replace it explicitly ({force_hint})")
@@ -162,6 +167,22 @@ def json_object(path: Path) -> dict | None:
     except (OSError, ValueError, RecursionError):
         return None
     return doc if isinstance(doc, dict) else None
+
+
+def _manifest_listing(target: Path) -> Path | None:
+    """The export manifest that lists ``target`` as one of its files (an npz's ``<name>.manifest.json``,
+    or ``manifest.json`` in a folder up to 3 levels above), else None."""
+    candidates = [(target.with_name(target.name + ".manifest.json"), target.name)]
+    folder, rel = target.parent, target.name
+    for _ in range(3):
+        candidates.append((folder / "manifest.json", rel))
+        folder, rel = folder.parent, f"{folder.name}/{rel}"
+    for man, name in candidates:
+        if os.path.isfile(man) and is_export_manifest(man):
+            doc = json_object(man) or {}
+            if any(isinstance(f, dict) and f.get("path") == name for f in doc.get("files", [])):
+                return man
+    return None
 
 
 def is_export_manifest(path: Path) -> bool:

@@ -232,6 +232,20 @@ def test_4_save_recipe_never_replaces_an_export_manifest(tmp_path, src_csv, src_
     assert snapshot(tmp_path) == before
 
 
+def test_4_no_output_replaces_the_data_of_an_earlier_export(tmp_path, src_csv, src_npz, small_source, capsys):
+    """One --force is for --out; it never lets --save-recipe (or any output) replace an export's data."""
+    folder = tmp_path / "exp"
+    assert main(["export", "--source", str(small_source), "--out", str(folder), "--format", "png", *FAST]) == 0
+    capsys.readouterr()
+    before = snapshot(tmp_path)
+    png = next(iter(sorted((folder / "test").rglob("*.png"))))
+    for target, manifest in ((src_npz, f"{src_npz}.manifest.json"), (png, folder / "manifest.json")):
+        line = _error(capsys, main(_export_args(tmp_path, src_csv, "--save-recipe", str(target), "--force")))
+        assert line == (f"error: {target} is part of an mnist-desktop export (listed in {manifest}); refusing to "
+                        "replace it with the recipe, even with --force: choose another name")
+    assert snapshot(tmp_path) == before
+
+
 @pytest.mark.parametrize("fmt,name", [("npz", "o.npz.manifest.json"), ("npz", "o.npz"), ("npy", "o/r.json")])
 def test_4_save_recipe_is_never_the_export_itself(tmp_path, capsys, fmt, name):
     out = tmp_path / "o"
@@ -341,11 +355,13 @@ def test_picture_save_replaces_our_picture_and_other_files_only_with_force(tmp_p
 def test_outputs_follow_the_umask_like_exports(tmp_path, src_csv, umask, mask, sample_dataset):
     umask(mask)
     expected = 0o666 & ~mask
-    written = [tmp_path / n for n in ("r.json", "p.png", "m.csv", "m.npy", "m.png", "report.json", "e.npz")]
+    written = [tmp_path / n for n in ("r.json", "p.png", "m.csv", "m.npy", "m.png", "report.json", "e.npz",
+                                      "saved.json", "e.npz.manifest.json")]
     Recipe().save(written[0])
     Picture(np.zeros((2, 2, 3), np.uint8)).save(written[1])
     assert main([*MAP, "--source", str(src_csv), "--out", str(written[2]), "--png", str(written[4])]) == 0
     Map.from_coords(sample_dataset, np.zeros((len(sample_dataset), 2), np.float32), MapParams()).save(written[3])
     assert main(["evaluate", "--source", str(src_csv), "--out", str(written[5])]) == 0
-    assert main(["export", "--source", str(src_csv), "--out", str(written[6]), "--format", "npz", *FAST]) == 0
+    assert main(["export", "--source", str(src_csv), "--out", str(written[6]), "--format", "npz", *FAST,
+                 "--save-recipe", str(written[7])]) == 0
     assert {p.name: oct(_mode(p)) for p in written} == {p.name: oct(expected) for p in written}
