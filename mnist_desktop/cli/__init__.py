@@ -76,9 +76,25 @@ def main(argv: Sequence[str] | None = None) -> int:
 _INTERRUPT = {"seen": False}
 
 
-def _on_interrupt(_signum, _frame) -> None:
+def _on_interrupt(signum, frame) -> None:
+    """Ctrl-C: KeyboardInterrupt, so every writer removes its temporaries; inside an import, exit at once.
+
+    An exception raised into a module being imported can abort the interpreter
+    (PySide6's start-up: "Fatal Python error") or surface as an ImportError;
+    nothing is being written by an import, so exiting there loses nothing.
+    """
+    if _in_import(frame):
+        _exit_at_once(signum, frame)
     _INTERRUPT["seen"] = True
     raise KeyboardInterrupt
+
+
+def _in_import(frame) -> bool:
+    while frame is not None:
+        if frame.f_code.co_filename.startswith("<frozen importlib"):
+            return True
+        frame = frame.f_back
+    return False
 
 
 def _catch_interrupts() -> None:

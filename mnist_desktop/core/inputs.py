@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import stat
-from pathlib import Path
 from typing import BinaryIO
 
 from .errors import DatasetError
@@ -78,11 +77,3 @@ def read_small_text(path: str | os.PathLike[str], error: type[Exception] = Datas
         return data.decode("utf-8")
     except UnicodeDecodeError:
         raise error(f"{path}: not a text (UTF-8) file") from None
-
-
-def is_regular(path: Path) -> bool:
-    """True for a regular file (symlinks followed); False for pipes, devices, folders or missing paths."""
-    try:
-        return stat.S_ISREG(os.stat(path).st_mode)
-    except OSError:
-        return False

@@ -31,7 +31,7 @@ from ..dataset import Dataset
 from ..errors import DatasetError
 from ..inputs import open_input
 from ..progress import Progress
-from .common import build_dataset, make_split, order_splits, split_name_of
+from .common import build_dataset, check_class_count, make_split, order_splits, split_name_of
 
 __all__ = ["CsvLayout", "sniff_csv", "csv_splits", "load_csv_file", "load_csv_folder"]
 
@@ -211,6 +211,8 @@ def _check_line(path: Path, line: str, number: int, layout: CsvLayout, dtype) ->
                                f"{'a number' if layout.floats and what == 'pixel' else 'a whole number'}") from None
         if what == "label" and v < 0:
             raise DatasetError(f"{where}: label {v} is negative")
+        if what == "label":
+            check_class_count(v, where)  # beyond int32 the fast parse fails: say why
         if what == "pixel" and not layout.floats and not 0 <= v <= 255:
             raise DatasetError(f"{where}: pixel value {v} is out of range 0..255")
 
