@@ -23,7 +23,7 @@ from .recipe import Recipe
 from .sampling import TEST, TRAIN, VAL, assign_splits, balance_rows
 
 __all__ = ["SplitRows", "output_rows", "holdout_source", "output_split_names", "exported_split_names", "split_rows",
-           "sampled_counts", "sampling_summary", "sample_split_codes"]
+           "sampled_counts", "sampling_summary", "sample_split_codes", "held_out"]
 
 
 @dataclass(frozen=True)
@@ -204,3 +204,21 @@ def sample_split_codes(dataset: Dataset, recipe: Recipe) -> tuple[tuple[str, ...
                       names.index("test") if "test" in names else 0], np.uint8)
     codes[dataset.split_range(source)] = table[drawn]
     return names, codes
+
+
+def held_out(dataset: Dataset, recipe: Recipe, split: str, indices: np.ndarray) -> np.ndarray:
+    """(n,) bool: which samples ``indices`` of dataset split ``split`` the recipe draws into val/test.
+
+    Those rows are exported as their originals only (never augmented), so a
+    preview must draw them so too.
+    """
+    idx = np.asarray(indices, np.int64)
+    try:
+        source = holdout_source(dataset, recipe)
+    except RecipeError:  # a sampling this data cannot take draws nothing (the export refuses it, saying why)
+        source = None
+    if source is None or source != split or not recipe.sampling.holds_out:
+        return np.zeros(len(idx), bool)
+    codes = assign_splits(recipe.seed, source, dataset.splits[source].labels, recipe.sampling.val_fraction,
+                          recipe.sampling.test_fraction)
+    return codes[idx] != TRAIN
