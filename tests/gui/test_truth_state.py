@@ -228,3 +228,28 @@ def test_the_evaluate_cell_follows_the_run_shown_and_show_all_restores_the_order
     assert panel.matrix.selected is None
     assert window.filter_panel.sort_key() == "index" and window.browser.scores is None
     np.testing.assert_array_equal(window.browser.visible, np.arange(900))
+
+
+def test_the_processed_grid_shows_val_rows_as_exported(make_window, qtbot, two_splits, tmp_path):
+    from mnist_desktop.core.export.exporter import export
+    from mnist_desktop.core.processing.sampling import SamplingParams
+    from mnist_desktop.core.processing.split_plan import split_rows
+
+    window = make_window()
+    _open(window, qtbot, str(two_splits))
+    recipe = Recipe(augment=AugParams(rotation=20, noise=0.2, copies=2), sampling=SamplingParams(val_fraction=0.2))
+    window.recipe_model.set(recipe)
+    window.show_processed(True)
+    window.wait_idle()
+    val = split_rows(window.dataset, recipe.resolve(window.dataset), "val").indices  # train index = global
+    preview = window.recipe.view.last
+    on_page = np.flatnonzero(np.isin(preview.indices, val))
+    assert len(on_page) > 50
+    with np.load(export(window.dataset, recipe, tmp_path / "o.npz", "npz").path) as data:
+        x_val = data["x_val"]
+    rows = np.searchsorted(val, preview.indices[on_page])
+    np.testing.assert_array_equal(preview.values[on_page], x_val[rows])
+    # the detail view of a val sample says it is exported as its original only
+    window.select_global(int(val[0]))
+    window.wait_idle()
+    assert "the original only" in window.detail.rows_title.text()

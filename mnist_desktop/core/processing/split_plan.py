@@ -219,6 +219,20 @@ def held_out(dataset: Dataset, recipe: Recipe, split: str, indices: np.ndarray) 
         source = None
     if source is None or source != split or not recipe.sampling.holds_out:
         return np.zeros(len(idx), bool)
-    codes = assign_splits(recipe.seed, source, dataset.splits[source].labels, recipe.sampling.val_fraction,
-                          recipe.sampling.test_fraction)
-    return codes[idx] != TRAIN
+    return _drawn_codes(dataset.splits[source].labels, recipe, source)[idx] != TRAIN
+
+
+_DRAWN: list = []  # the last few (labels, key, codes) of held_out: a preview asks for every page and selection
+
+
+def _drawn_codes(labels: np.ndarray, recipe: Recipe, source: str) -> np.ndarray:
+    """:func:`.sampling.assign_splits` of ``labels``, remembered for the same labels array and draw."""
+    s = recipe.sampling
+    key = (recipe.seed, source, s.val_fraction, s.test_fraction)
+    for held, held_key, codes in _DRAWN:
+        if held is labels and held_key == key:
+            return codes
+    codes = assign_splits(recipe.seed, source, labels, s.val_fraction, s.test_fraction)
+    _DRAWN.insert(0, (labels, key, codes))
+    del _DRAWN[4:]
+    return codes
