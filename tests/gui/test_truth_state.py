@@ -137,7 +137,7 @@ def test_the_suspicious_panel_forgets_the_previous_dataset(make_window, qtbot, p
     panel.table.setFocus()
     qtbot.keyClick(panel.table, Qt.Key.Key_R)
     panel.relabel_requested.emit(np.array([0]), True)
-    panel.exclude_requested.emit(np.array([0]), True)
+    qtbot.mouseClick(panel.exclude_button, Qt.MouseButton.LeftButton)
     recipe = window.recipe_model.recipe
     assert recipe.relabelled == () and recipe.excluded == ()
     # the sort order of the old report is gone from the Filter panel

@@ -138,8 +138,8 @@ class QualityController(QObject):
                                f"sample{'s' if len(indices) != 1 else ''}")
 
     def _on_panel_exclude_requested(self, indices: np.ndarray, exclude: bool) -> None:
-        if self.report is None:
-            return  # rows of a report of other data (the buttons are off then too)
+        if self.window.dataset is None:
+            return
         n = len(indices)
         if n > 1 and not self.confirm(
                 f"{'Exclude' if exclude else 'Restore'} {n:,} samples?",
