@@ -61,6 +61,8 @@ FLAG = (235, 64, 52)
 EXCLUDED = (255, 170, 0)
 #: The selected sample (grid outline, map ring) and the "computing..." badge.
 HIGHLIGHT = (255, 214, 10)
+#: A corrected label (a relabel in the recipe): the grid's "5>6", the detail view's note.
+RELABELLED = (255, 255, 255)
 #: The lasso on the map.
 LASSO = (255, 255, 255)
 #: A right / better result, a wrong / worse one (evaluation).

@@ -5,7 +5,9 @@ the window module holds construction, loading, settings and closing. It reads
 the window's ``browser``, ``dataset``, ``processed_view`` (written by the
 recipe feature), ``recipe_model``, views and signals; it holds no state of its own beyond what ``__init__`` of the
 window sets (``_shown``, ``_flagged``, ``_sort_scores``, ``_hovered``,
-``_excluded_cache``).
+``_excluded_cache``, ``_labels_cache``). Labels shown are the recipe's corrected ones
+(:meth:`current_labels`): a relabelled tile reads "5>6", the detail view and the status
+bar say "label 6 (was 5)", and the class filter and counts use the new label.
 """
 
 from __future__ import annotations
@@ -73,11 +75,27 @@ class BrowsingMixin:
             self._excluded_cache = (recipe.excluded, ds, mask)
         return mask
 
+    def current_labels(self) -> np.ndarray:
+        """(N,) labels as every export writes them: the dataset's with the recipe's corrections."""
+        recipe, ds = self.recipe_model.recipe, self.dataset
+        relabelled, shown_for, labels = getattr(self, "_labels_cache", ((), None, None))
+        if labels is None or shown_for is not ds or relabelled != recipe.relabelled:
+            labels = recipe.corrected_labels(ds)
+            self._labels_cache = (recipe.relabelled, ds, labels)
+        return labels
+
+    def follow_labels(self) -> None:
+        """Let the class filter and the counts read the corrected labels (after a relabel, undo, new data)."""
+        labels = self.current_labels()
+        if self.browser is not None and self.browser.label_values is not labels:
+            self.browser.set_label_values(labels)
+
     def page_marks(self, indices: np.ndarray) -> dict:
-        """Flag outlines and dimming (excluded samples) for the tiles of ``indices``."""
+        """Flag outlines, dimming (excluded samples) and corrected labels for the tiles of ``indices``."""
         excluded = self.excluded_mask()
         flagged = None if self._flagged is None else self._flagged[indices]
-        return {"flagged": flagged, "dimmed": excluded[indices]}
+        new = self.current_labels()[indices] if self.recipe_model.recipe.relabelled else None
+        return {"flagged": flagged, "dimmed": excluded[indices], "new_labels": new}
 
     def set_flagged(self, mask: np.ndarray | None) -> None:
         """Outline these samples in the grid (a boolean per global index, or None)."""
@@ -95,9 +113,12 @@ class BrowsingMixin:
         return self._sort_scores.get(key)
 
     def add_sort_key(self, key: str, title: str, scores: np.ndarray) -> None:
-        """Offer a sort order (highest score first) in the filter panel."""
+        """Offer a sort order (highest score first) in the filter panel; new scores of the order in use re-sort."""
         self._sort_scores[key] = scores
         self.filter_panel.add_sort_key(key, title)
+        if self.browser is not None and self.filter_panel.sort_key() == key:
+            self.browser.set_sort(scores)  # never the grid sorted by a previous run's scores
+            self.refresh()
         self.marks_changed.emit()
 
     def show_subset(self, indices: np.ndarray | None, name: str = "", *, sort_key: str | None = None) -> None:
@@ -108,16 +129,24 @@ class BrowsingMixin:
         if self.browser is None:
             return
         self.browser.set_subset(indices, name)
-        if sort_key is not None:
-            self.filter_panel.blockSignals(True)
-            self.filter_panel.select_sort_key(sort_key)
-            self.filter_panel.blockSignals(False)
-            self.browser.set_sort(self._sort_scores.get(sort_key))
+        if indices is not None and sort_key is not None:
+            if self._sort_before_subset is None:
+                self._sort_before_subset = self.filter_panel.sort_key()
+            self._choose_sort(sort_key)
+        elif indices is None and self._sort_before_subset is not None:
+            self._choose_sort(self._sort_before_subset)  # "Show all": the order from before the subset
+            self._sort_before_subset = None
         shown = len(self.browser.visible)
         if indices is not None and shown:
             self.browser.select(int(self.browser.visible[0]))  # the first of the subset, in its order
         self.refresh()
         self.status.showMessage(f"Showing {name}: {shown:,} images" if indices is not None else "")
+
+    def _choose_sort(self, key: str) -> None:
+        self.filter_panel.blockSignals(True)
+        self.filter_panel.select_sort_key(key)
+        self.filter_panel.blockSignals(False)
+        self.browser.set_sort(self._sort_scores.get(key))
 
     def select_global(self, index: int) -> None:
         """Select image ``index``, showing everything again if the filter hides it."""
@@ -144,9 +173,10 @@ class BrowsingMixin:
             self.selection_changed.emit(-1)
             return
         split, split_index = ds.locate(b.selected)
-        label = int(ds.labels[b.selected])
+        label, own = int(self.current_labels()[b.selected]), int(ds.labels[b.selected])
         excluded = bool(self.excluded_mask()[b.selected])
-        self.status.set_selection(f"#{b.selected:,} ({split} #{split_index:,}), label {ds.label_text(label)}"
+        was = f" (relabelled, was {ds.label_text(own)})" if label != own else ""
+        self.status.set_selection(f"#{b.selected:,} ({split} #{split_index:,}), label {ds.label_text(label)}{was}"
                                   + (" · excluded" if excluded else ""))
         self.selection_changed.emit(int(b.selected))  # the recipe feature asks for the preview, exclusions update
 
@@ -157,9 +187,9 @@ class BrowsingMixin:
             self.detail.show_image(None)
             return
         split, split_index = ds.locate(b.selected)
-        label = int(ds.labels[b.selected])
+        label, own = int(self.current_labels()[b.selected]), int(ds.labels[b.selected])
         about = dict(index=b.selected, split=split, split_index=split_index, label=label,
-                     class_name=ds.label_text(label))
+                     class_name=ds.label_text(label), was=None if own == label else ds.label_text(own))
         if not self.processed_view.on:
             self.detail.show_image(ds.pixels[b.selected], **about)
             return
@@ -234,13 +264,15 @@ class BrowsingMixin:
             self.refresh()
 
     def _on_filter_sort_changed(self, key: str) -> None:
+        self._sort_before_subset = None  # the user's own choice stays after "Show all"
         if self.browser is not None:
             self.browser.set_sort(self._sort_scores.get(key))
             self.refresh()
 
     def _on_grid_tile_hovered(self, position: int, x: int, y: int) -> None:
         self._hovered = position
-        self.status.set_hover("" if self.browser is None else self._shown.describe(self.dataset, position, x, y))
+        self.status.set_hover("" if self.browser is None else
+                              self._shown.describe(self.dataset, position, x, y, self.current_labels()))
 
     def _on_grid_context_menu(self, pos: QPoint) -> None:
         """Right-click on a tile: select it, then offer the features' actions for it."""
@@ -257,6 +289,7 @@ class BrowsingMixin:
     def _on_recipe_model_changed(self, _recipe) -> None:
         if self.browser is not None:
             self.follow_val_split()
+            self.follow_labels()
             self.refresh()
 
     def follow_val_split(self) -> None:

@@ -74,6 +74,7 @@ class MainWindow(BrowsingMixin, QMainWindow):
         self._means: ClassMeans | None = None
         self._flagged: np.ndarray | None = None
         self._sort_scores: dict[str, np.ndarray] = {}
+        self._sort_before_subset: str | None = None  # the order "Show all" goes back to after a sorted subset
         self._excluded_cache: tuple = ((), None, None)  # (recipe exclusions, dataset, mask)
         self._jobs: set[Job] = set()
         self._loader = LatestJob(self, track=self.track)  # the load asked for last wins
@@ -199,6 +200,8 @@ class MainWindow(BrowsingMixin, QMainWindow):
         self.browser = Browser(ds, page_size=self.page_size, columns=self.grid.columns)
         self._flagged = None
         self._sort_scores = {}
+        self._sort_before_subset = None
+        self.filter_panel.clear_sort_keys()  # scores of the data before sort nothing now
         self._shown = GridContent()
         self.setWindowTitle(f"mnist-desktop – {ds.title}")
         self.grid.set_classes(ds.class_names, ds.images.shape[1:3])
@@ -206,6 +209,7 @@ class MainWindow(BrowsingMixin, QMainWindow):
         self.status.set_dataset(ds)
         self.recipe_model.set_dataset(ds)  # this dataset's own exclusions, never the previous one's
         self.follow_val_split()  # a recipe with a val split shows it in the Filter panel
+        self.follow_labels()  # the class filter and counts read this dataset's corrected labels
         self.dataset_loaded.emit(ds)  # features reset before the first page is drawn
         self.refresh()
         self.grid.setFocus()  # arrow keys move through the images at once

@@ -48,7 +48,7 @@ def test_cell_click_shows_exactly_those_samples_and_runs_compare(make_window, qt
     np.testing.assert_array_equal(window.browser.visible, expected)  # most confident first
     assert window.page.shown.text() == f"{len(expected):,} of 1,700 images shown"
     assert (window.dataset.labels[window.browser.page_indices()] == t).all()
-    assert window.browser.subset_name == f"true {t}, predicted {p}"
+    assert window.browser.subset_name == f"run 1: true {t}, predicted {p}"
     # the first (most confident) is selected; the detail view tells what the model predicted for it
     assert window.browser.selected == expected[0]
     row = int(np.flatnonzero(plain.test_indices == expected[0])[0])

@@ -1,8 +1,9 @@
 """What the GUI shows as "processed": exactly the rows the export writes, as pixels.
 
 The grid shows copy 0 of every visible image (or the original when the recipe
-keeps originals and makes no copies); the detail view shows every output row
-of the selected image. Both go through ``recipe.process_rows``, the function
+keeps originals and makes no copies), and the original of a sample the recipe
+draws into val or test (those rows are exported unaugmented); the detail view
+shows every output row of the selected image. Both go through ``recipe.process_rows``, the function
 the exporters call, so the preview and the exported arrays are bit-identical
 up to the target-shape stage: tiles keep the source size (the export, and
 ``ImageDataset``, then resize or pad and set the channels).
@@ -17,6 +18,7 @@ import numpy as np
 from ..dataset import Dataset
 from .normalize import to_uint8
 from .pipeline import at_source_shape, process_rows
+from .split_plan import held_out
 from .statistics import NormStatistics
 from .recipe import Recipe
 
@@ -44,7 +46,8 @@ def preview_page(dataset: Dataset, indices: np.ndarray, recipe: Recipe) -> tuple
         mask = codes == c
         if not mask.any():
             continue
-        x, _ = process_rows(dataset, name, local[mask], copy, recipe)
+        copies = np.where(held_out(dataset, recipe, name, local[mask]), -1, copy)  # val/test: the original
+        x, _ = process_rows(dataset, name, local[mask], copies, recipe)
         if values is None:
             values = np.empty((len(indices), h, w), x.dtype)
         values[mask] = x
@@ -54,11 +57,16 @@ def preview_page(dataset: Dataset, indices: np.ndarray, recipe: Recipe) -> tuple
 
 
 def preview_rows_of(dataset: Dataset, index: int, recipe: Recipe, max_rows: int = 16) -> np.ndarray:
-    """Display uint8 of the output rows of global ``index``: original (if kept), then copies."""
+    """Display uint8 of the output rows of global ``index``: original (if kept), then copies.
+
+    A sample drawn into val or test has one row, its original.
+    """
     name, local = dataset.locate(index)
     recipe = at_source_shape(recipe)
     aug = recipe.augment
     copies = np.arange(-1 if aug.keep_original else 0, aug.copies)[:max_rows]
+    if held_out(dataset, recipe, name, np.array([local]))[0]:
+        copies = np.array([-1])
     x, _ = process_rows(dataset, name, np.full(len(copies), local), copies, recipe)
     return to_uint8(x, recipe.normalize)
 

@@ -195,6 +195,34 @@ class Recipe:
         out[hit] = new[pos[hit]]
         return out
 
+    def corrected_labels(self, dataset: Dataset) -> np.ndarray:
+        """(N,) labels over the dataset's global indices with the corrections applied.
+
+        What every export writes as the label, so the views that show a label
+        (grid, detail, statistics, map) show this one. Corrections of splits
+        or samples the dataset lacks, or to labels it has no class for, are
+        left out (a recipe written for other data); :meth:`check_dataset`
+        refuses those at export.
+        """
+        labels = dataset.labels
+        if not self.relabelled:
+            return labels
+        out = labels.copy()
+        n_classes = len(dataset.class_names)
+        for split, fixes in self.relabelled:
+            if split not in dataset.splits or not fixes:
+                continue
+            where, new = np.array(fixes, np.int64).T
+            ok = (where < len(dataset.splits[split])) & (new < n_classes)
+            out[dataset.to_global(split, where[ok])] = new[ok]
+        return out
+
+    def relabelled_count(self, dataset: Dataset | None = None) -> int:
+        """How many samples get a corrected label (of ``dataset`` only, when given)."""
+        if dataset is None:
+            return sum(len(v) for _, v in self.relabelled)
+        return int((self.corrected_labels(dataset) != dataset.labels).sum())
+
     def split_names(self, dataset: Dataset) -> tuple[str, ...]:
         """The dataset splits this recipe exports, in dataset order."""
         if self.split == "all":

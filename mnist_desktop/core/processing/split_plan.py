@@ -23,7 +23,7 @@ from .recipe import Recipe
 from .sampling import TEST, TRAIN, VAL, assign_splits, balance_rows
 
 __all__ = ["SplitRows", "output_rows", "holdout_source", "output_split_names", "exported_split_names", "split_rows",
-           "sampled_counts", "sampling_summary", "sample_split_codes"]
+           "sampled_counts", "sampling_summary", "sample_split_codes", "held_out"]
 
 
 @dataclass(frozen=True)
@@ -204,3 +204,35 @@ def sample_split_codes(dataset: Dataset, recipe: Recipe) -> tuple[tuple[str, ...
                       names.index("test") if "test" in names else 0], np.uint8)
     codes[dataset.split_range(source)] = table[drawn]
     return names, codes
+
+
+def held_out(dataset: Dataset, recipe: Recipe, split: str, indices: np.ndarray) -> np.ndarray:
+    """(n,) bool: which samples ``indices`` of dataset split ``split`` the recipe draws into val/test.
+
+    Those rows are exported as their originals only (never augmented), so a
+    preview must draw them so too.
+    """
+    idx = np.asarray(indices, np.int64)
+    try:
+        source = holdout_source(dataset, recipe)
+    except RecipeError:  # a sampling this data cannot take draws nothing (the export refuses it, saying why)
+        source = None
+    if source is None or source != split or not recipe.sampling.holds_out:
+        return np.zeros(len(idx), bool)
+    return _drawn_codes(dataset.splits[source].labels, recipe, source)[idx] != TRAIN
+
+
+_DRAWN: list = []  # the last few (labels, key, codes) of held_out: a preview asks for every page and selection
+
+
+def _drawn_codes(labels: np.ndarray, recipe: Recipe, source: str) -> np.ndarray:
+    """:func:`.sampling.assign_splits` of ``labels``, remembered for the same labels array and draw."""
+    s = recipe.sampling
+    key = (recipe.seed, source, s.val_fraction, s.test_fraction)
+    for held, held_key, codes in _DRAWN:
+        if held is labels and held_key == key:
+            return codes
+    codes = assign_splits(recipe.seed, source, labels, s.val_fraction, s.test_fraction)
+    _DRAWN.insert(0, (labels, key, codes))
+    del _DRAWN[4:]
+    return codes

@@ -38,6 +38,7 @@ class Browser:
         self.split_names: tuple[str, ...] = dataset.split_names
         self.split_codes: np.ndarray = dataset.split_codes
         self.labels: frozenset[int] = frozenset(range(len(dataset.class_names)))
+        self.label_values: np.ndarray = dataset.labels  # what the class filter and counts read (corrections in)
         self.scores: np.ndarray | None = None
         self.subset: np.ndarray | None = None  # global indices a selection (map lasso, matrix cell) keeps
         self.subset_name = ""
@@ -73,6 +74,13 @@ class Browser:
         self.splits = frozenset(names)
         self._refresh()
 
+    def set_label_values(self, labels: np.ndarray) -> None:
+        """Filter and count classes by these labels (the recipe's corrected ones) instead of the dataset's."""
+        if len(labels) != len(self.dataset):
+            raise ValueError(f"need one label per image ({len(self.dataset)}), got {len(labels)}")
+        self.label_values = np.asarray(labels)
+        self._refresh()
+
     def set_subset(self, indices: np.ndarray | None, name: str = "") -> None:
         """Show only these global indices (None shows everything again).
 
@@ -100,7 +108,7 @@ class Browser:
         names = self.split_names
         split_ok = np.isin(self.split_codes, [names.index(s) for s in self.splits if s in names])
         # unlabelled samples (-1) have no class to filter on: the split filter alone decides
-        label_ok = np.isin(self.dataset.labels, sorted(self.labels)) | (self.dataset.labels < 0)
+        label_ok = np.isin(self.label_values, sorted(self.labels)) | (self.label_values < 0)
         ok = split_ok & label_ok
         if self.subset is not None:
             ok &= np.isin(np.arange(len(self.dataset)), self.subset, assume_unique=True)
@@ -195,5 +203,5 @@ class Browser:
 
     def counts_by_label(self) -> np.ndarray:
         """How many visible images each class has (for the statistics panel)."""
-        lab = self.dataset.labels[self._visible].astype(np.intp)
+        lab = self.label_values[self._visible].astype(np.intp)
         return np.bincount(lab[lab >= 0], minlength=len(self.dataset.class_names))

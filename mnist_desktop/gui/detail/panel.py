@@ -7,7 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from ...core.palette import ACCENT, CANVAS, INK_DARK, NEUTRAL, class_color
+from ...core.palette import ACCENT, CANVAS, INK_DARK, NEUTRAL, RELABELLED, class_color
 from ..theme import css, qcolor
 
 HOVER_HINT = "Move the mouse over the image to read pixel values"
@@ -75,11 +75,13 @@ class DetailView(QWidget):
 
     def show_image(self, image: np.ndarray | None, *, index: int = 0, split: str = "", split_index: int = 0,
                    label: int = 0, class_name: str = "", values: np.ndarray | None = None,
-                   empty_text: str = "No image selected") -> None:
+                   empty_text: str = "No image selected", was: str | None = None) -> None:
         """Show ``image`` (h, w) uint8 and describe it; None clears the view and says ``empty_text``.
 
         ``values``: the processed values as exported (the pixel readout shows
-        them); None when ``image`` is the original.
+        them); None when ``image`` is the original. ``label`` is the label the
+        export writes; ``was`` names the dataset's own label when the recipe
+        corrected it (None: not relabelled).
         """
         self._data = image
         self._values = values
@@ -98,10 +100,12 @@ class DetailView(QWidget):
         name = f" &ndash; {class_name}" if class_name and class_name != str(label) and label >= 0 else ""
         kind = " &nbsp; <i>processed, as exported</i>" if values is not None else ""
         label = label if label >= 0 else "-"  # unlabelled
+        relabel = (f" &nbsp; <b style='color:{css(RELABELLED)}; background-color:{css(CANVAS)}'>"
+                   f"&nbsp;relabelled, was {was}&nbsp;</b>" if was is not None else "")
         self.title.setText(
             f"<b style='font-size:13pt'>#{index:,}</b> &nbsp; {split} #{split_index:,}{kind}<br>"
             f"label <span style='background-color:{css(swatch)}; color:{css(INK_DARK)}; font-size:13pt'>"
-            f"&nbsp;<b>{label}</b>&nbsp;</span>{name}")
+            f"&nbsp;<b>{label}</b>&nbsp;</span>{name}{relabel}")
         counts, edges = np.histogram(image[image > 0], bins=32, range=(1, 256))
         self.hist_curve.setData(edges, counts)
         zeros = int((image == 0).sum())

@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPoint, QPointF, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QPen
+from PySide6.QtWidgets import QGraphicsRectItem
 
-from ...core.palette import PLOT, cell_ink, confusion_colors
+from ...core.palette import HIGHLIGHT, PLOT, cell_ink, confusion_colors
 from ..theme import qcolor
 
 __all__ = ["ConfusionView"]
@@ -39,6 +40,14 @@ class ConfusionView(pg.GraphicsLayoutWidget):
         self.plot.addItem(self.image)
         self._texts: list[pg.TextItem] = []
         self._n = 0
+        self.selected: tuple[int, int] | None = None  # the cell whose images the grid shows
+        self._outline = QGraphicsRectItem(0, 0, 1, 1)
+        pen = QPen(qcolor(HIGHLIGHT), 3)
+        pen.setCosmetic(True)  # 3 screen pixels whatever the matrix's scale
+        self._outline.setPen(pen)
+        self._outline.setZValue(10)
+        self._outline.hide()
+        self.plot.addItem(self._outline)
         self.setMinimumHeight(300)
         self.setMaximumHeight(360)  # about square in a side dock; the tables get the rest
         self.setToolTip("Click a cell to show those test samples in the grid, most confident first")
@@ -52,6 +61,7 @@ class ConfusionView(pg.GraphicsLayoutWidget):
         if cm is None:
             self.image.clear()
             self._n = 0
+            self.set_selected(None)
             return
         n = self._n = len(cm)
         colors = confusion_colors(cm)  # the evaluation's PNG draws the same (EvaluationReport._repr_png_)
@@ -72,6 +82,16 @@ class ConfusionView(pg.GraphicsLayoutWidget):
         self.plot.getAxis("bottom").setTicks(ticks)
         self.plot.getAxis("left").setTicks(ticks)
         self.plot.setRange(xRange=(0, n), yRange=(0, n), padding=0.01)
+
+    def set_selected(self, cell: tuple[int, int] | None) -> None:
+        """Outline the (true, predicted) cell shown in the grid (None: no cell)."""
+        self.selected = cell if cell is not None and max(cell) < self._n else None
+        if self.selected is None:
+            self._outline.hide()
+            return
+        r, c = self.selected
+        self._outline.setRect(c, r, 1, 1)
+        self._outline.show()
 
     def cell_at(self, scene_pos: QPointF) -> tuple[int, int] | None:
         """(row, column) under a scene position, or None outside the matrix."""

@@ -58,6 +58,8 @@ class EvaluateController(QObject):
         self.runs: list[tuple[str, EvaluationReport]] = []
         self.shown: int | None = None
         self._row_of: np.ndarray | None = None  # global index -> test row of the shown run, or -1
+        self.cell: tuple[int, int] | None = None  # the (true, predicted) cell the grid shows, of the shown run
+        self._cell_name = ""  # the grid's subset name while it shows that cell
         self.job = DockJob(self, window, self.panel, "Could not evaluate the recipe")
         self.job.succeeded.connect(self._on_job_succeeded)
         self.action = QAction("E&valuate recipe", window, shortcut=QKeySequence("Ctrl+Shift+E"))
@@ -68,7 +70,7 @@ class EvaluateController(QObject):
         self.panel.cell_clicked.connect(self._on_panel_cell_clicked)
         self.panel.run_chosen.connect(self._on_panel_run_chosen)
         self.panel.save_requested.connect(self._on_panel_save_requested)
-        self.panel.show_all_requested.connect(lambda: self.window.show_subset(None))
+        self.panel.show_all_requested.connect(self._on_panel_show_all_requested)
         window.dataset_loaded.connect(self._on_window_dataset_loaded)
         window.selection_changed.connect(self._on_window_selection_changed)
 
@@ -110,6 +112,7 @@ class EvaluateController(QObject):
         self.job.forget()
         self.runs, self.shown = [], None
         self._row_of = None
+        self.cell, self._cell_name = None, ""
         self.panel.show_report(None)
         self.panel.set_runs([])
         self.panel.show_comparison(None, None)
@@ -138,9 +141,15 @@ class EvaluateController(QObject):
             self._on_window_selection_changed(w.browser.selected)
         w.add_sort_key(SORT_KEY, "Prediction confidence (Evaluate)",
                        confidence_scores(len(w.dataset), report.test_indices, report.confidence))
+        if self._showing_cell():
+            self.show_cell(*self.cell)  # the grid follows the run shown: never run 1's cell under run 2's matrix
+        else:
+            self._forget_cell()
 
     def _on_window_selection_changed(self, index: int) -> None:
         """Tell in the detail view what the shown run predicted for the selected test image."""
+        if self.cell is not None and not self._showing_cell():
+            self._forget_cell()  # the grid shows something else now (Show all, a lasso on the map)
         report, detail = self.report, self.window.detail
         row = -1 if report is None or self._row_of is None or index < 0 else int(self._row_of[index])
         if row < 0:
@@ -158,12 +167,31 @@ class EvaluateController(QObject):
         self.show_run(row, compare_with=other)
 
     def _on_panel_cell_clicked(self, true: int, predicted: int) -> None:
+        self.show_cell(true, predicted)
+
+    def show_cell(self, true: int, predicted: int) -> None:
+        """Show the shown run's test images of one matrix cell in the grid, most confident first; outline the cell."""
         report, w = self.report, self.window
         if report is None or w.browser is None:
             return
         names = report.class_names
         indices = report.cell(true, predicted)
-        w.show_subset(indices, f"true {names[true]}, predicted {names[predicted]}", sort_key=SORT_KEY)
+        self.cell = (true, predicted)
+        self._cell_name = f"run {self.shown + 1}: true {names[true]}, predicted {names[predicted]}"
+        self.panel.matrix.set_selected(self.cell)
+        w.show_subset(indices, self._cell_name, sort_key=SORT_KEY)
+
+    def _showing_cell(self) -> bool:
+        b = self.window.browser
+        return self.cell is not None and b is not None and b.subset is not None and b.subset_name == self._cell_name
+
+    def _forget_cell(self) -> None:
+        self.cell, self._cell_name = None, ""
+        self.panel.matrix.set_selected(None)
+
+    def _on_panel_show_all_requested(self) -> None:
+        self._forget_cell()
+        self.window.show_subset(None)
 
     def _on_panel_save_requested(self) -> None:
         if self.report is None:

@@ -38,8 +38,11 @@ class GridContent:
     placeholder: bool = False
     preview: object = None
 
-    def describe(self, dataset, position: int, x: int, y: int) -> str:
-        """Hover text for pixel (x, y) of tile ``position`` as shown ("" off the tiles)."""
+    def describe(self, dataset, position: int, x: int, y: int, labels: np.ndarray | None = None) -> str:
+        """Hover text for pixel (x, y) of tile ``position`` as shown ("" off the tiles).
+
+        ``labels``: the labels as exported (the recipe's corrections in); default the dataset's.
+        """
         if not 0 <= position < len(self.indices):
             return ""
         index = int(self.indices[position])
@@ -50,7 +53,9 @@ class GridContent:
             value = f"{float(self.preview.values[position, y, x]):.4g} (processed)"
         else:
             value = f"{dataset.images[index, y, x]:g}"  # the stored value: float data shows its own scale
-        name = dataset.label_text(int(dataset.labels[index]))
+        own = int(dataset.labels[index])
+        label = own if labels is None else int(labels[index])
+        name = dataset.label_text(label) + (f" (was {dataset.label_text(own)})" if label != own else "")
         return f"#{index:,} ({split} #{si:,}) label {name} · pixel ({x}, {y}) = {value}"
 
     def position(self, index: int | None) -> int | None:

@@ -108,6 +108,18 @@ class FilterPanel(QWidget):
         if self.sort_combo.findData(name) < 0:
             self.sort_combo.addItem(title, name)
 
+    def clear_sort_keys(self) -> None:
+        """Back to "Index" only (new data: the features' scores were of the data before); no signal."""
+        self.sort_combo.blockSignals(True)
+        while self.sort_combo.count() > 1:
+            self.sort_combo.removeItem(self.sort_combo.count() - 1)
+        self.sort_combo.setCurrentIndex(0)
+        self.sort_combo.blockSignals(False)
+
+    def sort_key(self) -> str:
+        """The sort order chosen ("index" or a score name)."""
+        return self.sort_combo.currentData()
+
     def select_sort_key(self, name: str) -> None:
         """Choose a sort order by name (emits sort_changed when it changes)."""
         i = self.sort_combo.findData(name)

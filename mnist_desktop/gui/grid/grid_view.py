@@ -79,6 +79,7 @@ class GridView(GridInput, pg.GraphicsView):
         self._top = 0.0
         self._wheel_push = 0
         self._page: tuple = (np.zeros((0, 28, 28), np.uint8), np.zeros(0, np.int64), None)
+        self._new_labels: np.ndarray | None = None
         self._selected: int | None = None
         self.scene().sigMouseMoved.connect(self._on_scene_mouse_moved)
         self.scene().sigMouseClicked.connect(self._on_scene_mouse_clicked)
@@ -91,16 +92,18 @@ class GridView(GridInput, pg.GraphicsView):
         self.labels.set_names([str(n) for n in names])
 
     def set_page(self, images: np.ndarray, labels: np.ndarray, flagged: np.ndarray | None = None,
-                 *, dimmed: np.ndarray | None = None) -> None:
+                 *, dimmed: np.ndarray | None = None, new_labels: np.ndarray | None = None) -> None:
         """Show ``images`` (n, h, w) uint8 with their labels.
 
         ``flagged`` tiles get a red outline; ``dimmed`` ones (excluded from the
-        export) are drawn at a quarter of their brightness.
+        export) are drawn at a quarter of their brightness; ``new_labels``
+        (the recipe's corrected label per tile) label a relabelled tile "5>6".
         """
         if dimmed is not None and dimmed.any():
             images = images.copy()
             images[dimmed] //= 4
         self._page = (images, np.asarray(labels), flagged)
+        self._new_labels = new_labels
         self._relayout(force=True)
         self.rehover()
 
@@ -183,7 +186,7 @@ class GridView(GridInput, pg.GraphicsView):
     def _build_mosaic(self) -> None:
         images, labels, flagged = self._page
         lay = self.grid_layout
-        self.labels.set_tiles(lay, labels, flagged)
+        self.labels.set_tiles(lay, labels, flagged, self._new_labels)
         if not self.count:
             self.image.clear()
             self.selection.hide()

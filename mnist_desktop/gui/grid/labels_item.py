@@ -9,6 +9,8 @@ image that is then stamped (an unscaled blit, far cheaper than laying text
 out again) at every visible tile.
 A 1,024-tile page costs one item, not 1,024. The same pass outlines flagged
 tiles (suspicious samples) in red, so the mosaic itself can stay one grey image.
+A relabelled tile (the recipe corrects its label) shows "old>new" in the
+relabel colour, or the new name alone when the tile is too narrow for both.
 """
 
 from __future__ import annotations
@@ -19,12 +21,13 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
 
 from ...core.view.grid_layout import GridLayout
-from ...core.palette import FLAG, NEUTRAL, class_color
+from ...core.palette import FLAG, NEUTRAL, RELABELLED, class_color
 from ..theme import qcolor
 
 #: Smallest cap height of the label font, in screen pixels.
 MIN_CAP_HEIGHT = 9.0
 FLAG_COLOR = qcolor(FLAG)
+RELABEL_COLOR = qcolor(RELABELLED)
 
 
 def label_font() -> QFont:
@@ -51,11 +54,12 @@ class TileLabels(pg.GraphicsObject):
         self._metrics = metrics
         self._names: list[str] = []
         self._texts: dict[int, list[tuple[float, str]]] = {}  # filled on first use: 100,000 classes are fine
-        self._stamps: dict[tuple[int, str, float], QImage] = {}
+        self._stamps: dict[tuple[object, str, float], QImage] = {}
         self._colors: dict[int, QColor] = {}
         self._min_width = 0.0
         self._layout: GridLayout | None = None
         self._labels = np.zeros(0, np.int64)
+        self._new = np.zeros(0, np.int64)  # corrected label per tile, -1: its own
         self._flagged = np.zeros(0, bool)
         self._rect = QRectF()
         self.painted: dict[str, int] = {}  # text -> how many tiles showed it in the last paint
@@ -92,9 +96,10 @@ class TileLabels(pg.GraphicsObject):
         texts = [name] + [name[:k] + "…" for k in range(len(name) - 1, 0, -1)]
         return [(self._metrics.horizontalAdvance(t), t) for t in texts]
 
-    def _stamp(self, label: int, text: str, ratio: float) -> QImage:
-        """``text`` in class ``label``'s colour on a transparent image, at ``ratio`` device pixels a pixel."""
-        key = (label, text, ratio)
+    def _stamp(self, label: int, text: str, ratio: float, relabelled: bool = False) -> QImage:
+        """``text`` in class ``label``'s colour (or the relabel colour) on a transparent image,
+        at ``ratio`` device pixels a pixel."""
+        key = ("relabelled" if relabelled else label, text, ratio)
         if key not in self._stamps:
             font = QFont(self.font)
             font.setPixelSize(round(self.font.pixelSize() * ratio))
@@ -105,7 +110,7 @@ class TileLabels(pg.GraphicsObject):
             p = QPainter(image)
             p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
             p.setFont(font)
-            p.setPen(self._color(label))
+            p.setPen(RELABEL_COLOR if relabelled else self._color(label))
             p.drawText(QPointF(1, metrics.ascent()), text)
             p.end()
             self._stamps[key] = image
@@ -123,11 +128,23 @@ class TileLabels(pg.GraphicsObject):
                 return text
         return None
 
-    def set_tiles(self, layout: GridLayout, labels: np.ndarray, flagged: np.ndarray | None = None) -> None:
-        """The page's geometry, each tile's class and which tiles to outline (boolean per tile)."""
+    def relabel_text_for(self, label: int, new: int, width: float) -> str | None:
+        """The text of a tile whose ``label`` the recipe corrects to ``new``: "5>6", else the new name alone."""
+        names = self._names
+        full = f"{names[label % len(names)]}>{names[new % len(names)]}"
+        if self._metrics.horizontalAdvance(full) <= width:
+            return full
+        return self.text_for(new, width)
+
+    def set_tiles(self, layout: GridLayout, labels: np.ndarray, flagged: np.ndarray | None = None,
+                  new_labels: np.ndarray | None = None) -> None:
+        """The page's geometry, each tile's class, which tiles to outline (boolean per tile) and
+        the corrected label of each tile (``new_labels``; -1 or equal to ``labels``: not relabelled)."""
         self.prepareGeometryChange()
         self._layout = layout
         self._labels = np.asarray(labels, np.int64)
+        new = np.full(len(self._labels), -1, np.int64) if new_labels is None else np.asarray(new_labels, np.int64)
+        self._new = np.where(new == self._labels, -1, new)
         self._flagged = np.zeros(len(self._labels), bool) if flagged is None else np.asarray(flagged, bool)
         h, w = layout.mosaic_size
         self._rect = QRectF(0, 0, w, h)
@@ -179,14 +196,18 @@ class TileLabels(pg.GraphicsObject):
             p.drawRect(QRectF(lx - 1, ty - 1, width + 2, height + 2))
 
     def _draw_texts(self, p: QPainter, idx, x, y, tile_w: float, strip_h: float, ratio: float) -> None:
-        labels = self._labels[idx]
-        for label in np.unique(labels).tolist():
-            text = self.text_for(label, (tile_w + 1) / ratio)
+        labels, new = self._labels[idx], self._new[idx]
+        width = (tile_w + 1) / ratio
+        pairs = np.unique(np.stack([labels, new], 1), axis=0)
+        for label, target in pairs.tolist():
+            relabelled = target >= 0
+            text = self.relabel_text_for(label, target, width) if relabelled else self.text_for(label, width)
             if text is None:
                 continue
-            stamp = self._stamp(label, text, ratio)
-            left = np.rint(x[idx[labels == label]] - stamp.width() / 2)
-            top = np.rint(y[idx[labels == label]] + (strip_h - stamp.height()) / 2)
+            stamp = self._stamp(label, text, ratio, relabelled)
+            these = idx[(labels == label) & (new == target)]
+            left = np.rint(x[these] - stamp.width() / 2)
+            top = np.rint(y[these] + (strip_h - stamp.height()) / 2)
             for lx, ty in zip(left.tolist(), top.tolist()):
                 p.drawImage(QPointF(lx, ty), stamp)
-            self.painted[text] = len(left)
+            self.painted[text] = self.painted.get(text, 0) + len(left)

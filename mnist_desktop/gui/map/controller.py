@@ -92,7 +92,8 @@ class MapController(QObject):
         window.dataset_loaded.connect(self._on_window_dataset_loaded)
         window.selection_changed.connect(self._on_window_selection_changed)
         window.marks_changed.connect(self._update_marks)
-        model.changed.connect(lambda _r: self._update_marks())
+        model.changed.connect(self._on_model_changed)
+        self._relabelled = model.recipe.relabelled
 
     def ui(self) -> FeatureUi:
         return FeatureUi(docks=[DockSpec("map", "Map", self.panel, LEFT)], actions={"tools": [self.compute_action]})
@@ -162,7 +163,7 @@ class MapController(QObject):
             return
         brushes, order = self._coloring(ds)
         shown_classes = sorted(self.panel.shown_classes())
-        labels = ds.labels[order]
+        labels = self.window.current_labels()[order]  # a relabelled point is drawn, and toggled, as its new class
         visible = np.isin(labels, shown_classes) | (labels < 0)  # unlabelled images have no toggle
         self.panel.plot.show_points(self.coords, order[visible], brushes, fit=fit)
         self._update_marks()
@@ -189,8 +190,16 @@ class MapController(QObject):
         else:
             self.panel.set_color_key("")
         colors = np.vstack([CLASS_COLORS, [UNLABELLED_GREY]])
-        labels = ds.labels.astype(np.int64)
+        labels = self.window.current_labels().astype(np.int64)
         return brushes_for(colors)[np.where(labels < 0, len(CLASS_COLORS), labels % len(CLASS_COLORS))], self._order
+
+    def _on_model_changed(self, recipe) -> None:
+        """Exclusions move the marks; a relabel recolours its point."""
+        if recipe.relabelled != self._relabelled:
+            self._relabelled = recipe.relabelled
+            self.redraw()
+        else:
+            self._update_marks()
 
     def _update_marks(self) -> None:
         ds, plot = self.window.dataset, self.panel.plot
@@ -242,8 +251,10 @@ class MapController(QObject):
             self.panel.tip.show_image(None)
             return
         split, si = ds.locate(index)
-        label = int(ds.labels[index])
-        self.panel.tip.show_image(ds.pixels[index], f"#{index:,} · {split} #{si:,}\nlabel {ds.label_text(label)}", pos)
+        label, own = int(self.window.current_labels()[index]), int(ds.labels[index])
+        was = f" (was {ds.label_text(own)})" if label != own else ""
+        self.panel.tip.show_image(ds.pixels[index], f"#{index:,} · {split} #{si:,}\nlabel {ds.label_text(label)}{was}",
+                                  pos)
 
     def _on_plot_selected(self, indices: np.ndarray, kind: str) -> None:
         if self.window.browser is None:

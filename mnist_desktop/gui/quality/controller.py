@@ -58,12 +58,11 @@ class QualityController(QObject):
         """Forget the report: it belongs to the data shown before."""
         self.job.forget()  # its result, if it comes, is of the previous data: never shown
         self.report = None
-        self.panel.table.setRowCount(0)
+        self._excluded, self._relabelled = self.model.recipe.excluded, self.model.recipe.relabelled
         n = self.model.recipe.excluded_count()
-        self.panel.summary.setText("Not computed yet." + (
+        self.panel.clear("Not computed yet." + (
             f" {n:,} sample{'s' if n != 1 else ''} of this dataset {'are' if n != 1 else 'is'} excluded from "
             "earlier work: see the Excluded panel." if n else ""))
-        self.panel.progress.setValue(0)
 
     def start(self) -> Job | None:
         w = self.window
@@ -104,6 +103,8 @@ class QualityController(QObject):
 
     def _on_panel_sample_chosen(self, index: int) -> None:
         w, r = self.window, self.report
+        if r is None:
+            return
         w.select_global(index)
         ds = w.dataset
         sug = int(r.suggested[index])
@@ -124,6 +125,8 @@ class QualityController(QObject):
     def _on_panel_relabel_requested(self, indices: np.ndarray, relabel: bool) -> None:
         """Give the chosen samples their suggested label (those without one are left), or their own back."""
         r, ds, recipe = self.report, self.window.dataset, self.model.recipe
+        if r is None or ds is None or len(r) != len(ds):
+            return  # no report of the data on screen (the buttons are off then too)
         for i in np.asarray(indices, np.int64).tolist():
             split, local = ds.locate(i)
             if not relabel:
@@ -135,6 +138,8 @@ class QualityController(QObject):
                                f"sample{'s' if len(indices) != 1 else ''}")
 
     def _on_panel_exclude_requested(self, indices: np.ndarray, exclude: bool) -> None:
+        if self.window.dataset is None:
+            return
         n = len(indices)
         if n > 1 and not self.confirm(
                 f"{'Exclude' if exclude else 'Restore'} {n:,} samples?",

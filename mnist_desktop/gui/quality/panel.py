@@ -191,6 +191,20 @@ class SuspiciousPanel(QWidget):
                   self.unrelabel_button):
             b.setEnabled(len(self._rows) > 0)
 
+    def clear(self, summary: str) -> None:
+        """Back to "not computed" for new data: no rows, no evidence of an old selection, no enabled action."""
+        self.table.setRowCount(0)
+        self._rows = np.zeros(0, np.int64)
+        self.summary.setText(summary)
+        self.progress.setValue(0)
+        for label in (self.neighbours_title, self.probabilities, self.given_title, self.suggested_title):
+            label.setText("")
+        self.neighbours_image.clear()
+        self.suggested_image.clear()
+        for b in (self.exclude_button, self.restore_button, self.exclude_all_button, self.relabel_button,
+                  self.unrelabel_button):
+            b.setEnabled(False)
+
     def show_excluded(self, excluded: np.ndarray) -> None:
         """Tick the Excluded column for the listed samples that ``excluded`` (bool per global index) marks."""
         for r, i in enumerate(self._rows):

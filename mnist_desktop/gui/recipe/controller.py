@@ -14,6 +14,7 @@ from ...core.errors import MnistDesktopError, describe_os_error
 from ...core.processing.normalize import normalize
 from ...core.processing.preview import Preview, preview_copy, row_names
 from ...core.processing.recipe import describe_problem
+from ...core.processing.split_plan import held_out
 from ...core.processing.statistics import NormStatistics
 from ..feature import DockSpec, FeatureUi
 from .augment_panel import AugmentPanel
@@ -44,6 +45,7 @@ class RecipeController(QObject):
         self._stats_job.failed.connect(self._on_stats_job_failed)
         self.actions = self._create_actions()
         model.changed.connect(self._on_model_changed)
+        model.notice.connect(lambda text: window.status.showMessage(text, 15000))
         window.dataset_loaded.connect(self._on_window_dataset_loaded)
         window.selection_changed.connect(self._on_window_selection_changed)
 
@@ -182,6 +184,11 @@ class RecipeController(QObject):
         if aug.is_identity and aug.copies == 1 and not aug.keep_original:
             w.detail.show_rows(None)  # one row, equal to the original: nothing more to show
         elif result.selected == w.browser.selected and result.rows is not None:
+            split, local = w.dataset.locate(result.selected)
+            if held_out(w.dataset, recipe, split, np.array([local]))[0]:
+                w.detail.show_rows(result.rows, "Exported rows of this image: the original only (it is drawn into "
+                                                "val/test, which are never augmented; the grid shows it so)")
+                return
             shown = "the grid shows " + ("copy 0" if preview_copy(recipe) == 0 else "the original")
             w.detail.show_rows(result.rows, f"Exported rows of this image: {row_names(recipe)} ({shown})")
 
@@ -210,7 +217,7 @@ class RecipeController(QObject):
     def _recipe_file(self, action, path: str, verb: str, done: str) -> bool:
         """Run a recipe save or load; tell the user what went wrong instead of raising."""
         try:
-            action(path)
+            said = action(path)
         except MnistDesktopError as exc:
             self.window.show_error(f"Could not {verb} the recipe", str(exc))
             return False
@@ -218,7 +225,11 @@ class RecipeController(QObject):
             self.window.show_error(f"Could not {verb} the recipe", describe_os_error(exc))
             return False
         self.window.settings.setValue("files/last_recipe_dir", str(Path(path).parent))
-        self.window.status.showMessage(f"Recipe {done} {path}", 5000)
+        name = Path(path).name
+        if said:  # what a load did to the exclusions and relabels: never silent
+            self.window.status.showMessage(f"Recipe {done} {name}; {said} (Edit > Undo goes back)", 15000)
+        else:
+            self.window.status.showMessage(f"Recipe {done} {path}", 8000)
         return True
 
     def _last_dir(self) -> Path:

@@ -93,9 +93,13 @@ class ExportDialog(JobDialog):
         norm = recipe.normalize
         method = METHOD_WORDS[norm.method] + (" per image" if norm.method == "minmax" and norm.scope == "image" else "")
         warning = recipe.statistics_warning(dataset)
+        n_relabelled = recipe.relabelled_count(dataset)
+        relabelled = (f"<br>{n_relabelled:,} sample{'s' if n_relabelled != 1 else ''} relabelled: every format "
+                      "writes the new label" if n_relabelled else "")
         what = QLabel(f"Normalization: {method} · {aug.copies} augmented cop{'y' if aug.copies == 1 else 'ies'} "
                       f"per image{' + the original' if aug.keep_original else ''} · seed {recipe.seed}"
-                      + (f"<br><b>Note:</b> {warning}." if warning else ""))
+                      + relabelled + (f"<br><b>Note:</b> {warning}." if warning else ""))
+        self.recipe_text = what
         what.setWordWrap(True)
         form = QFormLayout()
         form.addRow("Format", self.format)
@@ -269,6 +273,8 @@ class ExportDialog(JobDialog):
         self.progress.setValue(1000)
         size = sum(f.get("bytes", 0) for f in result.files)
         counts = ", ".join(f"{name} {c['rows']:,}" for name, c in result.counts.items())
+        relabelled = sum(c.get("relabelled", 0) for c in result.counts.values())
+        counts += f"; {relabelled:,} with a corrected label" if relabelled else ""
         self.summary.setText(f"Wrote {result.rows:,} images ({counts}), {format_bytes(size)}, to "
                              f"{result.path}.\nManifest: {result.manifest_path}")
         self.exported.emit(result)

@@ -1,9 +1,12 @@
 """The one Recipe the panels edit, the preview shows and the export writes.
 
 Every edit is a command on a QUndoStack (Edit > Undo/Redo): a slider drag
-merges into one step. Excluded samples belong to the dataset they were chosen
-on: they are stored per dataset (``core.processing.exclusions.dataset_key``)
-and swapped in when a dataset is opened, never carried over to another one.
+merges into one step. Excluded samples and corrected labels belong to the
+dataset they were chosen on: they are stored per dataset
+(``core.processing.exclusions.dataset_key``) and swapped in when a dataset is
+opened, never carried over to another one. Loading a recipe file keeps this
+dataset's and adds the file's that fit it (``core.processing.marks``), as one
+undo step, and says so (:attr:`notice`).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from ...core.dataset import Dataset
 from ...core.errors import MnistDesktopError
 from ...core.output import input_files
 from ...core.processing.exclusions import dataset_key, exclusions_from_json, exclusions_to_json
+from ...core.processing.marks import fitting_marks, merge_marks, relabels_from_json, relabels_to_json
 from ...core.processing.recipe import Recipe
 
 _MERGE_ID = 1
@@ -54,9 +58,13 @@ class RecipeModel(QObject):
     -------
     changed(object)
         The new Recipe, after any edit, undo or redo (also after ``set``).
+    notice(str)
+        A sentence for the status bar about what a load did to the exclusions
+        and relabels (also when a recipe loaded before any data meets the data).
     """
 
     changed = Signal(object)
+    notice = Signal(str)
 
     def __init__(self, settings: QSettings | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -65,6 +73,7 @@ class RecipeModel(QObject):
         self.undo_stack = QUndoStack(self)
         self.dataset: Dataset | None = None
         self.dataset_key: str | None = None
+        self._pending: Recipe | None = None  # a recipe file loaded before any data: its marks wait for the data
 
     def set(self, recipe: Recipe, text: str = "Change the recipe", key: str | None = None) -> None:
         """Replace the recipe as one undoable step.
@@ -104,35 +113,58 @@ class RecipeModel(QObject):
         return self.recipe.problems()
 
     def _apply(self, recipe: Recipe) -> None:
-        old = self.recipe.excluded
+        old = (self.recipe.excluded, self.recipe.relabelled)
         self.recipe = recipe
-        if recipe.excluded != old:
+        if (recipe.excluded, recipe.relabelled) != old:
             self._store_exclusions()
         self.changed.emit(recipe)
 
     # ------------------------------------------------------------------ datasets and exclusions
 
     def set_dataset(self, dataset: Dataset) -> None:
-        """Switch to ``dataset``: its own stored exclusions replace the previous data's (not undoable)."""
+        """Switch to ``dataset``: its own stored exclusions and relabels replace the previous data's.
+
+        Not undoable. A recipe file loaded before any data (``gui --recipe``)
+        adds its fitting marks now, and :attr:`notice` says so.
+        """
         self.dataset = dataset
         self.dataset_key = dataset_key(dataset)
-        text = self.settings.value(f"exclusions/{self.dataset_key}") if self.settings is not None else None
-        excluded = exclusions_from_json(str(text)) if text else {}
-        excluded = {k: v for k, v in excluded.items() if k in dataset.splits}
+        stored = self._stored("exclusions", exclusions_from_json)
+        excluded = {k: v for k, v in stored.items() if k in dataset.splits}
+        relabelled = self._stored("relabelled", relabels_from_json)
+        own = replace(self.recipe, excluded=excluded, relabelled=relabelled)
+        _, relabelled, _ = fitting_marks(own, dataset)  # never a label the data has no class for
         self.undo_stack.clear()  # earlier steps hold another dataset's exclusions
-        new = replace(self.recipe, excluded=excluded)
+        new = replace(own, relabelled=relabelled)
+        notice = ""
+        if self._pending is not None:
+            merged = merge_marks(new, self._pending, dataset)
+            new, notice = replace(new, excluded=merged.recipe.excluded, relabelled=merged.recipe.relabelled), \
+                merged.sentence()
+            self._pending = None
         if new != self.recipe:
             self.recipe = new
+            if notice:
+                self._store_exclusions()  # the file's marks now belong to this dataset
             self.changed.emit(new)
+        if notice:
+            self.notice.emit(f"The loaded recipe meets the data: {notice}")
+
+    def _stored(self, kind: str, parse):
+        text = self.settings.value(f"{kind}/{self.dataset_key}") if self.settings is not None else None
+        return parse(str(text)) if text else {}
 
     def _store_exclusions(self) -> None:
+        """Keep this dataset's exclusions and relabels in the settings (removed when empty)."""
         if self.settings is None or self.dataset_key is None:
             return
-        name = f"exclusions/{self.dataset_key}"
-        if self.recipe.excluded:
-            self.settings.setValue(name, exclusions_to_json(self.recipe.excluded))
-        else:
-            self.settings.remove(name)
+        for kind, marks, text in (("exclusions", self.recipe.excluded, exclusions_to_json),
+                                  ("relabelled", self.recipe.relabelled, relabels_to_json)):
+            name = f"{kind}/{self.dataset_key}"
+            if marks:
+                self.settings.setValue(name, text(marks))
+            else:
+                self.settings.remove(name)
 
     # ------------------------------------------------------------------ persistence
 
@@ -144,16 +176,31 @@ class RecipeModel(QObject):
         """
         self.recipe.validate(path).save(path, force=True, inputs=input_files(self.dataset))
 
-    def load(self, path: str) -> None:
-        recipe = Recipe.load(path)
-        if self.dataset is not None:  # the rule of export and evaluate, refused with the same line
-            recipe.check_dataset(self.dataset, path)
-        self.set(recipe, "Load a recipe")
+    def load(self, path: str) -> str:
+        """Load a recipe file as one undo step; returns what happened to the exclusions and relabels, in words.
+
+        A file whose marks do not fit this dataset is refused with the line
+        export would give; otherwise this dataset's exclusions and relabels
+        stay and the file's are added (``core.processing.marks.merge_marks``): loading
+        parameters never silently takes back a sample the user dropped.
+        """
+        loaded = Recipe.load(path)
+        if self.dataset is None:
+            self._pending = loaded if (loaded.excluded or loaded.relabelled) else None
+            n = loaded.excluded_count()
+            self.set(replace(loaded, excluded=self.recipe.excluded, relabelled=self.recipe.relabelled),
+                     "Load a recipe")
+            return f"its {n:,} exclusions are added to the data once it is open" if n else ""
+        loaded.check_dataset(self.dataset, path)  # the rule of export and evaluate, refused with the same line
+        merged = merge_marks(self.recipe, loaded, self.dataset)
+        self.set(merged.recipe, "Load a recipe")
+        return merged.sentence()
 
     def remember(self) -> None:
-        """Keep the recipe's parameters for the next start (only a valid one; exclusions are per dataset)."""
+        """Keep the recipe's parameters for the next start (only a valid one; exclusions and relabels are
+        per dataset)."""
         if self.settings is not None and not self.problems:
-            self.settings.setValue("recipe/last", replace(self.recipe, excluded=()).to_json())
+            self.settings.setValue("recipe/last", replace(self.recipe, excluded=(), relabelled=()).to_json())
 
     def restore(self) -> bool:
         """Bring back the parameters of the last session, if they still parse (never its exclusions).
@@ -167,7 +214,7 @@ class RecipeModel(QObject):
             last = Recipe.from_json(str(text), "the remembered recipe")
         except MnistDesktopError:
             return False
-        last = replace(last, excluded=self.recipe.excluded)
+        last = replace(last, excluded=self.recipe.excluded, relabelled=self.recipe.relabelled)
         if last == self.recipe:
             return False
         self.recipe = last
