@@ -31,7 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    dataset = labelled_part(load_dataset(args.source))
+    dataset = labelled_part(load_dataset(args.source, labels=args.labels))
     bar = ProgressBar(f"check {dataset.key}", unit="steps")
     try:
         report = analyze(dataset, progress=bar.update)

@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
         raise MnistDesktopError(f"{args.out}: the folder {Path(args.out).resolve().parent} does not exist")
     from .check import labelled_part
 
-    dataset = labelled_part(load_dataset(args.source), "evaluation")
+    dataset = labelled_part(load_dataset(args.source, labels=args.labels), "evaluation")
     bar = ProgressBar(f"evaluate {dataset.key}", unit="steps")
     try:
         report = evaluate(dataset, recipe, progress=bar.update)

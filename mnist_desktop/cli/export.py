@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         args.parser.error("--top needs --exclude-flagged")
     recipe = build_recipe(args)
     check_target(Path(args.out), args.fmt, overwrite=args.force)
-    dataset = load_dataset(args.source)
+    dataset = load_dataset(args.source, labels=args.labels)
     if args.exclude_flagged:
         recipe = _exclude_flagged(recipe, dataset, args.top)
     est = estimate(dataset, recipe, args.fmt)

@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     if png:
         _check_target(png, (".png",))
     recipe = Recipe.load(args.recipe) if args.recipe else None
-    dataset = load_dataset(args.source)
+    dataset = load_dataset(args.source, labels=args.labels)
     bar = ProgressBar(f"map {dataset.key}", unit="steps")
     try:
         result = embed(dataset, recipe, seed=args.seed, epochs=args.epochs, progress=bar.update,

@@ -21,8 +21,9 @@ from download_support import leftovers
 from http_mirror import MirrorServer
 from mnist_desktop.core.catalog import CATALOG, get_dataset
 from mnist_desktop.core.download.downloader import download
-from mnist_desktop.core.errors import Cancelled, DownloadError
+from mnist_desktop.core.errors import Cancelled, DatasetError, DownloadError
 from mnist_desktop.core.formats.load import load_dataset
+from mnist_desktop.core.notebook.arrays import load_data
 
 TIMEOUT = 0.5
 C10 = "cifar-10-python.tar.gz"
@@ -114,6 +115,10 @@ def test_cifar100_downloads_with_fine_and_coarse_labels(catalog, server, tmp_pat
     coarse = load_dataset(folder, labels="coarse")
     assert len(fine.class_names) == 100 and len(coarse.class_names) == 20
     np.testing.assert_array_equal(coarse.splits["train"].labels, fine.splits["train"].labels // 5)
+    (_, y_train), (_, y_test) = load_data(str(folder), labels="coarse")  # the notebook API, as Keras' label_mode
+    np.testing.assert_array_equal(y_test, fine.splits["test"].labels // 5)
+    with pytest.raises(DatasetError, match="coarse labels are CIFAR-100's"):
+        load_dataset(tmp_path / "cifar-100" / "cifar-100-python" / "train", labels="coarse")
 
 
 @pytest.mark.parametrize("fault, reason", [("html", "HTML page"), ("cut", "connection closed after"),
