@@ -79,3 +79,19 @@ def test_labels_flag_usage_and_help(capsys):
             main([command, "--help"])
         text = " ".join(capsys.readouterr().out.split())
         assert "--labels {fine,coarse}" in text and "CIFAR-100's 20 superclasses" in text, command
+
+
+def test_check_on_colour_data_says_how_far_to_trust_the_ranking(tmp_path, sample_dataset, mnist_folder, capsys):
+    from colour_data import cifar10_python, coloured_mnist
+
+    x, y = coloured_mnist(sample_dataset, 200, seed=1)
+    cifar10_python(tmp_path / "c", x[:150], y[:150], x[150:], y[150:])
+    assert main(["check", "--source", str(tmp_path / "c"), "--json"]) == 0
+    out, err = capsys.readouterr()
+    note = json.loads(out)["trust_note"]
+    assert note.startswith("Colour data: trust this ranking less") and "grey:" in note
+    assert f"note: {note}" in err
+    grey = mnist_folder("grey", test=(sample_dataset.images[:200], sample_dataset.labels[:200]))
+    assert main(["check", "--source", str(grey), "--top", "3"]) == 0
+    out, err = capsys.readouterr()
+    assert "trust" not in err and "trust" not in out

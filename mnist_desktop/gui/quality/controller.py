@@ -24,6 +24,13 @@ def _analyze(dataset, **kwargs):
 
     return analyze(dataset, **kwargs)
 
+
+def _trust_note(dataset) -> str:
+    from ...core.quality.trust import trust_note
+
+    return trust_note(dataset)
+
+
 SORT_KEY = "suspicion"
 
 
@@ -54,9 +61,10 @@ class QualityController(QObject):
 
     # ------------------------------------------------------------------ running
 
-    def _on_window_dataset_loaded(self, _dataset) -> None:
+    def _on_window_dataset_loaded(self, dataset) -> None:
         """Forget the report: it belongs to the data shown before."""
         self.job.forget()  # its result, if it comes, is of the previous data: never shown
+        self.panel.show_trust(_trust_note(dataset))
         self.report = None
         self.panel.table.setRowCount(0)
         n = self.model.recipe.excluded_count()
