@@ -127,6 +127,7 @@ def format_report(report: dict) -> str:
     lines: list[str] = []
     if "splits" in report:
         unknown = ("" if report.get("identified", True)
+                   else "  (classes from the CIFAR meta file)" if str(report.get("format")).startswith("cifar")
                    else "  (not a catalog dataset: classes from the file names/labels)")
         lines += [f"{report['title']}  [{report['dataset']}]",
                   f"source:  {report['source']}",

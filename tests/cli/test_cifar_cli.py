@@ -42,6 +42,9 @@ def test_download_cifar10_then_info_opens_it(server, tmp_path, capsys):
     assert report["dataset"] == "cifar10" and report["total"] == N_TRAIN + N_TEST
     assert report["splits"]["train"]["shape"] == [N_TRAIN, 32, 32, 3]
     assert report["class_names"][1] == "automobile"
+    assert main(["info", "--source", str(folder)]) == 0
+    classes = capsys.readouterr().out.splitlines()[3]
+    assert "automobile" in classes and classes.endswith("(classes from the CIFAR meta file)")
 
 
 def test_download_cifar100_split_note_and_coarse_labels(server, tmp_path, capsys):
