@@ -157,9 +157,10 @@ class SuspiciousPanel(QWidget):
         box.addItem(image)
         return image, box
 
-    def show_trust(self, text: str) -> None:
+    def show_trust(self, text: str, details: str = "") -> None:
         """The note on how far to trust the ranking of the data shown (empty: none, the label is hidden)."""
         self.trust.setText(text)
+        self.trust.setToolTip(details or text)
         self.trust.setVisible(bool(text))
 
     def set_running(self, running: bool) -> None:
