@@ -98,3 +98,13 @@ def test_check_on_colour_data_says_how_far_to_trust_the_ranking(tmp_path, sample
     assert main(["check", "--source", str(grey), "--top", "3"]) == 0
     out, err = capsys.readouterr()
     assert "trust" not in err and "trust" not in out
+
+
+def test_cut_archive_exit_1_one_error_line_nothing_left(server, tmp_path, capsys):
+    assert main(["download", "--dataset", "cifar-10", "--data-dir", str(tmp_path), "--timeout", "0.5",
+                 "--mirror", server.url("cut")]) == 1
+    err = capsys.readouterr().err
+    assert [line for line in err.splitlines() if line.startswith("error:")] == [
+        f"error: could not download {C10} from any of 1 mirror (reasons above)"]
+    assert f"{server.url('cut')}{C10}: connection closed after" in err and "Traceback" not in err
+    assert sorted(p.name for p in (tmp_path / "cifar-10").iterdir()) == []

@@ -97,6 +97,15 @@ def test_second_run_keeps_everything_and_a_missing_folder_is_extracted_again(cat
     assert len(load_dataset(folder)) == N_TRAIN + N_TEST
 
 
+def test_what_a_killed_extraction_left_is_removed(catalog, server, tmp_path):
+    folder = tmp_path / "cifar-10"
+    for left in (f".{C10}.extracting", f"..{C10}.extracting.k2j3h4"):  # install_archive's and extract_tar's
+        (folder / left / "cifar-10-batches-py").mkdir(parents=True)
+        (folder / left / "cifar-10-batches-py" / "data_batch_1").write_bytes(b"half")
+    download("cifar-10", "all", tmp_path)
+    assert leftovers(folder) == sorted([C10, "cifar-10-batches-py"])
+
+
 def test_force_downloads_and_extracts_again(catalog, server, tmp_path):
     download("cifar-10", "all", tmp_path)
     stray = tmp_path / "cifar-10" / "cifar-10-batches-py" / "stray"

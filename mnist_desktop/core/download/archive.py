@@ -127,7 +127,8 @@ def install_archive(archive: str | os.PathLike[str], folder: str | os.PathLike[s
     """
     archive, folder = Path(archive), Path(folder)
     tmp = folder / f".{archive.name}.extracting"
-    shutil.rmtree(tmp, ignore_errors=True)  # the leftover of an interrupted run
+    for left in folder.glob(f".*{archive.name}.extracting*"):  # what a killed run left (extract_tar's too)
+        shutil.rmtree(left, ignore_errors=True)
     try:
         extract_tar(archive, tmp, cancel=cancel)
         found = sorted(p.name for p in tmp.iterdir())
