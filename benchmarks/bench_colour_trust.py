@@ -1,6 +1,7 @@
 """How far to trust ``check``'s label ranking on colour data: planted label flips, grey vs colour.
 
-Run: ``.venv/bin/python benchmarks/bench_colour_trust.py [--n 5000] [--flips 50] [--seeds 3]``
+Run: ``.venv/bin/python benchmarks/bench_colour_trust.py [--n 5000] [--flips 50] [--seeds 3]
+[--kind random|plausible] [--no-clean]``
 
 The colour set is the coloured MNIST the tests use (``tests/colour_data.py``:
 each digit of the embedded sample padded to 32 x 32 and painted with its own
@@ -13,6 +14,11 @@ clean set (false alarms), and for the flips: recall among the flagged
 samples, precision and recall in the top K (K = the number of flips), recall
 in the top 1 %; medians over the seeds. The numbers quoted in the trust note
 (``mnist_desktop/core/quality/trust.py``) and the README come from this script.
+
+``--kind plausible`` flips like ``bench_quality.py``'s realistic errors
+instead: ambiguous digits (for an independent raw-pixel model fitted on the
+grey digits) moved to their second most plausible class, the same flips for
+both sets. ``--no-clean`` skips the runs without flips.
 
 The real MNIST label errors in the sample rank high too and count as misses
 in the precision: the same for both sets, so compare them.
@@ -69,22 +75,36 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=5000)
     ap.add_argument("--flips", type=int, default=50)
     ap.add_argument("--seeds", type=int, default=3)
+    ap.add_argument("--kind", choices=("random", "plausible"), default="random")
+    ap.add_argument("--no-clean", action="store_true")
     args = ap.parse_args()
     s = load_dataset("sample").splits["test"]
     grey = np.pad(np.asarray(s.images[:args.n]), ((0, 0), (2, 2), (2, 2)))
     labels = np.asarray(s.labels[:args.n], np.int64)
-    rows: dict[str, list[dict]] = {"grey": [], "colour": [], "grey clean": [], "colour clean": []}
+    rows: dict[str, list[dict]] = {"grey": [], "colour": []}
+    if not args.no_clean:
+        rows.update({"grey clean": [], "colour clean": []})
+    if args.kind == "plausible":
+        from bench_quality import class_distances, plausible_flips  # benchmarks/ is the script's folder
+
+        dist = class_distances(grey, labels)
     for seed in range(args.seeds):
-        flipped, where = flip(labels, args.flips, seed)
+        if args.kind == "plausible":
+            flipped, where = plausible_flips(dist, labels, args.flips / args.n, seed)
+        else:
+            flipped, where = flip(labels, args.flips, seed)
         colour = coloured(grey, seed)
         for name, images in (("grey", grey), ("colour", colour)):
             t = time.perf_counter()
             rows[name].append(score(analyze(dataset(images, flipped, name)), where))
             rows[name][-1]["seconds"] = time.perf_counter() - t
+            if args.no_clean:
+                continue
             clean = analyze(dataset(images, labels, name))
             rows[f"{name} clean"].append({"flagged": clean.n_flagged,
                                           "mislabelled": int(clean.has_reason("mislabelled").sum())})
-    print(f"{args.n} images, {args.flips} labels flipped uniformly, medians of {args.seeds} seeds")
+    how = "uniformly" if args.kind == "random" else "to their second most plausible class (ambiguous digits)"
+    print(f"{args.n} images, {args.flips} labels flipped {how}, medians of {args.seeds} seeds")
     for name, runs in rows.items():
         med = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
         print(f"  {name:<13} " + "  ".join(f"{key} {value:.3g}" for key, value in med.items()))

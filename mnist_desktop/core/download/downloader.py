@@ -186,6 +186,8 @@ def download(dataset: str | DatasetInfo = "mnist", split: str = "all",
     with requests.Session() as session:
         session.headers.update({"User-Agent": _USER_AGENT, "Accept-Encoding": "identity"})
         for remote in files:
+            if remote not in todo and not remote.is_archive:
+                continue  # present and verified
             target = folder / remote.name
             with target_lock(target, lambda t=target: TargetBusyError(
                     f"{t}: another download of this file is running; wait for it to finish")):
