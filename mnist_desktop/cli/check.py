@@ -9,6 +9,7 @@ import sys
 
 from ..core.formats.load import load_dataset
 from ..core.quality.report import REASONS, QualityReport, analyze
+from ..core.quality.trust import trust_note
 from ._progress import ProgressBar
 from ._source import add_source_argument, non_negative
 
@@ -31,16 +32,20 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    dataset = labelled_part(load_dataset(args.source))
+    dataset = labelled_part(load_dataset(args.source, labels=args.labels))
     bar = ProgressBar(f"check {dataset.key}", unit="steps")
     try:
         report = analyze(dataset, progress=bar.update)
     finally:
         bar.close()
+    note = trust_note(dataset)  # colour: how far the ranking can be trusted (measured)
     if args.json:
-        print(json.dumps(report_json(report, dataset.source, args.top), indent=1))
+        doc = report_json(report, dataset.source, args.top)
+        print(json.dumps({**doc, "trust_note": note} if note else doc, indent=1))
     else:
         print(format_table(report, args.top))
+    if note:
+        print(f"note: {note}", file=sys.stderr)
     return 0
 
 

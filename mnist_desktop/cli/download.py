@@ -20,11 +20,14 @@ MAX_TIMEOUT = 86400.0
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "download", help="download a dataset from its mirrors and verify every file's SHA-256",
-        description="Download MNIST, Fashion-MNIST or Kuzushiji-MNIST into <data-dir>/<dataset>/. "
-                    "Mirrors are tried in order; a file is kept only when its size and SHA-256 match "
-                    "the official ones. Files already present and verified are not downloaded again.")
+        description="Download MNIST, Fashion-MNIST, Kuzushiji-MNIST, CIFAR-10 or CIFAR-100 into "
+                    "<data-dir>/<dataset>/. Mirrors are tried in order; a file is kept only when its size and "
+                    "SHA-256 match the official ones. Files already present and verified are not downloaded "
+                    "again. CIFAR comes as one archive of both splits (about 170 MB), which is extracted "
+                    "safely beside itself (no links, nothing outside the folder) and kept.")
     p.add_argument("--dataset", default="mnist", choices=tuple(CATALOG), help="which dataset (default: mnist)")
-    p.add_argument("--split", default="all", choices=(*SPLITS, "all"), help="which split (default: all)")
+    p.add_argument("--split", default="all", choices=(*SPLITS, "all"),
+                   help="which split (default: all); CIFAR's archive always holds both")
     p.add_argument("--data-dir", metavar="D",
                    help="data folder (default: $MNIST_DESKTOP_DATA or the user data folder, "
                         "e.g. ~/.local/share/mnist-desktop)")
@@ -45,7 +48,10 @@ def run(args: argparse.Namespace) -> int:
     if not (math.isfinite(args.timeout) and 0 < args.timeout <= MAX_TIMEOUT):
         args.parser.error(f"--timeout must be a number of seconds between 0 and {MAX_TIMEOUT:g}, "
                           f"got {args.timeout:g}")
-    bar = ProgressBar(f"download {args.dataset} {args.split}")
+    info = CATALOG[args.dataset]
+    if info.is_archive and args.split != "all":
+        print(f"note: {info.title} comes as one archive of both splits; downloading all of it", file=sys.stderr)
+    bar = ProgressBar(f"download {args.dataset} {args.split if not info.is_archive else 'all'}")
     try:
         paths = download(args.dataset, args.split, args.data_dir, mirrors=args.mirror, force=args.force,
                          progress=bar.update, notify=lambda line: _tell(bar, line), timeout=args.timeout)
@@ -60,7 +66,8 @@ def run(args: argparse.Namespace) -> int:
     total = sum(p.stat().st_size for p in paths)
     folder = dataset_dir(args.dataset, args.data_dir)
     print(f"{len(paths)} file{'s' if len(paths) != 1 else ''} ({format_bytes(total)}) verified in {folder}")
-    print(f"next: mnist-desktop info --source {folder}")
+    print(f"next: mnist-desktop info --source {folder}"
+          + (" (add --labels coarse for the 20 superclasses)" if args.dataset == "cifar-100" else ""))
     return 0
 
 

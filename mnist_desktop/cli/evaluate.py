@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
                      force=args.force)
     from .check import labelled_part
 
-    loaded = load_dataset(args.source)
+    loaded = load_dataset(args.source, labels=args.labels)
     inputs = dataset_inputs(loaded, args)
     if args.out:
         check_output(args.out, kind="evaluation report", own=is_report_file, inputs=inputs, force=args.force)

@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     check_target(Path(args.out), args.fmt, overwrite=args.force)
     if args.save_recipe:
         _check_save_recipe(args, given_inputs(args))
-    dataset = load_dataset(args.source)
+    dataset = load_dataset(args.source, labels=args.labels)
     if args.save_recipe:
         _check_save_recipe(args, dataset_inputs(dataset, args))
     if args.exclude_flagged:

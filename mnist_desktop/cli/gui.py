@@ -13,7 +13,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("gui", help="open the desktop app (the default)",
                        description="Open the desktop app on a dataset: the full MNIST in the data folder "
                                    "when it is there, otherwise the embedded sample.")
-    add_source_argument(p, default=None)
+    add_source_argument(p, default=None, labels=False)
     p.add_argument("--recipe", metavar="R.json", help="start with this processing recipe")
     p.add_argument("--screenshot", metavar="OUT.png", type=output_name("window.png"),
                    help="render the main window offscreen, save it as a PNG and exit (an existing file only "

@@ -38,7 +38,8 @@ def run(args: argparse.Namespace) -> int:
         args.parser.error("give either --source or FILE arguments, not both")
     if _other_format(args.files):
         args.source, args.files = args.files[0], []  # one file in another format: describe it as a dataset
-    report = describe_files(args.files) if args.files else describe_dataset(load_dataset(args.source or "sample"))
+    report = describe_files(args.files) if args.files else \
+        describe_dataset(load_dataset(args.source or "sample", labels=args.labels))
     print(json.dumps(report, indent=2, ensure_ascii=False) if args.json else format_report(report))
     mismatches = [p for f in report.get("files", []) for p in f.get("export_check", [])]
     mismatches += report.get("export_check", [])
@@ -126,6 +127,7 @@ def format_report(report: dict) -> str:
     lines: list[str] = []
     if "splits" in report:
         unknown = ("" if report.get("identified", True)
+                   else "  (classes from the CIFAR meta file)" if str(report.get("format")).startswith("cifar")
                    else "  (not a catalog dataset: classes from the file names/labels)")
         lines += [f"{report['title']}  [{report['dataset']}]",
                   f"source:  {report['source']}",

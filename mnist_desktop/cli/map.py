@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
 
     check(given_inputs(args))
     recipe = Recipe.load(args.recipe) if args.recipe else None
-    dataset = load_dataset(args.source)
+    dataset = load_dataset(args.source, labels=args.labels)
     inputs = dataset_inputs(dataset, args)
     check(inputs)
     bar = ProgressBar(f"map {dataset.key}", unit="steps")

@@ -1,7 +1,10 @@
 """The datasets the tool knows: files, sizes, SHA-256, mirrors, class names, licences.
 
 Pure data. The SHA-256 values are those of the official files; a download is
-accepted only when its bytes hash to them.
+accepted only when its bytes hash to them. The MNIST family is published as
+one gzip file per split and kind; CIFAR as one tar archive holding both splits
+(a :class:`RemoteFile` with ``split="all"`` and ``extracts_to`` set), which the
+downloader extracts after verifying it.
 """
 
 from __future__ import annotations
@@ -30,6 +33,12 @@ class RemoteFile:
     kind: str  # "images" or "labels"
     size: int  # bytes of the .gz file
     sha256: str
+    #: Top-level names a verified archive extracts to (empty: the file is used as it is).
+    extracts_to: tuple[str, ...] = ()
+
+    @property
+    def is_archive(self) -> bool:
+        return bool(self.extracts_to)
 
 
 @dataclass(frozen=True)
@@ -45,10 +54,15 @@ class DatasetInfo:
     homepage: str
 
     def files_for(self, split: str = "all") -> tuple[RemoteFile, ...]:
-        """The files of ``split`` ("train", "test" or "all")."""
+        """The files of ``split`` ("train", "test" or "all"); an archive of both splits is in every split."""
         if split not in ("all", *SPLITS):
             raise ValueError(f"unknown split {split!r}; choose train, test or all")
-        return tuple(f for f in self.files if split == "all" or f.split == split)
+        return tuple(f for f in self.files if split == "all" or f.split in (split, "all"))
+
+    @property
+    def is_archive(self) -> bool:
+        """Whether the dataset comes as one archive of both splits (CIFAR), so a split cannot be chosen."""
+        return any(f.is_archive for f in self.files)
 
 
 def _files(sizes_and_hashes: dict[tuple[str, str], tuple[int, str]]) -> tuple[RemoteFile, ...]:
@@ -110,11 +124,44 @@ KMNIST = DatasetInfo(
     homepage="https://github.com/rois-codh/kmnist",
 )
 
-CATALOG: dict[str, DatasetInfo] = {d.key: d for d in (MNIST, FASHION_MNIST, KMNIST)}
+#: CIFAR's home; www.cs.utoronto.ca is the same server under its other name.
+_CIFAR_MIRRORS = ("https://www.cs.toronto.edu/~kriz/", "http://www.cs.utoronto.ca/~kriz/")
+_CIFAR_LICENCE = ("CIFAR-10/100 by Alex Krizhevsky, Vinod Nair and Geoffrey Hinton (Learning Multiple Layers of "
+                  "Features from Tiny Images, 2009); no licence published: cite the report")
+
+# SHA-256 of the official archives, as published in keras (keras/src/datasets/cifar10.py and cifar100.py,
+# ``file_hash``) and torchvision (torchvision/prototype/datasets/_builtin/cifar.py, ``_SHA256``); the sizes
+# and the MD5s the CIFAR page lists (c58f30108f718f92721af3b95e74349a, eb9058c3a382ffc7106e4002c42a8d85)
+# are those torchvision's CIFAR10/CIFAR100 check.
+CIFAR10 = DatasetInfo(
+    key="cifar-10",
+    title="CIFAR-10",
+    files=(RemoteFile("cifar-10-python.tar.gz", "all", "archive", 170498071,
+                      "6d958be074577803d12ecdefd02955f39262c83c16fe9348329d7fe0b5c001ce",
+                      extracts_to=("cifar-10-batches-py",)),),
+    mirrors=_CIFAR_MIRRORS,
+    class_names=("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"),
+    licence=_CIFAR_LICENCE,
+    homepage="https://www.cs.toronto.edu/~kriz/cifar.html",
+)
+
+CIFAR100 = DatasetInfo(
+    key="cifar-100",
+    title="CIFAR-100",
+    files=(RemoteFile("cifar-100-python.tar.gz", "all", "archive", 169001437,
+                      "85cd44d02ba6437773c5bbd22e183051d648de2e7d6b014e1ef29b855ba677a7",
+                      extracts_to=("cifar-100-python",)),),
+    mirrors=_CIFAR_MIRRORS,
+    class_names=(),  # 100 fine or 20 coarse names, read from the archive's meta file
+    licence=_CIFAR_LICENCE,
+    homepage="https://www.cs.toronto.edu/~kriz/cifar.html",
+)
+
+CATALOG: dict[str, DatasetInfo] = {d.key: d for d in (MNIST, FASHION_MNIST, KMNIST, CIFAR10, CIFAR100)}
 
 
 def get_dataset(key: str) -> DatasetInfo:
-    """Look a dataset up by key ("mnist", "fashion-mnist", "kmnist")."""
+    """Look a dataset up by key ("mnist", "fashion-mnist", "kmnist", "cifar-10", "cifar-100")."""
     try:
         return CATALOG[key]
     except KeyError:

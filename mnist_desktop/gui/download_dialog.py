@@ -97,8 +97,22 @@ class DownloadDialog(JobDialog):
 
     def _on_dataset_combo_changed(self, *_) -> None:
         info = CATALOG[self.dataset_key]
-        self.licence.setText(f"{info.licence}. {sum(f.size for f in info.files) / 1e6:.1f} MB in all.")
+        size = f"{sum(f.size for f in info.files) / 1e6:.1f} MB"
+        if info.is_archive:  # CIFAR: one archive of both splits, extracted after it is verified
+            self.split_buttons["all"].setChecked(True)
+            size += " (one archive of both splits, extracted after it is verified)"
+        else:
+            size += " in all"
+        for key, button in self.split_buttons.items():
+            button.setEnabled(not info.is_archive or key == "all")
+        self.licence.setText(f"{info.licence}. {size}.")
         self.folder_label.setText(str(dataset_dir(info, self.data_dir)))
+
+    def set_running(self, running: bool) -> None:
+        """Lock the inputs while running; afterwards a CIFAR archive's splits stay locked to "all"."""
+        super().set_running(running)
+        if not running:
+            self._on_dataset_combo_changed()
 
     # ------------------------------------------------------------------ running
 
@@ -130,7 +144,9 @@ class DownloadDialog(JobDialog):
     def _on_job_succeeded(self, paths) -> None:
         self.outcome = "done"
         self.progress.setValue(1000)
-        self.rate_label.setText(f"Done: {len(paths)} files verified (SHA-256).")
+        extracted = " and extracted" if CATALOG[self.dataset_key].is_archive else ""
+        self.rate_label.setText(f"Done: {len(paths)} file{'s' if len(paths) != 1 else ''} verified "
+                                f"(SHA-256){extracted}.")
         self.downloaded.emit(str(Path(paths[0]).parent) if paths else str(dataset_dir(self.dataset_key,
                                                                                           self.data_dir)))
 

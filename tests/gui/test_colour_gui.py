@@ -20,3 +20,19 @@ def test_cifar_folder_shows_colour_in_grid_and_detail(window, qtbot, tmp_path, s
     window.select_global(52)
     assert np.array_equal(window.detail.image.image, x[52])
     assert f"label {CIFAR10_NAMES[y[52]]}" in window.status.selection_label.text()
+
+
+def test_suspicious_panel_says_how_far_to_trust_the_ranking_on_colour(window, qtbot, tmp_path, sample_dataset):
+    panel = window.quality.panel
+    assert not panel.trust.isVisibleTo(panel)  # grey sample: no note
+    x, y = coloured_mnist(sample_dataset, 60, seed=5)
+    cifar10_python(tmp_path, x[:50], y[:50], x[50:], y[50:])
+    with qtbot.waitSignal(window.dataset_loaded, timeout=20000):
+        window.files.open_paths([tmp_path])
+    assert panel.trust.isVisibleTo(panel)
+    text = panel.trust.text()
+    assert text.startswith("Colour data: trust this ranking less") and "flagged samples was a flip (grey: 1 in" in text
+    assert "5,000 images, 1% of the labels flipped" in panel.trust.toolTip()
+    with qtbot.waitSignal(window.dataset_loaded, timeout=20000):
+        window.open_source("sample")
+    assert not panel.trust.isVisibleTo(panel)

@@ -77,3 +77,32 @@ def test_closing_the_window_mid_download_is_clean(make_window, qtbot, server):
     window.close()  # cancels and waits; the fixture then checks that no worker is left
     assert QThreadPool.globalInstance().activeThreadCount() == 0
     assert files_in(default_data_dir() / "mnist") == []
+
+
+def test_cifar10_from_the_dialog_is_verified_extracted_and_opened_in_colour(window, qtbot, tmp_path, sample_dataset,
+                                                                           monkeypatch):
+    from cifar_archives import N_TEST, N_TRAIN, cifar10_archive, expecting
+    from mnist_desktop.core.catalog import CATALOG
+
+    body = cifar10_archive(tmp_path / "src", sample_dataset)
+    srv = MirrorServer({"cifar-10-python.tar.gz": body}).start()
+    try:
+        monkeypatch.setitem(CATALOG, "cifar-10", expecting("cifar-10", body, (srv.url("good"),)))
+        dialog = window.files.open_download_dialog()
+        dialog.dataset_combo.setCurrentIndex(dialog.dataset_combo.findData("cifar-10"))
+        assert dialog.split_buttons["all"].isChecked()
+        assert not dialog.split_buttons["train"].isEnabled() and not dialog.split_buttons["test"].isEnabled()
+        assert "one archive of both splits" in dialog.licence.text() and "Krizhevsky" in dialog.licence.text()
+        with qtbot.waitSignal(window.dataset_loaded, timeout=30000) as loaded:
+            qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+        target = default_data_dir() / "cifar-10"
+        assert dialog.outcome == "done" and "extracted" in dialog.rate_label.text()
+        assert loaded.args[0].source == str(target / "cifar-10-batches-py") and loaded.args[0].is_colour
+        assert len(window.dataset) == N_TRAIN + N_TEST
+        assert files_in(target) == ["cifar-10-batches-py", "cifar-10-python.tar.gz"]
+        qtbot.waitUntil(lambda: dialog.start_button.isEnabled(), timeout=5000)
+        assert not dialog.split_buttons["test"].isEnabled()  # still one archive after the run
+        dialog.dataset_combo.setCurrentIndex(dialog.dataset_combo.findData("mnist"))
+        assert dialog.split_buttons["test"].isEnabled()
+    finally:
+        srv.stop()

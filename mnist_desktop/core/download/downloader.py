@@ -22,6 +22,7 @@ lines, hashing as the bytes arrive.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -33,6 +34,7 @@ import urllib3
 from ..._version import __version__
 from .http import (CHUNK_SIZE, MirrorFailed, abort_read_on_cancel, check_complete, check_response, check_start,
                      network_reason, next_chunk, read_chunks)
+from .archive import install_archive
 from ..atomic import atomic_write, remove_leftovers, target_lock
 from ..catalog import DatasetInfo, RemoteFile, get_dataset
 from ..errors import Cancelled, DownloadError, TargetBusyError
@@ -86,6 +88,11 @@ def download(dataset: str | DatasetInfo = "mnist", split: str = "all",
     Each is streamed into a hidden temporary file beside its final name while
     its SHA-256 is computed, and renamed into place only when size and hash
     match the catalog, so a final name only ever holds a verified file.
+    An archive (CIFAR's ``cifar-10-python.tar.gz``, both splits in one file,
+    so ``split`` makes no difference) is then extracted safely beside itself
+    (``<data_dir>/cifar-10/cifar-10-batches-py/``), where
+    :func:`~mnist_desktop.core.formats.load.load_dataset` opens it; it is
+    extracted again when it was downloaded again or its folder is missing.
 
     Parameters
     ----------
@@ -114,7 +121,8 @@ def download(dataset: str | DatasetInfo = "mnist", split: str = "all",
         A ``threading.Event`` (or anything with ``is_set()``) or a callable
         returning true to stop. Checked before each request and between
         chunks, so it takes effect within one chunk (64 KiB) or, while a
-        server is silent, within ``timeout`` seconds.
+        server is silent, within ``timeout`` seconds; also between the 1 MiB
+        pieces of an archive's extraction (the verified archive stays).
     notify
         Called with one human-readable line per event worth telling the user:
         a file already present, a corrupt file replaced, a mirror failing and
@@ -128,7 +136,7 @@ def download(dataset: str | DatasetInfo = "mnist", split: str = "all",
     Returns
     -------
     list of pathlib.Path
-        The verified files of the split, in catalog order.
+        The verified files of the split, in catalog order (for CIFAR: the archive).
 
     Raises
     ------
@@ -141,7 +149,9 @@ def download(dataset: str | DatasetInfo = "mnist", split: str = "all",
         data folder cannot be created or written (disk full, no permission);
         the message names the path. A file already present with the wrong
         hash is kept until a verified copy replaces it, so a failed download
-        never loses it (the message says it is still there).
+        never loses it (the message says it is still there). A verified
+        archive that cannot be extracted safely is deleted; the message names
+        its URL and file.
     TargetBusyError
         Another process is downloading the same file into the same folder.
     ValueError
@@ -178,21 +188,49 @@ def download(dataset: str | DatasetInfo = "mnist", split: str = "all",
     report(done, total)
     with requests.Session() as session:
         session.headers.update({"User-Agent": _USER_AGENT, "Accept-Encoding": "identity"})
-        for remote in todo:
+        for remote in files:
+            if remote not in todo and not remote.is_archive:
+                continue  # present and verified
             target = folder / remote.name
             with target_lock(target, lambda t=target: TargetBusyError(
                     f"{t}: another download of this file is running; wait for it to finish")):
-                if remove_leftovers(target):
-                    say(f"{target}: removed the partial download of an interrupted run")
-                done = _fetch_one(session, remote, target, bases, done, total,
-                                  report, is_cancelled, say, timeout, remote.name in verified)
+                url = None
+                if remote in todo:
+                    if remove_leftovers(target):
+                        say(f"{target}: removed the partial download of an interrupted run")
+                    done, url = _fetch_one(session, remote, target, bases, done, total,
+                                           report, is_cancelled, say, timeout, remote.name in verified)
+                if remote.is_archive:
+                    _extract(remote, target, url, cancel, say)
     return [folder / f.name for f in files]
+
+
+def _extract(remote: RemoteFile, archive: Path, url: str | None, cancel: Cancel, say: Notify) -> None:
+    """Extract a verified archive into its folder unless a fresh download found it already extracted.
+
+    An archive whose contents are refused (a link, a name outside the folder,
+    an unexpected top-level name) or cannot be read is deleted, so nothing
+    unusable stays behind; a cancelled extraction keeps the verified archive
+    (the next run extracts it without downloading it again).
+    """
+    folder = archive.parent
+    if url is None and all((folder / name).is_dir() for name in remote.extracts_to):
+        return
+    say(f"{archive}: extracting {', '.join(remote.extracts_to)} into {folder}")
+    try:
+        install_archive(archive, folder, remote.extracts_to, cancel=cancel)
+    except DownloadError as exc:
+        with contextlib.suppress(OSError):
+            archive.unlink()
+        source = f"{url}: " if url else ""
+        raise DownloadError(f"{source}{exc}; the archive was deleted") from None
+    say(f"{folder / remote.extracts_to[0]}: extracted")
 
 
 def _fetch_one(session: requests.Session, remote: RemoteFile, target: Path, bases: list[str],
                done: int, total: int, report: Progress, is_cancelled: Callable[[], bool],
-               say: Notify, timeout: float, was_verified: bool = False) -> int:
-    """Try each mirror for one file; return the new ``bytes_done``.
+               say: Notify, timeout: float, was_verified: bool = False) -> tuple[int, str]:
+    """Try each mirror for one file; return the new ``bytes_done`` and the URL that delivered it.
 
     ``was_verified``: the file already there passed its SHA-256 check (a
     ``--force`` download); a failure then says it is kept, intact and verified.
@@ -212,7 +250,7 @@ def _fetch_one(session: requests.Session, remote: RemoteFile, target: Path, base
             say(f"{url}: {exc}" + ("; trying the next mirror" if base != bases[-1] else ""))
             continue
         say(f"{target}: downloaded from {url}, SHA-256 verified")
-        return done + remote.size
+        return done + remote.size, url
     lines = "\n".join(f"  {url}: {reason}" for url, reason in attempts)
     kept = "" if not target.exists() else (
         f" ({target} is kept: the earlier file, whose SHA-256 was verified)" if was_verified

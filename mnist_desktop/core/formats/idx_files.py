@@ -101,7 +101,7 @@ def find_layouts(folder: Path) -> list[IdxLayout]:
     out: list[IdxLayout] = []
     for base in (folder, folder / "raw"):
         hint = base.parent.name if base.name == "raw" else base.name
-        key = _TORCHVISION.get(hint, hint if hint in CATALOG else None)
+        key = _TORCHVISION.get(hint, hint if hint in CATALOG and not CATALOG[hint].is_archive else None)
         std = find_split_files(base) if base.is_dir() else {}
         if std:
             out.append(IdxLayout(base, std, None, key))

@@ -29,7 +29,7 @@ def load_files(image_file: str | os.PathLike[str], label_file: str | os.PathLike
 
 
 def load_dataset(source: str | os.PathLike[str] = "sample", *, splits: tuple[str, ...] | None = None,
-                 progress: Progress | None = None) -> Dataset:
+                 progress: Progress | None = None, labels: str = "fine") -> Dataset:
     """Load the embedded sample (``"sample"``) or any supported file or folder.
 
     Parameters
@@ -44,6 +44,12 @@ def load_dataset(source: str | os.PathLike[str] = "sample", *, splits: tuple[str
         Which splits to load when present (None: all).
     progress
         Called with (done, total) as the reader advances.
+    labels
+        ``"fine"`` (default: the dataset's labels) or ``"coarse"``: CIFAR-100's
+        20 superclasses instead of its 100 classes (as Keras'
+        ``cifar100.load_data(label_mode="coarse")``). Only CIFAR-100 has two
+        label sets, so ``"coarse"`` on anything else is an error rather than
+        silently the fine labels.
 
     Raises
     ------
@@ -52,8 +58,10 @@ def load_dataset(source: str | os.PathLike[str] = "sample", *, splits: tuple[str
         inconsistent or malformed; the message names the file.
     IdxFormatError
         A malformed IDX file.
+    ValueError
+        ``labels`` is neither "fine" nor "coarse".
     """
-    return open_source(source, splits=splits, progress=progress)
+    return open_source(source, splits=splits, progress=progress, labels=labels)
 
 
 def best_source(data_dir: str | os.PathLike[str] | None = None) -> str:

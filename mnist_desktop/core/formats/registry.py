@@ -92,7 +92,16 @@ def detect(path: str | os.PathLike[str]) -> str:
     raise DatasetError(f"{p}: not a dataset file this tool reads; expected {EXPECTED}")
 
 
-def _open_folder(p: Path, splits, progress) -> Dataset:
+#: The label sets ``labels=`` chooses from; only CIFAR-100 has "coarse".
+LABEL_SETS = ("fine", "coarse")
+
+
+def _open_folder(p: Path, splits, progress, labels: str) -> Dataset:
+    if labels == "coarse":
+        cif = cifar.find_cifar(p)
+        if cif is None or cif.kind != "cifar100":
+            raise _no_coarse(p, cif.title if cif else "the data in this folder")
+        return cifar.load_cifar(cif, splits=splits, progress=progress, labels="coarse")
     layouts = idx_files.find_layouts(p)
     if layouts:
         if len(layouts) > 1:
@@ -109,16 +118,28 @@ def _open_folder(p: Path, splits, progress) -> Dataset:
     return image_folder.load_image_folder(p, splits=splits, progress=progress)
 
 
+def _no_coarse(source, title: str) -> DatasetError:
+    return DatasetError(f"{source}: coarse labels are CIFAR-100's 20 superclasses, and {title} has only one "
+                        "set of labels; open it with the fine (default) labels")
+
+
 def open_source(source: str | os.PathLike[str], *, splits: tuple[str, ...] | None = None,
-                progress: Progress | None = None) -> Dataset:
-    """Open ``"sample"`` or any supported file or folder (see the module docstring)."""
+                progress: Progress | None = None, labels: str = "fine") -> Dataset:
+    """Open ``"sample"`` or any supported file or folder (see the module docstring).
+
+    ``labels="coarse"`` opens CIFAR-100 with its superclasses; anything else refuses it.
+    """
+    if labels not in LABEL_SETS:
+        raise ValueError(f"labels must be 'fine' or 'coarse', not {labels!r}")
+    if labels == "coarse" and (str(source) == "sample" or not Path(source).is_dir()):
+        raise _no_coarse(source, "the MNIST sample" if str(source) == "sample" else "this file")
     if str(source) == "sample":
         ds = idx_files.load_layout(idx_files.find_layouts(sample_dir())[0], splits=splits, progress=progress)
         return replace(ds, title="MNIST test set (embedded sample)", source="sample")
     p = Path(source)
     fmt = detect(p)
     if p.is_dir():
-        ds = _open_folder(p, splits, progress)
+        ds = _open_folder(p, splits, progress, labels)
     elif fmt == "npz":
         ds = npz.load_npz(p, splits=splits, progress=progress)
     elif fmt == "npy":

@@ -26,9 +26,9 @@ __all__ = ["Processed", "process", "load_data", "as_dataset", "as_recipe"]
 KERAS_SPLITS = ("train", "test")
 
 
-def as_dataset(source) -> Dataset:
-    """A loaded :class:`Dataset` as is, otherwise ``load_dataset(source)`` ("sample" or a folder)."""
-    return source if isinstance(source, Dataset) else load_dataset(source)
+def as_dataset(source, labels: str = "fine") -> Dataset:
+    """A loaded :class:`Dataset` as is, otherwise ``load_dataset(source, labels=labels)`` ("sample" or a folder)."""
+    return source if isinstance(source, Dataset) else load_dataset(source, labels=labels)
 
 
 def as_recipe(recipe) -> Recipe | None:
@@ -103,7 +103,8 @@ def process(dataset, recipe, *, progress: Progress | None = None, cancel: Cancel
     return Processed(arrays, resolved, resolved.target.output_shape(ds.images.shape[1:]))
 
 
-def load_data(source="sample", recipe=None) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+def load_data(source="sample", recipe=None, *, labels: str = "fine",
+              ) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """``(x_train, y_train), (x_test, y_test)`` exactly as ``keras.datasets.mnist.load_data()`` returns them.
 
     Parameters
@@ -116,6 +117,9 @@ def load_data(source="sample", recipe=None) -> tuple[tuple[np.ndarray, np.ndarra
         path of a recipe JSON file) for the processed arrays (float32 unless
         the normalization is "none"), computed in memory: nothing is written.
         The recipe's ``split`` and ``excluded`` samples apply.
+    labels
+        ``"fine"`` or ``"coarse"`` (CIFAR-100's 20 superclasses, like Keras'
+        ``cifar100.load_data(label_mode="coarse")``) when ``source`` is a path.
 
     Returns
     -------
@@ -131,7 +135,7 @@ def load_data(source="sample", recipe=None) -> tuple[tuple[np.ndarray, np.ndarra
     >>> x_test.shape, y_test.dtype, x_train.shape
     ((10000, 28, 28), dtype('uint8'), (0, 28, 28))
     """
-    ds = as_dataset(source)
+    ds = as_dataset(source, labels)
     rec = as_recipe(recipe)
     if rec is not None:
         return process(ds, rec).keras()

@@ -24,6 +24,14 @@ def _analyze(dataset, **kwargs):
 
     return analyze(dataset, **kwargs)
 
+
+def _trust_note(dataset) -> tuple[str, str]:
+    """(the panel's few lines, the full note for its tooltip) on how far to trust the ranking."""
+    from ...core.quality.trust import trust_note
+
+    return trust_note(dataset, short=True), trust_note(dataset)
+
+
 SORT_KEY = "suspicion"
 
 
@@ -54,9 +62,10 @@ class QualityController(QObject):
 
     # ------------------------------------------------------------------ running
 
-    def _on_window_dataset_loaded(self, _dataset) -> None:
+    def _on_window_dataset_loaded(self, dataset) -> None:
         """Forget the report: it belongs to the data shown before."""
         self.job.forget()  # its result, if it comes, is of the previous data: never shown
+        self.panel.show_trust(*_trust_note(dataset))
         self.report = None
         self._excluded, self._relabelled = self.model.recipe.excluded, self.model.recipe.relabelled
         n = self.model.recipe.excluded_count()

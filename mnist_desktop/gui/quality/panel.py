@@ -11,8 +11,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QHBoxLayout, QHea
 
 from ...core.draw.glyphs import label_strips
 from ...core.draw.mosaic import labeled_mosaic
-from ...core.palette import CANVAS
-from ..theme import qcolor
+from ...core.palette import CANVAS, HIGHLIGHT
+from ..theme import css, qcolor
 from ..progress import JobProgressBar
 
 COLUMNS = ("Image", "Label", "Why", "✕", "New")
@@ -59,6 +59,10 @@ class SuspiciousPanel(QWidget):
         self.progress = JobProgressBar()
         self.summary = QLabel("Not computed yet.")
         self.summary.setWordWrap(True)
+        self.trust = QLabel("")  # how far to trust the ranking on this data (colour); hidden when empty
+        self.trust.setWordWrap(True)
+        self.trust.setStyleSheet(f"QLabel {{ border-left: 3px solid {css(HIGHLIGHT)}; padding-left: 6px; }}")
+        self.trust.hide()
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -107,6 +111,7 @@ class SuspiciousPanel(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.progress)
         layout.addWidget(self.summary)
+        layout.addWidget(self.trust)
         layout.addWidget(self.table, 1)
         layout.addLayout(evidence)
         layout.addLayout(buttons)
@@ -151,6 +156,12 @@ class SuspiciousPanel(QWidget):
         image = pg.ImageItem(axisOrder="row-major")
         box.addItem(image)
         return image, box
+
+    def show_trust(self, text: str, details: str = "") -> None:
+        """The note on how far to trust the ranking of the data shown (empty: none, the label is hidden)."""
+        self.trust.setText(text)
+        self.trust.setToolTip(details or text)
+        self.trust.setVisible(bool(text))
 
     def set_running(self, running: bool) -> None:
         self.run_button.setEnabled(not running)
