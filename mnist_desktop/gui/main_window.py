@@ -222,7 +222,10 @@ class MainWindow(BrowsingMixin, QMainWindow):
 
     def load_recipe(self, path: str) -> bool:
         """Load a recipe file into the panels; False (after telling the user) if it is bad."""
-        return self._command("load_recipe")(path)
+        loaded = self._command("load_recipe")(path)
+        if loaded:
+            self._pending_message = ""  # the file's recipe is on screen, not the last session's
+        return loaded
 
     def wait_idle(self) -> None:
         """Process events until no preview is pending (screenshots, tests)."""

@@ -84,6 +84,10 @@ def test_a_relabel_shows_wherever_the_label_shows(make_window, qtbot, planted):
     dialog = window.recipe.open_export_dialog()
     assert "1 sample relabelled" in dialog.recipe_text.text()
     dialog.close()
+    # excluded too, the Excluded panel lists it with its new label
+    window.exclusions.toggle_selected()
+    assert window.exclusions.panel.list.item(0).text() == f"test #{target:,} · label 0"
+    window.recipe_model.undo_stack.undo()
 
     # processed, as exported: the same label on the tile and in the detail view
     window.show_processed(True)
@@ -140,6 +144,11 @@ def test_the_suspicious_panel_forgets_the_previous_dataset(make_window, qtbot, p
     qtbot.mouseClick(panel.exclude_button, Qt.MouseButton.LeftButton)
     recipe = window.recipe_model.recipe
     assert recipe.relabelled == () and recipe.excluded == ()
+    # an export dialog left open for the old data is closed, and the status bar says why
+    dialog = window.recipe.open_export_dialog()
+    assert dialog.isVisible()
+    _open(window, qtbot, str(folder))
+    assert not dialog.isVisible() and "export dialog was closed" in window.status.currentMessage()
     # the sort order of the old report is gone from the Filter panel
     combo = window.filter_panel.sort_combo
     assert combo.count() == 1 and combo.currentData() == "index"

@@ -97,12 +97,14 @@ class ExclusionsController(QObject):
         ds = w.dataset
         if ds is None:
             return
-        shown_ds, shown_excluded = self._shown
-        if shown_ds is not ds or shown_excluded != self.model.recipe.excluded:
-            self._shown = (ds, self.model.recipe.excluded)
+        shown_ds, shown_marks = self._shown
+        marks = (self.model.recipe.excluded, self.model.recipe.relabelled)
+        if shown_ds is not ds or shown_marks != marks:
+            self._shown = (ds, marks)
             indices = np.flatnonzero(self.window.excluded_mask())
             codes, local = ds.locate_many(indices)
-            names = [f"{ds.split_names[c]} #{i:,} · label {ds.label_text(int(ds.labels[g]))}"
+            labels = self.window.current_labels()  # a relabelled sample is listed with its new label
+            names = [f"{ds.split_names[c]} #{i:,} · label {ds.label_text(int(labels[g]))}"
                      for c, i, g in zip(codes.tolist(), local.tolist(), indices.tolist())]
             self.panel.show_exclusions(indices, names, len(ds))
             dock = w.docks.get("excluded")

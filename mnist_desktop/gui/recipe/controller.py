@@ -123,6 +123,10 @@ class RecipeController(QObject):
         self.request_preview()
 
     def _on_window_dataset_loaded(self, dataset) -> None:
+        d = self.export_dialog
+        if d is not None and d.isVisible() and not d.running and d.dataset is not dataset:
+            d.close()  # its counts and its Export button were for the data shown before
+            self.window.status.showMessage("The export dialog was closed: other data is open now", 8000)
         self._stats_job.cancel()
         self.statistics = NormStatistics(dataset)
         self.preview.statistics = self.statistics
