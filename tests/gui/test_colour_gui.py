@@ -31,7 +31,8 @@ def test_suspicious_panel_says_how_far_to_trust_the_ranking_on_colour(window, qt
         window.files.open_paths([tmp_path])
     assert panel.trust.isVisibleTo(panel)
     text = panel.trust.text()
-    assert text.startswith("Colour data: trust this ranking less") and "flagged samples was a flip (grey: 1 in" in text
+    assert text.startswith("Colour data: trust this ranking less")
+    assert "flagged samples was a planted flip (grey: 1 in" in text
     assert "5,000 images, 1% of the labels flipped" in panel.trust.toolTip()
     with qtbot.waitSignal(window.dataset_loaded, timeout=20000):
         window.open_source("sample")
