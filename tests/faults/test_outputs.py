@@ -351,7 +351,8 @@ def test_picture_save_replaces_our_picture_and_other_files_only_with_force(tmp_p
 
 
 # ---------------------------------------------------------------------- issue 23 item 11: the umask
-@pytest.mark.parametrize("mask", [0o022, 0o077, 0o002])
+@pytest.mark.parametrize("mask", [0o022, pytest.param(0o077, marks=pytest.mark.slow),
+                                  pytest.param(0o002, marks=pytest.mark.slow)])
 def test_outputs_follow_the_umask_like_exports(tmp_path, src_csv, umask, mask, sample_dataset):
     umask(mask)
     expected = 0o666 & ~mask
