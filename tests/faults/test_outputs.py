@@ -171,8 +171,13 @@ def test_3_map_never_replaces_a_data_file_of_a_source_folder(tmp_path, small_sou
     before = snapshot(exp)
     target = exp / "x_test.npy"
     line = _error(capsys, main([*MAP, "--source", str(exp), "--out", str(target), "--force"]))
-    assert line.startswith(f"error: {target} is one of the inputs being read; refusing to write the map")
+    assert line == (f"error: {target} is part of an mnist-desktop export (listed in {exp / 'manifest.json'}); "
+                    "refusing to replace it with the map, even with --force: choose another name")
     assert snapshot(exp) == before
+    (exp / "manifest.json").unlink()  # no longer an export: still an input of the map, known once it is read
+    line = _error(capsys, main([*MAP, "--source", str(exp), "--out", str(target), "--force"]))
+    assert line.startswith(f"error: {target} is one of the inputs being read; refusing to write the map")
+    assert (exp / "x_test.npy").read_bytes() == before["x_test.npy"]
 
 
 def test_3_map_png_replaces_only_its_own_picture_without_force(tmp_path, src_csv, capsys):
