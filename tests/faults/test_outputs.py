@@ -112,7 +112,7 @@ def test_1_screenshot_replaces_its_own_picture_and_refuses_a_file_in_an_image_fo
                           str(inside), "--force", "--size", "800x600"], capture_output=True, text=True, timeout=180)
     assert run.returncode == 1 and "Traceback" not in run.stderr
     assert run.stderr.strip() == (f"error: {inside} is inside the input folder {folder}; refusing "
-                                  "to write the screenshot there, even with force: choose another name")
+                                  "to write the screenshot there, even with --force: choose another name")
     assert snapshot(folder) == before
 
 

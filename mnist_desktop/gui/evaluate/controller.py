@@ -182,7 +182,8 @@ class EvaluateController(QObject):
         from ...core.evaluate.report_file import save_report  # not at start-up: the evaluate package loads late
 
         try:
-            save_report(self.report.to_dict(), path, force=True, inputs=input_files(self.window.dataset))
+            save_report(self.report.to_dict(), path, force=True, inputs=input_files(self.window.dataset),
+                        force_hint="")
         except MnistDesktopError as exc:
             self.window.show_error("Could not save the report", str(exc))
             return False

@@ -142,7 +142,7 @@ class RecipeModel(QObject):
         So an existing file is replaced (force), but never an input of the
         data on screen or an export's manifest.
         """
-        self.recipe.validate(path).save(path, force=True, inputs=input_files(self.dataset))
+        self.recipe.validate(path).save(path, force=True, inputs=input_files(self.dataset), force_hint="")
 
     def load(self, path: str) -> None:
         self.set(Recipe.load(path), "Load a recipe")
