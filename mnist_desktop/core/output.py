@@ -71,7 +71,8 @@ def check_output(path: str | os.PathLike[str], *, kind: str, own: Own | None = N
     force
         Replace an existing file that is not an earlier output of this kind.
     force_hint
-        How the user asks for force, for the message (``--force``, ``force=True``).
+        How the user asks for force, for the message (``--force``, ``force=True``); empty
+        where force is the user's answer to a save dialog.
 
     Raises
     ------
@@ -89,16 +90,17 @@ def check_output(path: str | os.PathLike[str], *, kind: str, own: Own | None = N
         raise ExportError(f"{target}: the folder {target.parent} does not exist")
     if target.is_dir():
         raise UnsafeTargetError(f"{target} is a folder; give a file name for the {kind}")
-    _check_not_an_input(target, kind, inputs)
+    even = f", even with {force_hint}" if force_hint else ""
+    _check_not_an_input(target, kind, inputs, even)
     if not os.path.lexists(target):
         return target
     if is_export_manifest(target):
         raise UnsafeTargetError(f"{target} is the manifest of an mnist-desktop export; refusing to replace it "
-                                f"with the {kind}, even with {force_hint}: choose another name")
+                                f"with the {kind}{even}: choose another name")
     manifest = _manifest_listing(target)
     if manifest is not None:
         raise UnsafeTargetError(f"{target} is part of an mnist-desktop export (listed in {manifest}); refusing to "
-                                f"replace it with the {kind}, even with {force_hint}: choose another name")
+                                f"replace it with the {kind}{even}: choose another name")
     if not force and not (own is not None and target.is_file() and _safely(own, target)):
         raise TargetExistsError(f"{target} exists and is not an earlier mnist-desktop {kind}; refusing to "
                                 f"replace it: choose another name, or replace it explicitly ({force_hint})")
@@ -130,7 +132,7 @@ def input_files(dataset) -> tuple[Path, ...]:
     return tuple(dict.fromkeys(p for s in dataset.splits.values() for p in s.files))
 
 
-def _check_not_an_input(target: Path, kind: str, inputs: Iterable[str | os.PathLike[str]]) -> None:
+def _check_not_an_input(target: Path, kind: str, inputs: Iterable[str | os.PathLike[str]], even: str) -> None:
     try:
         st = target.stat() if os.path.exists(target) else None
     except OSError:
@@ -147,7 +149,7 @@ def _check_not_an_input(target: Path, kind: str, inputs: Iterable[str | os.PathL
         if same or inside:
             what = ("is one of the inputs being read" if same and os.path.abspath(src) == os.path.abspath(target)
                     else f"is the same file as the input {src}" if same else f"is inside the input folder {src}")
-            raise UnsafeTargetError(f"{target} {what}; refusing to write the {kind} there, even with force: "
+            raise UnsafeTargetError(f"{target} {what}; refusing to write the {kind} there{even}: "
                                     "choose another name")
 
 

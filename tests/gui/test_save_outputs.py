@@ -78,3 +78,23 @@ def test_copied_command_never_replaces_a_foreign_recipe_file(csv_window, tmp_pat
     assert dialog.copy_command()  # its own recipe from the first copy is replaced
     assert json.loads(foreign.read_text())["version"] == 1
     dialog.close()
+
+
+def test_export_dialog_keeps_a_users_file_in_an_earlier_export_folder(csv_window, tmp_path):
+    """Issue 27 item 6 in the app: refused before any overwrite question, naming the file."""
+    window, src = csv_window
+    out = tmp_path / "exp"
+    assert cli_main(["export", "--source", str(src), "--out", str(out), "--format", "npy", "--normalize", "none"]) == 0
+    mine = out / "my_notes.txt"
+    mine.write_bytes(NOTES)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    dialog = window.recipe.open_export_dialog()
+    dialog.format.setCurrentIndex(dialog.format.findData("npy"))
+    dialog.path.setText(str(out))
+    asked = []
+    dialog.ask_overwrite = lambda path: asked.append(path) or True
+    dialog.start()
+    assert not asked and not dialog.running
+    assert f"{mine} is not part of the earlier export" in dialog.summary.text()
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    dialog.close()

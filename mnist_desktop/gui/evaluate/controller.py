@@ -13,7 +13,6 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog
 
 from ...core.errors import MnistDesktopError, describe_os_error
-from ...core.evaluate.report_file import save_report
 from ...core.output import input_files
 from ...core.palette import BAD, GOOD
 from ..feature import DockSpec, FeatureUi
@@ -208,8 +207,11 @@ class EvaluateController(QObject):
         file is replaced, but never an input of the data on screen or an
         export's manifest.
         """
+        from ...core.evaluate.report_file import save_report  # not at start-up: the evaluate package loads late
+
         try:
-            save_report(self.report.to_dict(), path, force=True, inputs=input_files(self.window.dataset))
+            save_report(self.report.to_dict(), path, force=True, inputs=input_files(self.window.dataset),
+                        force_hint="")
         except MnistDesktopError as exc:
             self.window.show_error("Could not save the report", str(exc))
             return False

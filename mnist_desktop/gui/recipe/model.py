@@ -174,7 +174,7 @@ class RecipeModel(QObject):
         So an existing file is replaced (force), but never an input of the
         data on screen or an export's manifest.
         """
-        self.recipe.validate(path).save(path, force=True, inputs=input_files(self.dataset))
+        self.recipe.validate(path).save(path, force=True, inputs=input_files(self.dataset), force_hint="")
 
     def load(self, path: str) -> str:
         """Load a recipe file as one undo step; returns what happened to the exclusions and relabels, in words.
