@@ -4,7 +4,8 @@ Named steps, each a function that ticks once per unit of work it declared
 in :func:`plan` (so the progress total is the plan's sum, never counted by
 hand): deskew blocks, PCA covariance blocks, projection blocks, k-NN row
 blocks, one Gaussian fit per fold group, two ridge passes per fold group,
-then the duplicate / blank / outlier flags and the ranking.
+in thorough mode two passes over chunks of 256 images per patch model
+(:mod:`.thorough`), then the duplicate / blank / outlier flags and the ranking.
 Peak memory beyond the images: the deskewed copy as uint8 (N x 784 bytes),
 the features (N x 50 float32), one block of distances (64 MB), the ridge
 Gram matrices (one D x D float32 per fold group).
