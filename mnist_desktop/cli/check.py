@@ -8,7 +8,7 @@ import json
 import sys
 
 from ..core.formats.load import load_dataset
-from ..core.quality.report import REASONS, QualityReport, analyze
+from ..core.quality.report import REASONS, QualityParams, QualityReport, analyze
 from ..core.quality.trust import trust_note
 from ._progress import ProgressBar
 from ._source import add_source_argument, non_negative
@@ -22,10 +22,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Rank the samples of a dataset by suspicion, with the reason for each flag: "
                     "likely mislabelled (with a suggested label), exact or near duplicates (within a "
                     "split and across train/test), blank images, outliers. Without --top, lists the "
-                    "flagged samples.")
+                    "flagged samples. --thorough judges the labels with a stronger ensemble (patch-feature "
+                    "models): it finds more real label errors and takes about 10x as long.")
     add_source_argument(p)
     p.add_argument("--top", type=non_negative, metavar="N",
                    help="list the first N of the ranking (flagged or not) instead of the flagged ones")
+    p.add_argument("--thorough", action="store_true",
+                   help="judge the labels with an ensemble of patch-feature models as well (finds more real "
+                        "label errors; about 10x slower: ~1 min for 10,000 images on 2 cores)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     p.set_defaults(func=run, parser=p)
 
@@ -33,9 +37,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     dataset = labelled_part(load_dataset(args.source, labels=args.labels))
-    bar = ProgressBar(f"check {dataset.key}", unit="steps")
+    bar = ProgressBar(f"check {dataset.key}" + (" (thorough)" if args.thorough else ""), unit="steps")
     try:
-        report = analyze(dataset, progress=bar.update)
+        report = analyze(dataset, params=QualityParams(thorough=args.thorough), progress=bar.update)
     finally:
         bar.close()
     note = trust_note(dataset)  # colour: how far the ranking can be trusted (measured)
@@ -73,7 +77,8 @@ def format_table(report: QualityReport, top: int | None) -> str:
     """Text table: rank, split, index, label, suggestion, score, reasons."""
     rows = report.rows(top)
     what = f"top {len(rows)}" if top is not None else f"{len(rows)} flagged"
-    lines = [f"{len(report):,} samples checked, {report.n_flagged:,} flagged; showing {what}", "",
+    mode = " (thorough)" if report.params.thorough else ""
+    lines = [f"{len(report):,} samples checked{mode}, {report.n_flagged:,} flagged; showing {what}", "",
              f"{'rank':>5}  {'split':<5}  {'index':>6}  {'label':>5}  {'suggest':>7}  {'conf':>5}  "
              f"{'score':>6}  reasons"]
     for r in rows:

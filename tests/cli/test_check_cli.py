@@ -72,3 +72,20 @@ def test_check_errors_follow_the_contract(tmp_path):
     assert out.returncode == 1 and "no dataset found in this folder; expected MNIST-style IDX files" in out.stderr
     assert run_cli("check", "--top", "-3").returncode == 2
     assert run_cli("check", "--top", "many").returncode == 2
+
+
+@pytest.mark.slow
+def test_thorough_json_has_the_same_schema_and_finds_the_planted_problems(planted_dir, capsys):
+    folder, true_label = planted_dir
+    assert main(["check", "--source", str(folder), "--top", "5", "--json"]) == 0
+    default = json.loads(capsys.readouterr().out)
+    assert main(["check", "--source", str(folder), "--top", "5", "--json", "--thorough"]) == 0
+    captured = capsys.readouterr()
+    thorough = json.loads(captured.out)
+    assert set(thorough) == set(default) and set(thorough["params"]) == set(default["params"])
+    assert [set(s) for s in thorough["samples"]] == [set(s) for s in default["samples"]]
+    assert thorough["params"]["thorough"] is True and default["params"]["thorough"] is False
+    assert "(thorough)" in captured.err
+    by_index = {s["index"]: s for s in thorough["samples"]}
+    assert {N, N + 1, 7} <= set(by_index) and by_index[N + 1]["suggested"] == true_label
+    assert thorough["reason_counts"]["blank"] == 1 and thorough["reason_counts"]["label-conflict"] == 2

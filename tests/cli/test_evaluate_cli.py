@@ -79,3 +79,19 @@ def test_missing_source_and_out_folder(tmp_path, capsys):
     assert main(["evaluate", "--out", str(tmp_path / "no" / "r.json")]) == 1
     err = capsys.readouterr().err
     assert err.startswith(f"error: {tmp_path / 'no' / 'r.json'}") and err.count("\n") == 1
+
+
+@pytest.mark.slow
+def test_model_patch_json(small_folder, capsys):
+    assert main(["evaluate", "--source", str(small_folder), "--json", "--model", "patch"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert KEYS <= set(d) and "patch features" in d["model"]
+    assert (d["n_train"], d["n_test"]) == (400, 200) and d["accuracy"] > 0.8
+    assert main(["evaluate", "--source", str(small_folder), "--json"]) == 0
+    assert "random ReLU features" in json.loads(capsys.readouterr().out)["model"]
+
+
+def test_unknown_model_is_a_usage_error(small_folder, capsys):
+    with pytest.raises(SystemExit) as e:
+        main(["evaluate", "--source", str(small_folder), "--model", "cnn"])
+    assert e.value.code == 2 and "--model" in capsys.readouterr().err

@@ -13,6 +13,7 @@ from mnist_desktop.core.errors import Cancelled, DatasetError
 from mnist_desktop.core.evaluate.metrics import compute_metrics
 from mnist_desktop.core.evaluate.model import ModelSpec, fit, out_of_fold_proba
 from mnist_desktop.core.evaluate.plan import holdout_sides, plan_rows
+from mnist_desktop.core.evaluate.patch_model import PatchSpec
 
 skm = pytest.importorskip("sklearn.metrics")
 
@@ -187,3 +188,39 @@ def test_sample_holdout_accuracy(sample_dataset):
     report = evaluate(sample_dataset)
     assert report.accuracy >= 0.95
     assert report.n_train + report.n_test == len(sample_dataset)
+
+
+# ---------------------------------------------------------------------- the patch baseline (--model patch)
+PATCH = PatchSpec(n_filters=16)
+
+
+def test_patch_model_metrics_equal_sklearn_on_its_own_predictions(sample_dataset):
+    report = evaluate(small(sample_dataset), model="patch", spec=PATCH)
+    d = report.to_dict()
+    assert "patch features" in d["model"] and "16 5x5 filters" in d["model"]
+    assert d["accuracy"] == pytest.approx(skm.accuracy_score(report.y_true, report.y_pred))
+    sk = skm.classification_report(report.y_true, report.y_pred, labels=range(10), output_dict=True,
+                                   zero_division=0)
+    for i, name in enumerate(report.class_names):
+        assert d["per_class"][name]["precision"] == pytest.approx(sk[str(i)]["precision"])
+        assert d["per_class"][name]["f1"] == pytest.approx(sk[str(i)]["f1-score"])
+    assert d["macro"]["f1"] == pytest.approx(sk["macro avg"]["f1-score"])
+    np.testing.assert_array_equal(d["confusion"], skm.confusion_matrix(report.y_true, report.y_pred,
+                                                                       labels=range(10)))
+    assert report.accuracy > 0.75  # 240 training digits, 16 filters
+    assert ((0 < report.confidence) & (report.confidence <= 1)).all()
+
+
+def test_patch_model_cancel_and_unknown_model(sample_dataset):
+    stop = threading.Event()
+    with pytest.raises(Cancelled):
+        evaluate(small(sample_dataset), model="patch", spec=PATCH, progress=lambda d, t: stop.set(), cancel=stop)
+    with pytest.raises(ValueError, match="baseline, patch"):
+        evaluate(small(sample_dataset), model="cnn")
+
+
+@pytest.mark.slow
+def test_patch_model_sample_holdout_accuracy(sample_dataset):
+    base, patch = evaluate(sample_dataset), evaluate(sample_dataset, model="patch")
+    assert patch.accuracy >= 0.983 > base.accuracy
+    np.testing.assert_array_equal(patch.test_indices, base.test_indices)

@@ -79,3 +79,19 @@ def test_cell_click_shows_exactly_those_samples_and_runs_compare(make_window, qt
     assert ev.report is plain and panel.headline["accuracy"].text() == f"{plain.accuracy:.2%}"
     assert ev.save_report(str(tmp_path / "r.json"))
     assert json.loads((tmp_path / "r.json").read_text())["accuracy"] == plain.accuracy
+
+
+@pytest.mark.slow
+def test_patch_model_choice_is_run_and_named_in_the_runs(make_window, qtbot, mnist_folder):
+    window = make_window()
+    with qtbot.waitSignal(window.dataset_loaded, timeout=20000):
+        window.open_source(str(mnist_folder("small", train=slice(0, 400), test=slice(400, 600), gz=False)))
+    ev, panel = window.evaluate, window.evaluate.panel
+    assert panel.patch_box.text() == "Patch model" and panel.model == "baseline"
+    base = _run(window, qtbot)
+    panel.patch_box.setChecked(True)
+    patch = _run(window, qtbot)
+    assert "random ReLU features" in base.model and "patch features" in patch.model
+    assert not ev.runs[0][0].endswith("patch model") and ev.runs[1][0].endswith("; patch model")
+    assert panel.runs.item(1, 1).text().endswith("patch model")
+    assert panel.headline["accuracy"].text() == f"{patch.accuracy:.2%}" and panel.patch_box.isEnabled()

@@ -93,3 +93,46 @@ def test_review_finds_planted_problems_and_exclusions_reach_the_export(make_wind
     panel.table.selectRow(rank)
     qtbot.mouseClick(panel.restore_button, Qt.MouseButton.LeftButton)
     assert target not in window.recipe.model.recipe.excluded_indices("test").tolist()
+
+
+@pytest.mark.slow
+def test_thorough_choice_runs_the_ensemble_and_cancel_stops_it(make_window, qtbot, mnist_folder, monkeypatch):
+    """Ticking "Thorough" runs the patch-model ensemble (cheap filters here), says so, and Cancel stops it."""
+    import threading
+
+    from mnist_desktop.core.quality.report import QualityParams, analyze
+    from mnist_desktop.gui.quality import controller
+
+    modes, gate = [], threading.Event()
+
+    def fake(dataset, thorough=False, progress=None, cancel=None):
+        modes.append(thorough)
+
+        def report(done, total):
+            progress(done, total)
+            if modes == [True, True]:
+                gate.wait(10)  # the second run waits here until the test has pressed Cancel
+
+        return analyze(dataset, params=QualityParams(thorough=thorough, patch_filters=8), progress=report,
+                       cancel=cancel)
+
+    monkeypatch.setattr(controller, "_analyze", fake)
+    window = make_window()
+    with qtbot.waitSignal(window.dataset_loaded, timeout=20000):
+        window.open_source(str(mnist_folder("small", test=300)))
+    review, panel = window.quality, window.quality.panel
+    assert panel.thorough_box.text() == "Thorough" and not panel.thorough
+    panel.thorough_box.setChecked(True)
+    qtbot.mouseClick(panel.run_button, Qt.MouseButton.LeftButton)
+    assert "patch-feature models" in panel.summary.text() and not panel.thorough_box.isEnabled()
+    qtbot.waitUntil(lambda: review.report is not None, timeout=60000)
+    assert modes == [True] and review.report.params.thorough
+    assert "(thorough mode)" in panel.summary.text() and panel.thorough_box.isEnabled()
+
+    qtbot.mouseClick(panel.run_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.cancel_button.isEnabled(), timeout=5000)
+    qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
+    gate.set()
+    qtbot.waitUntil(lambda: not review.running, timeout=30000)
+    assert modes == [True, True] and "Cancelled" in panel.summary.text()
+    assert panel.run_button.isEnabled() and panel.thorough_box.isEnabled()

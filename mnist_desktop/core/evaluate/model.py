@@ -196,6 +196,10 @@ class Accumulator:
         loo = s - (lev / np.maximum(1 - lev, 1e-6))[:, None] * (onehot - s)
         return self._model(beta, fit_temperature(loo, probe_y))
 
+    def finish_probe(self, probe: np.ndarray, probe_y: np.ndarray) -> Model:
+        """:meth:`finish` with the probe given as images (the interface both baselines share)."""
+        return self.finish(self.features(probe), probe_y)
+
     def _model(self, beta: np.ndarray, temperature: float = 1.0) -> Model:
         return Model(self.spec, self.n_classes, self.lo, self.hi, self.weights, self.bias, beta, temperature)
 

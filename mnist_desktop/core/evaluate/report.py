@@ -26,9 +26,13 @@ from ..view.charts import matrix_png
 from ..progress import Cancel, Progress, Steps
 from .metrics import Metrics, compute_metrics
 from .model import CHUNK, Accumulator, ModelSpec, probe_positions
+from .patch_model import PatchAccumulator, PatchSpec
 from .plan import MAX_TRAIN_ROWS, plan_rows
 
-__all__ = ["EvaluationReport", "evaluate", "recipe_summary"]
+__all__ = ["EvaluationReport", "evaluate", "recipe_summary", "MODELS"]
+
+#: The baselines ``evaluate`` offers, by name (``--model``), with their default settings.
+MODELS = {"baseline": ModelSpec(), "patch": PatchSpec()}
 
 
 @dataclass(frozen=True, eq=False)
@@ -138,8 +142,8 @@ def _model_rows(dataset, split, indices, copies, recipe):
 
 
 def evaluate(dataset: Dataset, recipe: Recipe | None = None, *, progress: Progress | None = None,
-             cancel: Cancel = None, seed: int = 0, spec: ModelSpec = ModelSpec(),
-             max_train_rows: int = MAX_TRAIN_ROWS) -> EvaluationReport:
+             cancel: Cancel = None, seed: int = 0, model: str = "baseline",
+             spec: ModelSpec | PatchSpec | None = None, max_train_rows: int = MAX_TRAIN_ROWS) -> EvaluationReport:
     """Train the baseline on ``recipe``'s training rows of ``dataset`` and measure it.
 
     Parameters
@@ -154,9 +158,12 @@ def evaluate(dataset: Dataset, recipe: Recipe | None = None, *, progress: Progre
         As everywhere (:mod:`mnist_desktop.core.progress`); cancel raises
         :class:`~mnist_desktop.core.errors.Cancelled` between chunks.
     seed
-        Seed of the hold-out, the row cap and the model's random features.
+        Seed of the hold-out, the row cap and the model's random features (or filters).
+    model
+        ``"baseline"`` (ridge on random features, seconds) or ``"patch"`` (ridge on
+        patch features, stronger, about 5x the time): a key of :data:`MODELS`.
     spec
-        Model hyper-parameters (the defaults are the measured ones).
+        Model hyper-parameters (default: the measured ones of ``model``).
     max_train_rows
         Cap on training rows (a seeded random subset above it).
 
@@ -165,6 +172,9 @@ def evaluate(dataset: Dataset, recipe: Recipe | None = None, *, progress: Progre
     EvaluationReport
     """
     start = time.perf_counter()
+    if model not in MODELS:
+        raise ValueError(f"model must be one of {', '.join(MODELS)}, not {model!r}")
+    spec = MODELS[model] if spec is None else spec
     if dataset.unlabelled_splits:
         raise DatasetError(f"{dataset.source}: the {', '.join(dataset.unlabelled_splits)} split has no labels; "
                            "a model is trained and scored on labels (evaluate dataset.labelled_only(); "
@@ -182,14 +192,15 @@ def evaluate(dataset: Dataset, recipe: Recipe | None = None, *, progress: Progre
 
     probe = probe_positions(len(plan.train_indices), spec.probe_rows)
     px, py = _model_rows(dataset, plan.train_split, plan.train_indices[probe], plan.train_copies[probe], recipe)
-    acc = Accumulator(px, n_classes, seed=seed, spec=spec)
+    acc = (PatchAccumulator(px, n_classes, seed=seed, spec=spec, check=steps.check) if isinstance(spec, PatchSpec)
+           else Accumulator(px, n_classes, seed=seed, spec=spec))
     steps.tick()
     for s in train_starts:
         x, y = _model_rows(dataset, plan.train_split, plan.train_indices[s:s + CHUNK],
                             plan.train_copies[s:s + CHUNK], recipe)
         acc.add(x, y)
         steps.tick()
-    model = acc.finish(acc.features(px), py)
+    fitted = acc.finish_probe(px, py)
     steps.tick()
 
     y_true = dataset.splits[plan.test_split].labels[plan.test_indices].astype(np.int64)
@@ -197,7 +208,7 @@ def evaluate(dataset: Dataset, recipe: Recipe | None = None, *, progress: Progre
     confidence = np.empty(len(y_true), np.float32)
     for s in test_starts:
         x, _ = _model_rows(dataset, plan.test_split, plan.test_indices[s:s + CHUNK], -1, recipe)
-        p = model.predict_proba(x)
+        p = fitted.predict_proba(x)
         y_pred[s:s + len(p)] = p.argmax(1)
         confidence[s:s + len(p)] = p.max(1)
         steps.tick()

@@ -30,7 +30,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 __all__ = ["PatchFilters", "learn_filters", "patch_features", "patch_ridge_oof", "fit_patch_ridge",
-           "SHIFTS"]
+           "PatchRidge", "patch_scores", "SHIFTS"]
 
 #: Pixel shifts (dy, dx) used for training copies and test-time averaging.
 SHIFTS = ((0, 0), (-1, 0), (1, 0), (0, -1), (0, 1))
@@ -281,35 +281,63 @@ def patch_steps(n: int, chunk: int = CHUNK) -> int:
     return 2 * -(-n // chunk)
 
 
+class PatchRidge:
+    """The ridge head fitted from images streamed in chunks (shift-augmented, bounded memory).
+
+    ``add`` as many chunks as needed, then ``solve``; memory is one D x D
+    Gram matrix (D = K * grid^2 + 1), whatever the number of rows.
+    """
+
+    def __init__(self, filters: PatchFilters, n_classes: int, *, grid: int = 4,
+                 shifts: tuple[tuple[int, int], ...] = SHIFTS, lam: float = 1e-3, chunk: int = CHUNK) -> None:
+        self.filters, self.n_classes, self.grid, self.shifts, self.lam, self.chunk = \
+            filters, int(n_classes), grid, shifts, lam, chunk
+        self.dim = filters.count * grid * grid + 1
+        self.gram = np.zeros((self.dim, self.dim), np.float32)
+        self.rhs = np.zeros((self.dim, self.n_classes), np.float64)
+
+    def add(self, images: np.ndarray, labels: np.ndarray, step: Callable[[], None] = lambda: None) -> None:
+        """Add training images (every shift of :attr:`shifts`) with their labels; ``step`` per chunk."""
+        labels = np.asarray(labels, np.intp)
+        onehot = np.zeros((len(labels), self.n_classes), np.float32)
+        onehot[np.arange(len(labels)), labels] = 1
+        for rows, feats in patch_features(images, self.filters, grid=self.grid, shifts=self.shifts,
+                                          chunk=self.chunk):
+            f = _with_bias(feats)
+            part = f.reshape(-1, self.dim)
+            self.gram += part.T @ part
+            self.rhs += f.sum(0).T @ onehot[rows]
+            step()
+
+    def solve(self) -> np.ndarray:
+        """(D, n_classes) float32 weights for :func:`patch_scores`."""
+        return _solve(self.gram, self.rhs, self.lam)
+
+
+def patch_scores(images: np.ndarray, filters: PatchFilters, weights: np.ndarray, *, grid: int = 4,
+                 shifts: tuple[tuple[int, int], ...] = SHIFTS, chunk: int = CHUNK) -> np.ndarray:
+    """(n, n_classes) float32 ridge scores averaged over ``shifts`` (test-time averaging).
+
+    The model is linear in the features, so the mean score over the shifts
+    is the score of the mean features: one product per chunk.
+    """
+    out = np.zeros((len(images), weights.shape[1]), np.float32)
+    for rows, feats in patch_features(images, filters, grid=grid, shifts=shifts, chunk=chunk):
+        out[rows] = _with_bias(feats).mean(0) @ weights
+    return out
+
+
 def fit_patch_ridge(train: np.ndarray, labels: np.ndarray, n_classes: int, *, n_filters: int = 128,
                     size: int = 5, grid: int = 4, seed: int = 0, lam: float = 1e-3,
                     shifts: tuple[tuple[int, int], ...] = SHIFTS, chunk: int = CHUNK,
                     step: Callable[[], None] = lambda: None) -> Callable[[np.ndarray], np.ndarray]:
     """Fit on ``train`` (shift-augmented); return ``predict(images) -> (n, n_classes)`` scores.
 
-    ``predict`` averages the scores over the same shifts (the model is
-    linear in the features, so that is the score of the mean features).
+    ``predict`` averages the scores over the same shifts (:func:`patch_scores`).
     ``step`` is called once per training chunk.
     """
-    labels = np.asarray(labels, np.intp)
     filters = learn_filters(train, n_filters, size, seed=seed)
-    onehot = np.zeros((len(labels), n_classes), np.float32)
-    onehot[np.arange(len(labels)), labels] = 1
-    d = n_filters * grid * grid + 1
-    gram = np.zeros((d, d), np.float32)
-    b = np.zeros((d, n_classes), np.float64)
-    for rows, feats in patch_features(train, filters, grid=grid, shifts=shifts, chunk=chunk):
-        f = _with_bias(feats)
-        part = f.reshape(-1, d)
-        gram += part.T @ part
-        b += f.sum(0).T @ onehot[rows]
-        step()
-    w = _solve(gram, b, lam)
-
-    def predict(images: np.ndarray) -> np.ndarray:
-        out = np.zeros((len(images), n_classes), np.float32)
-        for rows, feats in patch_features(images, filters, grid=grid, shifts=shifts, chunk=chunk):
-            out[rows] = _with_bias(feats).mean(0) @ w
-        return out
-
-    return predict
+    head = PatchRidge(filters, n_classes, grid=grid, shifts=shifts, lam=lam, chunk=chunk)
+    head.add(train, labels, step)
+    w = head.solve()
+    return lambda images: patch_scores(images, filters, w, grid=grid, shifts=shifts, chunk=chunk)

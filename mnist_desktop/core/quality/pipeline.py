@@ -4,7 +4,8 @@ Named steps, each a function that ticks once per unit of work it declared
 in :func:`plan` (so the progress total is the plan's sum, never counted by
 hand): deskew blocks, PCA covariance blocks, projection blocks, k-NN row
 blocks, one Gaussian fit per fold group, two ridge passes per fold group,
-then the duplicate / blank / outlier flags and the ranking.
+in thorough mode two passes over chunks of 256 images per patch model
+(:mod:`.thorough`), then the duplicate / blank / outlier flags and the ranking.
 Peak memory beyond the images: the deskewed copy as uint8 (N x 784 bytes),
 the features (N x 50 float32), one block of distances (64 MB), the ridge
 Gram matrices (one D x D float32 per fold group).
@@ -23,6 +24,7 @@ from .duplicates import exact_groups, find_duplicates
 from .label_models import LabelJudgement, confident_ranking, gaussian_cv, softmax_rows, temperature
 from ..numeric.neighbours import fit_pca, knn_blocks, row_block
 from .ridge import feature_count, fold_groups, ridge_oof
+from .thorough import ensemble_probs, thorough_steps
 
 __all__ = ["QualityParams", "Samples", "plan", "run_analysis", "REASONS", "BIT"]
 
@@ -66,6 +68,12 @@ class QualityParams:
     outlier_z
         Robust z-score (median / MAD) of the distance to the neighbours or to
         the nearest class model above which a sample is an outlier.
+    thorough
+        Judge labels with the ensemble of :mod:`.thorough` (the default model
+        plus two patch-feature models): finds more real label errors, costs
+        about 10x the time.
+    patch_filters
+        Filters per patch model in thorough mode.
     """
 
     k: int = 10
@@ -76,6 +84,8 @@ class QualityParams:
     near_duplicate: float = 0.08
     blank_fraction: float = 0.1
     outlier_z: float = 6.0
+    thorough: bool = False
+    patch_filters: int = 128
 
 
 @dataclass(frozen=True)
@@ -103,11 +113,11 @@ class Samples:
     keep_priority: np.ndarray
 
 
-def plan(n: int, groups: int) -> dict[str, int]:
+def plan(n: int, groups: int, thorough: bool = False) -> dict[str, int]:
     """Steps of each stage for n samples in ``groups`` fold groups, in run order."""
     blocks = math.ceil(n / IMAGE_BLOCK)
     return {"deskew": blocks, "pca": blocks, "project": blocks, "neighbours": math.ceil(n / row_block(n)),
-            "gaussians": groups, "ridge": 2 * groups, "flags": 1}
+            "gaussians": groups, "ridge": 2 * groups, "patch": thorough_steps(n) if thorough else 0, "flags": 1}
 
 
 def run_analysis(samples: Samples, params: QualityParams, *, progress: Progress | None = None,
@@ -117,22 +127,27 @@ def run_analysis(samples: Samples, params: QualityParams, *, progress: Progress 
     labels = samples.labels.astype(np.intp)
     copies = exact_groups(samples.images.reshape(n, -1))
     groups = fold_groups(samples.codes, max(1, min(params.folds, n)), copies)
-    steps = Steps(list(plan(n, len(np.unique(groups))).values()), progress, cancel,
+    steps = Steps(list(plan(n, len(np.unique(groups)), params.thorough).values()), progress, cancel,
                   "quality analysis cancelled")
-    z = deskewed_pca(samples.images, params.n_components, steps)
+    z, straight = deskewed_pca(samples.images, params.n_components, steps)
     nn, nd = neighbours(z, max(0, min(params.k, n - 1)), steps)
     loglik = gaussian_cv(z, labels, samples.n_classes, groups, params.reg, steps)
     scores = ridge_oof(z, labels, samples.n_classes, groups, step=steps,
                        n_features=feature_count(n, params.ridge_features))
     probs = softmax_rows(scores / temperature(scores, labels))
+    if params.thorough:
+        probs = ensemble_probs(probs, samples.images, straight.reshape(samples.images.shape), labels,
+                               samples.n_classes, groups, n_filters=params.patch_filters, step=steps)
+    del straight
     out = flag_and_rank(samples, labels, probs, copies, confident_ranking(probs, labels), loglik, (nn, nd),
                         params)
     steps()
     return {**out, "probs": probs.astype(np.float32), "features": z}
 
 
-def deskewed_pca(images: np.ndarray, n_components: int, tick: Steps) -> np.ndarray:
-    """(n, m) float32 PCA coordinates of the deskewed images (3 stages of blocks)."""
+def deskewed_pca(images: np.ndarray, n_components: int, tick: Steps) -> tuple[np.ndarray, np.ndarray]:
+    """(n, m) float32 PCA coordinates of the deskewed images (3 stages of blocks), and the
+    deskewed images themselves as (n, h*w*c) uint8 (thorough mode's second patch model reads them)."""
     n = len(images)
     dim = images[0].size if n else 0
     straight = np.empty((n, dim), np.uint8)  # deskewed, quantised: 4x smaller than float32
@@ -149,7 +164,7 @@ def deskewed_pca(images: np.ndarray, n_components: int, tick: Steps) -> np.ndarr
     for s, x in zip(range(0, n, IMAGE_BLOCK), blocks()):
         z[s:s + IMAGE_BLOCK] = pca.transform(x)
         tick()
-    return z
+    return z, straight
 
 
 def neighbours(z: np.ndarray, k: int, tick: Steps) -> tuple[np.ndarray, np.ndarray]:

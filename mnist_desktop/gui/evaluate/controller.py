@@ -56,6 +56,7 @@ class EvaluateController(QObject):
         self.panel = EvaluatePanel()
         self.runs: list[tuple[str, EvaluationReport]] = []
         self.shown: int | None = None
+        self._model_name = "baseline"  # of the run in progress
         self._row_of: np.ndarray | None = None  # global index -> test row of the shown run, or -1
         self.cell: tuple[int, int] | None = None  # the (true, predicted) cell the grid shows, of the shown run
         self._cell_name = ""  # the grid's subset name while it shows that cell
@@ -92,7 +93,8 @@ class EvaluateController(QObject):
             w.show_error("Cannot evaluate this recipe", str(problems[0]))
             return None
         recipe = self.model.recipe
-        return self.job.run(_evaluate, w.dataset, recipe)
+        self._model_name = self.panel.model
+        return self.job.run(_evaluate, w.dataset, recipe, model=self._model_name)
 
     @property
     def running(self) -> bool:
@@ -103,7 +105,8 @@ class EvaluateController(QObject):
         self.job.stop()
 
     def _on_job_succeeded(self, report: EvaluationReport) -> None:
-        self.runs.append((_recipe_summary(report.recipe), report))
+        model = "; patch model" if self._model_name == "patch" else ""
+        self.runs.append((_recipe_summary(report.recipe) + model, report))
         self.show_run(len(self.runs) - 1)
 
     def _on_window_dataset_loaded(self, _dataset) -> None:

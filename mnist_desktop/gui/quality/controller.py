@@ -18,11 +18,11 @@ from ..progress import confirm
 from ..window_api import WindowApi
 
 
-def _analyze(dataset, **kwargs):
+def _analyze(dataset, thorough: bool = False, **kwargs):
     """core.quality.analyze, imported in the worker on the first run: start-up does not pay for it."""
-    from ...core.quality.report import analyze
+    from ...core.quality.report import QualityParams, analyze
 
-    return analyze(dataset, **kwargs)
+    return analyze(dataset, params=QualityParams(thorough=thorough), **kwargs)
 
 
 def _trust_note(dataset) -> tuple[str, str]:
@@ -78,7 +78,7 @@ class QualityController(QObject):
         if w.dataset is None or self.job.running:
             return None
         self._t0 = time.perf_counter()
-        return self.job.run(_analyze, w.dataset)
+        return self.job.run(_analyze, w.dataset, thorough=self.panel.thorough)
 
     @property
     def running(self) -> bool:

@@ -6,8 +6,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton,
-                               QSizePolicy, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
+                               QPushButton, QSizePolicy, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from ...core.draw.glyphs import label_strips
 from ...core.draw.mosaic import labeled_mosaic
@@ -30,7 +30,7 @@ class SuspiciousPanel(QWidget):
     Signals
     -------
     analyze_requested()
-        The user asked to (re)compute the ranking.
+        The user asked to (re)compute the ranking (:attr:`thorough` says in which mode).
     cancel_requested()
         The user asked to stop the computation.
     sample_chosen(int)
@@ -56,6 +56,9 @@ class SuspiciousPanel(QWidget):
         self.run_button.setToolTip("Rank likely mislabelled, duplicated, blank and odd images (no model needed)")
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setEnabled(False)
+        self.thorough_box = QCheckBox("Thorough")
+        self.thorough_box.setToolTip("Judge the labels with an ensemble of patch-feature models as well: finds more "
+                                     "real label errors, takes about 10x as long (~1 min for 10,000 images)")
         self.progress = JobProgressBar()
         self.summary = QLabel("Not computed yet.")
         self.summary.setWordWrap(True)
@@ -107,9 +110,12 @@ class SuspiciousPanel(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.run_button, 1)
         top.addWidget(self.cancel_button)
+        mode = QHBoxLayout()  # the mode beside the progress bar: the first row stays narrow
+        mode.addWidget(self.thorough_box)
+        mode.addWidget(self.progress, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(self.progress)
+        layout.addLayout(mode)
         layout.addWidget(self.summary)
         layout.addWidget(self.trust)
         layout.addWidget(self.table, 1)
@@ -163,12 +169,19 @@ class SuspiciousPanel(QWidget):
         self.trust.setToolTip(details or text)
         self.trust.setVisible(bool(text))
 
+    @property
+    def thorough(self) -> bool:
+        """The user's choice of mode: the thorough ensemble or the fast default."""
+        return self.thorough_box.isChecked()
+
     def set_running(self, running: bool) -> None:
         self.run_button.setEnabled(not running)
+        self.thorough_box.setEnabled(not running)
         self.cancel_button.setEnabled(running)
         if running:
             self.progress.setValue(0)
-            self.summary.setText("Computing… (deskew, PCA, neighbours, cross-validated class models)")
+            self.summary.setText("Computing… (deskew, PCA, neighbours, cross-validated class models"
+                                 + (", two patch-feature models: about a minute)" if self.thorough else ")"))
 
     def set_progress(self, done: int, total: int) -> None:
         self.progress.set_progress(done, total)
@@ -177,8 +190,9 @@ class SuspiciousPanel(QWidget):
         """Fill the list with the flagged samples of ``report`` in rank order."""
         self._rows = report.ranked()[: self.MAX_ROWS]
         shown = "" if len(self._rows) == report.n_flagged else f" (the first {len(self._rows):,} listed)"
+        mode = "thorough" if report.params.thorough else "fast"
         self.summary.setText(f"{report.n_flagged:,} of {len(report):,} samples flagged{shown}, "
-                             f"in {seconds:.1f} s. Pick one to review it.")
+                             f"in {seconds:.1f} s ({mode} mode). Pick one to review it.")
         self.table.setRowCount(len(self._rows))
         for r, i in enumerate(self._rows):
             i = int(i)
