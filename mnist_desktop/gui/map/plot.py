@@ -169,6 +169,11 @@ class MapPlot(pg.PlotWidget):
         index = self.point_at(scene_pos)
         self.point_hovered.emit(index, self.mapFromScene(scene_pos))
 
+    def leaveEvent(self, event) -> None:  # noqa: N802 - Qt override
+        """The pointer left the plot: nothing is hovered any more (the hover card goes)."""
+        super().leaveEvent(event)
+        self.point_hovered.emit(-1, QPointF())
+
     def _on_scene_mouse_clicked(self, ev) -> None:
         if ev.button() != Qt.MouseButton.LeftButton or ev.double():
             return  # (the scatter itself may have accepted the click: its own pick is not used)
