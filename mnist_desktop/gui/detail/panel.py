@@ -11,6 +11,10 @@ from ...core.palette import ACCENT, CANVAS, INK_DARK, NEUTRAL, class_color
 from ..theme import css, qcolor
 
 HOVER_HINT = "Move the mouse over the image to read pixel values"
+#: Narrowest the panel gets: the histogram's title and its 0..255 axis stay whole (a narrower dock scrolls).
+MIN_WIDTH = 230
+#: Intensity ticks of the histogram: the axis visibly ends at 255 at any width.
+INTENSITY_TICKS = (0, 64, 128, 192, 255)
 
 
 class DetailView(QWidget):
@@ -52,6 +56,8 @@ class DetailView(QWidget):
         self.hist.hideButtons()
         self.hist.setMenuEnabled(False)
         self.hist.setLabel("bottom", "intensity (non-zero pixels)")
+        self.hist.setXRange(0, 256, padding=0.02)
+        self.hist.getAxis("bottom").setTicks([[(v, str(v)) for v in INTENSITY_TICKS]])
         self.hist.setLabel("left", "pixels")
         self.hist_curve = self.hist.plot(stepMode="center", fillLevel=0, brush=qcolor(ACCENT, 120),
                                          pen=pg.mkPen(qcolor(ACCENT)))
@@ -71,6 +77,7 @@ class DetailView(QWidget):
         self._data: np.ndarray | None = None
         self._values: np.ndarray | None = None
         self.canvas.setMinimumHeight(180)  # the image never disappears in a small window
+        self.setMinimumWidth(MIN_WIDTH)
         self.canvas.scene().sigMouseMoved.connect(self._on_canvas_mouse_moved)
 
     def show_image(self, image: np.ndarray | None, *, index: int = 0, split: str = "", split_index: int = 0,
