@@ -58,6 +58,7 @@ class DetailView(QWidget):
         self.hist.setLabel("bottom", "intensity (non-zero pixels)")
         self.hist.setXRange(0, 256, padding=0.02)
         self.hist.getAxis("bottom").setTicks([[(v, str(v)) for v in INTENSITY_TICKS]])
+        self.hist.getAxis("bottom").setStyle(hideOverlappingLabels=False)  # "0" and "255" at the ends too
         self.hist.setLabel("left", "pixels")
         self.hist_curve = self.hist.plot(stepMode="center", fillLevel=0, brush=qcolor(ACCENT, 120),
                                          pen=pg.mkPen(qcolor(ACCENT)))
