@@ -109,14 +109,14 @@ class EvaluatePanel(QWidget):
         self.runs.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.runs.horizontalHeader().setStretchLastSection(False)
         self.runs.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.runs.setWordWrap(False)
+        self.runs.setWordWrap(True)  # the whole recipe, over several lines if need be (rows fit it)
         self.compare_title = QLabel("Two runs are compared here: select them in the table above.")
         self.compare_title.setWordWrap(True)
         self.compare = _table(("Class", "F1 A", "F1 B", "B − A"))
         runs_tab = QWidget()
         rl = QVBoxLayout(runs_tab)
         rl.setContentsMargins(0, 0, 0, 0)
-        self.runs.setMaximumHeight(150)
+        self.runs.setMaximumHeight(200)
         rl.addWidget(self.runs, 1)
         rl.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignRight)
         rl.addWidget(self.compare_title)
@@ -181,7 +181,12 @@ class EvaluatePanel(QWidget):
                            f"{r.n_train:,}", f"{r.seconds:.1f} s") for i, (summary, r) in enumerate(runs)])
         for i, (summary, r) in enumerate(runs):
             self.runs.item(i, 1).setToolTip(f"{summary}\ndata: {r.source}\n{r.holdout}\nmodel: {r.model}")
+        self.runs.resizeRowsToContents()
         self.runs.blockSignals(False)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self.runs.resizeRowsToContents()  # a narrower Recipe column wraps onto more lines
 
     def select_runs(self, rows: list[int]) -> None:
         """Select these rows of the runs table (without emitting run_chosen)."""

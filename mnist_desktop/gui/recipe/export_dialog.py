@@ -84,10 +84,16 @@ class ExportDialog(JobDialog):
         if recipe.split in dataset.split_names:
             self.split.setCurrentIndex(self.split.findData(recipe.split))
         n_excluded = recipe.excluded_count(dataset)
-        self.drop_excluded = QCheckBox(f"Drop the {n_excluded:,} excluded sample{'s' if n_excluded != 1 else ''}"
-                                       if n_excluded else "No sample is excluded")
+        self.drop_excluded = QCheckBox(f"Drop the {n_excluded:,} excluded sample{'s' if n_excluded != 1 else ''}")
         self.drop_excluded.setChecked(True)
-        self.drop_excluded.setEnabled(n_excluded > 0)
+        # nothing to choose: a sentence, not a checked box that cannot be unchecked
+        self.no_exclusions = QLabel("No sample of this dataset is excluded.")
+        self.drop_excluded.setVisible(n_excluded > 0)
+        self.no_exclusions.setVisible(n_excluded == 0)
+        excluded_row = QVBoxLayout()
+        excluded_row.setContentsMargins(0, 0, 0, 0)
+        excluded_row.addWidget(self.drop_excluded)
+        excluded_row.addWidget(self.no_exclusions)
         aug = recipe.augment
         norm = recipe.normalize
         method = METHOD_WORDS[norm.method] + (" per image" if norm.method == "minmax" and norm.scope == "image" else "")
@@ -100,7 +106,7 @@ class ExportDialog(JobDialog):
         form.addRow("Format", self.format)
         form.addRow("Save to", path_row)
         form.addRow("Splits", self.split)
-        form.addRow("", self.drop_excluded)
+        form.addRow("", excluded_row)
         form.addRow("Recipe", what)
         labelled = [k for k, v in dataset.splits.items() if v.labelled]
         h, w = dataset.images.shape[1:3]
