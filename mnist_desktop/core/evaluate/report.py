@@ -24,6 +24,7 @@ from ..processing.target_shape import to_channels
 from ..processing.recipe import Recipe
 from ..view.charts import matrix_png
 from ..progress import Cancel, Progress, Steps
+from ..formats.sources import as_dataset, as_recipe
 from .metrics import Metrics, compute_metrics
 from .model import CHUNK, Accumulator, ModelSpec, probe_positions
 from .plan import MAX_TRAIN_ROWS, plan_rows
@@ -165,6 +166,7 @@ def evaluate(dataset: Dataset, recipe: Recipe | None = None, *, progress: Progre
     EvaluationReport
     """
     start = time.perf_counter()
+    dataset, recipe = as_dataset(dataset), as_recipe(recipe)  # "sample" or a path, as load_data takes
     if dataset.unlabelled_splits:
         raise DatasetError(f"{dataset.source}: the {', '.join(dataset.unlabelled_splits)} split has no labels; "
                            "a model is trained and scored on labels (evaluate dataset.labelled_only(); "

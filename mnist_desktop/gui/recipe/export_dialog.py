@@ -104,6 +104,13 @@ class ExportDialog(JobDialog):
         what.setWordWrap(True)
         form = QFormLayout()
         form.addRow("Format", self.format)
+        # PNG pixels are 8-bit: with a float recipe, say what the files will hold
+        self.png_note = QLabel("PNG holds the 8-bit rendering of the processed values (uint8 0..255, "
+                               "z-score undone, round(255 x)): the files read back as uint8, not float32. "
+                               "For the float values themselves, export npz, npy, IDX or CSV.")
+        self.png_note.setWordWrap(True)
+        self.png_note.hide()
+        form.addRow("", self.png_note)
         form.addRow("Save to", path_row)
         form.addRow("Splits", self.split)
         form.addRow("", excluded_row)
@@ -180,6 +187,7 @@ class ExportDialog(JobDialog):
         return answer == QMessageBox.StandardButton.Yes
 
     def _on_format_changed(self, *_) -> None:
+        self.png_note.setVisible(self.fmt == "png" and self.recipe.normalize.method != "none")
         path = Path(self.path.text())
         stem = path.name.removesuffix(".npz")
         self.path.setText(str(path.with_name(stem + ".npz" if self.fmt == "npz" else stem)))
