@@ -17,7 +17,10 @@ from ..progress import JobProgressBar
 
 __all__ = ["EvaluatePanel"]
 
-RUN_COLUMNS = ("#", "Recipe", "Accuracy", "Macro F1", "Train rows", "Time")
+#: Short headers leave the Recipe column room in a side dock (each header's tooltip says it in full).
+RUN_COLUMNS = ("#", "Recipe", "Acc.", "F1", "Rows", "Time")
+RUN_TIPS = ("Run number", "The recipe evaluated (hover a cell for the data and the model)", "Accuracy on the test images",
+            "Macro F1 (mean of the per-class F1)", "Training rows (after augmentation)", "Seconds to train and test")
 _NUMBER = re.compile(r"^[+\-]?[\d.,]+ ?(%|s)?$")
 
 
@@ -106,6 +109,8 @@ class EvaluatePanel(QWidget):
         hint.addWidget(self.show_all_button)
         self.per_class = _table(("Class", "Precision", "Recall", "F1", "Support"))
         self.runs = _table(RUN_COLUMNS)
+        for col, tip in enumerate(RUN_TIPS):
+            self.runs.horizontalHeaderItem(col).setToolTip(tip)
         self.runs.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.runs.horizontalHeader().setStretchLastSection(False)
         self.runs.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)

@@ -260,8 +260,9 @@ class SuspiciousPanel(QWidget):
         h, w = self._mosaic_size
         if not (h and w):
             return
-        scale = min(max(self.neighbours.width() / 2 - 8, 1) / w, NEIGHBOURS_MAX_SCALE)
-        self.neighbours.setFixedHeight(max(NEIGHBOURS_MIN_HEIGHT, int(h * scale) + 8))
+        scale = min(max(self.neighbours.width() / 2 - 12, 1) / w, NEIGHBOURS_MAX_SCALE)
+        # + the view boxes' 2 % padding and the layout's margins, so the width, not the height, limits
+        self.neighbours.setFixedHeight(max(NEIGHBOURS_MIN_HEIGHT, int(h * scale * 1.06) + 24))
 
     def _on_table_selection_changed(self) -> None:
         chosen = self.selected_samples()
