@@ -145,7 +145,8 @@ class MapController(QObject):
         where = "from the cache" if self._from_cache else f"{seconds:.1f} s"
         if self._again and self._from_cache:  # say so: the same picture again would look like nothing happened
             self.panel.status.setText(f"Up to date: this map of {len(result):,} images was read again from the "
-                                      f"cache at {time.strftime('%H:%M:%S')} (the same data always gives the same map).")
+                                      f"cache at {time.strftime('%H:%M:%S')} "
+                                      "(the same data always gives the same map).")
         else:
             self.panel.status.setText(f"{len(result):,} images, {where}")
         self.panel.set_progress(1, 1)
