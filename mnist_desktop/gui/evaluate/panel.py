@@ -20,7 +20,8 @@ __all__ = ["EvaluatePanel"]
 #: Short headers leave the Recipe column room in a side dock (each header's tooltip says it in full).
 RUN_COLUMNS = ("#", "Recipe", "Acc.", "F1", "Rows", "Time")
 RUN_TIPS = ("Run number", "The recipe evaluated (hover a cell for the data and the model)",
-            "Accuracy on the test images", "Macro F1 (mean of the per-class F1)", "Training rows (after augmentation)", "Seconds to train and test")
+            "Accuracy on the test images", "Macro F1 (mean of the per-class F1)",
+            "Training rows (after augmentation)", "Seconds to train and test")
 _NUMBER = re.compile(r"^[+\-]?[\d.,]+ ?(%|s)?$")
 
 
