@@ -66,6 +66,20 @@ def test_the_map_dock_shows_its_whole_legend_show_all_and_the_map(map_window, qt
     assert panel.legend_area.widget().width() <= panel.legend_area.viewport().width()
 
 
+def test_the_whole_map_stays_in_view_when_the_window_shrinks(map_window, qtbot):
+    w = map_window
+    w.resize(1600, 1000)
+    settle(qtbot)
+    ctl = computed(w, qtbot)
+    w.resize(800, 600)  # the Map dock moves to the narrow right column
+    settle(qtbot)
+    w.docks["map"].raise_()
+    settle(qtbot)
+    (x0, x1), (y0, y1) = ctl.panel.plot.box.viewRange()
+    lo, hi = ctl.coords.min(0), ctl.coords.max(0)
+    assert x0 <= lo[0] and hi[0] <= x1 and y0 <= lo[1] and hi[1] <= y1, "part of the map is out of view"
+
+
 def test_long_class_names_take_fewer_legend_columns(qtbot):
     from mnist_desktop.core.palette import CLASS_COLORS
     from mnist_desktop.gui.map.panel import MapPanel

@@ -108,7 +108,8 @@ class MapController(QObject):
         self.panel.set_running(True)
         self._again = self.map is not None  # the map of this data is on screen already
         self.panel.status.setText("Searching neighbours…")
-        self.panel.plot.box.enableAutoRange()
+        self.panel.plot.fit()
+        self.panel.plot.box.enableAutoRange()  # and follow the layout as it unfolds
         self._t0 = time.perf_counter()
         self._frames = 0
         return self.job.start(map_frames, ds, self.params)
