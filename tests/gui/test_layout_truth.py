@@ -60,6 +60,7 @@ def test_the_map_dock_shows_its_whole_legend_show_all_and_the_map(map_window, qt
     settle(qtbot)
     area, panel = dock_area(w, "map"), ctl.panel
     assert not area.horizontalScrollBar().isVisible(), f"the Map dock scrolls sideways at {size}"
+    assert not area.verticalScrollBar().isVisible(), f"the map is cut at the bottom at {size}"
     for box in panel.class_boxes:
         assert fully_inside(box, area), f"legend entry {box.text()!r} is cut at {size}"
     assert fully_inside(panel.clear_button, area) and fully_inside(panel.plot, area)
@@ -149,7 +150,8 @@ def detail_state(window) -> dict:
     title = d.hist.titleLabel
     return {"dock": window.docks["detail"].width(), "panel": d.width(),
             "title_cut": title.item.boundingRect().width() > d.hist.width(),
-            "sideways": dock_area(window, "detail").horizontalScrollBar().isVisible()}
+            "sideways": dock_area(window, "detail").horizontalScrollBar().isVisible(),
+            "scrolls": dock_area(window, "detail").verticalScrollBar().isVisible()}
 
 
 def test_800_1600_800_comes_back_as_a_fresh_start(make_window, qtbot):
@@ -164,6 +166,7 @@ def test_800_1600_800_comes_back_as_a_fresh_start(make_window, qtbot):
             fresh.open_source("sample")
         settle(qtbot)
         start = detail_state(fresh)
+        assert not start["scrolls"], "the histogram is scrolled out of the Detail dock at 800x600"
         assert not start["title_cut"] and "668 of 784 pixels are 0" in fresh.detail.hist.titleLabel.text
         fresh.resize(1600, 1000)
         settle(qtbot)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ...core.palette import ACCENT, CANVAS, INK_DARK, NEUTRAL, class_color
@@ -15,6 +15,18 @@ HOVER_HINT = "Move the mouse over the image to read pixel values"
 MIN_WIDTH = 230
 #: Intensity ticks of the histogram: the axis visibly ends at 255 at any width.
 INTENSITY_TICKS = (0, 64, 128, 192, 255)
+
+
+class _Canvas(pg.GraphicsLayoutWidget):
+    """The image and histogram canvas, with a preferred size that fits a small window's dock.
+
+    The dock's scroll area gives a panel with wrapping labels its preferred
+    height; pyqtgraph's 640x480 made the panel taller than the dock at
+    800x600, so the histogram's axis was scrolled out of view.
+    """
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(MIN_WIDTH, 300)
 
 
 class DetailView(QWidget):
@@ -40,7 +52,7 @@ class DetailView(QWidget):
         self.pixel = QLabel(HOVER_HINT)
         self.pixel.setStyleSheet("color: palette(mid);")
         self.pixel.setWordWrap(True)
-        self.canvas = pg.GraphicsLayoutWidget()
+        self.canvas = _Canvas()
         self.canvas.setBackground(qcolor(CANVAS))
         self.box = self.canvas.addViewBox(row=0, col=0, lockAspect=True, invertY=True, enableMouse=False)
         self.box.setDefaultPadding(0.02)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtCore import QPointF, QSize, Qt, Signal
 from PySide6.QtWidgets import QGraphicsItem
 
 from ...core.map.select import nearest_point, points_in_polygon, points_in_rect
@@ -185,6 +185,11 @@ class MapPlot(pg.PlotWidget):
     def _on_scene_mouse_moved(self, scene_pos: QPointF) -> None:
         index = self.point_at(scene_pos)
         self.point_hovered.emit(index, self.mapFromScene(scene_pos))
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        """Modest: the dock's scroll area sizes a panel with wrapping labels by its preferred height, and
+        pyqtgraph's 640x480 made the Map panel taller than an 800x600 window (the map cut at the bottom)."""
+        return QSize(260, 220)
 
     def leaveEvent(self, event) -> None:  # noqa: N802 - Qt override
         """The pointer left the plot: nothing is hovered any more (the hover card goes)."""
