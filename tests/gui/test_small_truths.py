@@ -98,3 +98,20 @@ def test_the_runs_table_shows_the_whole_recipe(window, qtbot):
     needed = table.fontMetrics().boundingRect(QRect(0, 0, cell.width() - 8, 10000),
                                               int(Qt.TextFlag.TextWordWrap), summary)
     assert cell.height() >= needed.height(), "the recipe is cut in the runs table"
+
+
+def test_evaluate_results_fit_the_dock_of_an_800x600_window(window, qtbot):
+    window.resize(800, 600)
+    settle(qtbot)
+    window.docks["evaluate"].raise_()
+    n = 10
+    cm = np.eye(n, dtype=np.int64) * 480 + 2
+    ones = np.full(n, 0.972)
+    metrics = SimpleNamespace(accuracy=0.972, confusion=cm, precision=ones, recall=ones, f1=ones,
+                              support=cm.sum(1), macro=lambda: {"precision": 0.972, "recall": 0.972, "f1": 0.972})
+    report = SimpleNamespace(metrics=metrics, class_names=tuple(str(i) for i in range(n)), holdout="hold-out",
+                             n_train=5001, n_test=4999, seconds=11.3, model="ridge")
+    window.evaluate.panel.show_report(report)
+    settle(qtbot)
+    area = window.docks["evaluate"].widget()
+    assert not area.horizontalScrollBar().isVisible(), "the Evaluate numbers or matrix are cut at 800x600"

@@ -96,11 +96,12 @@ class EvaluatePanel(QWidget):
         mid.setPointSize(12)
         for k in ("precision", "recall", "f1"):
             self.headline[k].setFont(mid)
-        numbers = QGridLayout()
-        for col, (key, title) in enumerate((("accuracy", "accuracy"), ("precision", "macro P"),
-                                            ("recall", "macro R"), ("f1", "macro F1"))):
-            numbers.addWidget(self.headline[key], 0, col, Qt.AlignmentFlag.AlignBottom)
-            numbers.addWidget(QLabel(title), 1, col)
+        numbers = QGridLayout()  # accuracy on a row of its own: four numbers side by side overflow a narrow dock
+        numbers.addWidget(self.headline["accuracy"], 0, 0, Qt.AlignmentFlag.AlignBottom)
+        numbers.addWidget(QLabel("accuracy"), 0, 1, 1, 2, Qt.AlignmentFlag.AlignBottom)
+        for col, (key, title) in enumerate((("precision", "macro P"), ("recall", "macro R"), ("f1", "macro F1"))):
+            numbers.addWidget(self.headline[key], 1, col, Qt.AlignmentFlag.AlignBottom)
+            numbers.addWidget(QLabel(title), 2, col)
         self.matrix = ConfusionView()
         self.matrix_hint = QLabel("Click a cell to see its test images in the grid.")
         self.matrix_hint.setWordWrap(True)
