@@ -115,3 +115,22 @@ def test_evaluate_results_fit_the_dock_of_an_800x600_window(window, qtbot):
     settle(qtbot)
     area = window.docks["evaluate"].widget()
     assert not area.horizontalScrollBar().isVisible(), "the Evaluate numbers or matrix are cut at 800x600"
+
+
+def test_the_export_dialog_says_what_png_holds_for_a_float_recipe(window, qtbot):
+    dialog = window.recipe.open_export_dialog()
+    try:
+        assert dialog.png_note.isHidden()  # npz: the floats themselves
+        dialog.format.setCurrentIndex(dialog.format.findData("png"))
+        assert not dialog.png_note.isHidden() and "8-bit rendering" in dialog.png_note.text()
+        settle(qtbot)
+        note = dialog.png_note
+        assert note.height() >= note.heightForWidth(note.width())  # the whole sentence, not squeezed
+        model = window.recipe_model
+        dialog.close()
+        model.set(replace(model.recipe, normalize=NormParams("none")))
+        dialog = window.recipe.open_export_dialog()
+        dialog.format.setCurrentIndex(dialog.format.findData("png"))
+        assert dialog.png_note.isHidden()  # uint8 kept: PNG holds the values exactly
+    finally:
+        dialog.close()

@@ -11,7 +11,7 @@ import shlex
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
                                QLabel, QLineEdit, QMessageBox, QPushButton, QVBoxLayout, QWidget)
@@ -105,9 +105,8 @@ class ExportDialog(JobDialog):
         form = QFormLayout()
         form.addRow("Format", self.format)
         # PNG pixels are 8-bit: with a float recipe, say what the files will hold
-        self.png_note = QLabel("PNG holds the 8-bit rendering of the processed values (uint8 0..255, "
-                               "z-score undone, round(255 x)): the files read back as uint8, not float32. "
-                               "For the float values themselves, export npz, npy, IDX or CSV.")
+        self.png_note = QLabel("PNG holds the 8-bit rendering (uint8 0..255) of the float32 values: the files "
+                               "read back as uint8. npz, npy, IDX and CSV hold the float values.")
         self.png_note.setWordWrap(True)
         self.png_note.hide()
         form.addRow("", self.png_note)
@@ -187,7 +186,10 @@ class ExportDialog(JobDialog):
         return answer == QMessageBox.StandardButton.Yes
 
     def _on_format_changed(self, *_) -> None:
-        self.png_note.setVisible(self.fmt == "png" and self.recipe.normalize.method != "none")
+        note = self.fmt == "png" and self.recipe.normalize.method != "none"
+        if note == self.png_note.isHidden():
+            self.png_note.setVisible(note)
+            QTimer.singleShot(0, lambda: self.resize(self.width(), self.sizeHint().height()))  # room for the note
         path = Path(self.path.text())
         stem = path.name.removesuffix(".npz")
         self.path.setText(str(path.with_name(stem + ".npz" if self.fmt == "npz" else stem)))
