@@ -75,7 +75,7 @@ _WHERE = {
     "flagged_indices": ".core.quality.report",
     "Processed": ".core.notebook.arrays", "load_data": ".core.notebook.arrays", "process": ".core.notebook.arrays",
     "ImageDataset": ".core.notebook.adapter",
-    "Picture": ".core.draw.pictures", "show": ".core.draw.pictures",
+    "Picture": ".core.draw.pictures", "show": ".core.notebook.look",
     "matrix_png": ".core.view.charts",
     "EvaluationReport": ".core.evaluate.report", "evaluate": ".core.evaluate.report",
     "Map": ".core.map.model", "MapParams": ".core.map.model", "embed": ".core.map.embed",

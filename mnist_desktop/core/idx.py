@@ -264,7 +264,7 @@ def _parse_header(start: bytes, read, name: str) -> tuple[list[int], np.dtype, i
     if not head:
         raise IdxFormatError(f"{name}: the file is empty")
     if head[:2] != b"\0\0":
-        raise IdxFormatError(f"{name}: {_not_idx_reason(head + read(1024))}")
+        raise IdxFormatError(f"{name}: {_not_idx_reason(head + read(1024), name)}")
     if len(head) < 4:
         raise IdxFormatError(f"{name}: the header is cut short: {len(head)} bytes, an IDX header needs at least 4")
     code, ndim = head[2], head[3]
@@ -292,7 +292,7 @@ def _check_data_size(name: str, dims: list[int], dtype: np.dtype, need: int, hav
             f"{name}: the data is longer than the header says: {have - need:,} unexpected bytes after the {what}")
 
 
-def _not_idx_reason(head: bytes) -> str:
+def _not_idx_reason(head: bytes, name: str = "") -> str:
     kind = markup_kind(head)
     if kind == "html":
         return ("this is an HTML page, not an IDX file (a mirror or file host served a web page, "
@@ -300,6 +300,8 @@ def _not_idx_reason(head: bytes) -> str:
     if kind == "xml":
         return "this is an XML document (probably an error message from a server), not an IDX file"
     shown = head[:8].hex(" ")
+    if name.lower().endswith(".gz"):  # the name promises gzip: that is what is wrong first
+        return f"not gzip data (a .gz file starts with the bytes 1f 8b), nor an IDX file: it starts with {shown}"
     return (f"not an IDX file: it must start with two zero bytes (the IDX magic number), "
             f"but starts with {shown}")
 

@@ -11,8 +11,8 @@ only when it was saved on a screen of the same size and the window fits.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QRect, QSettings, Qt
-from PySide6.QtWidgets import QDockWidget, QFrame, QMainWindow, QScrollArea, QTabWidget, QWidget
+from PySide6.QtCore import QByteArray, QRect, QSettings, Qt, QTimer
+from PySide6.QtWidgets import QDockWidget, QFrame, QMainWindow, QScrollArea, QTabBar, QTabWidget, QWidget
 
 from .feature import RIGHT, DockSpec
 
@@ -39,6 +39,20 @@ class DockLayout:
         self.specs = specs
         self.docks = docks
         self.compact: bool | None = None
+        for dock in docks.values():  # a dock dragged onto another makes a new tab bar
+            dock.dockLocationChanged.connect(lambda _area: QTimer.singleShot(0, self.whole_tab_titles))
+
+    def whole_tab_titles(self) -> None:
+        """Dock tabs say their whole title ("Statistics", not "Sta…"); when they do not fit, the bar scrolls.
+
+        Qt elides the titles of tabbed docks to fit the bar: at 800x600 nine
+        tabs read "F…", "Au…". Whole titles with the bar's scroll arrows stay
+        readable, and raising a dock (View menu, Ctrl+number) scrolls it into view.
+        """
+        for bar in self.window.findChildren(QTabBar):
+            if bar.parent() is self.window:  # the docks' bars, not a panel's own tabs
+                bar.setElideMode(Qt.TextElideMode.ElideNone)
+                bar.setUsesScrollButtons(True)
 
     @staticmethod
     def is_compact(width: int, height: int) -> bool:
@@ -73,6 +87,7 @@ class DockLayout:
             w.resizeDocks([first], [max(DOCK_MIN_WIDTH, min(360, int(w.width() * 0.38)))], Qt.Orientation.Horizontal)
             for dock in closed:
                 dock.hide()
+            self.whole_tab_titles()
             return
         groups: dict = {}
         for spec in self.specs:
@@ -88,6 +103,7 @@ class DockLayout:
         self._default_sizes()
         for dock in closed:
             dock.hide()
+        self.whole_tab_titles()
 
     def _default_sizes(self) -> None:
         w = self.window

@@ -43,7 +43,8 @@ def test_exclusions_stay_with_their_dataset(make_window, settings, qtbot, other_
     assert exclusions.panel.list.count() == 0
     assert not w.recipe.model.recipe.excluded_mask(w.dataset).any()
     dialog = w.recipe.open_export_dialog()
-    assert not dialog.drop_excluded.isEnabled() and "No sample is excluded" in dialog.drop_excluded.text()
+    assert dialog.drop_excluded.isHidden() and not dialog.no_exclusions.isHidden()  # no greyed, checked box
+    assert dialog.no_exclusions.text() == "No sample of this dataset is excluded."
     dialog.close()
     w.select_global(3)
     exclusions.actions["toggle_exclude"].trigger()

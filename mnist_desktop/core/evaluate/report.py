@@ -24,6 +24,7 @@ from ..processing.target_shape import to_channels
 from ..processing.recipe import Recipe
 from ..view.charts import matrix_png
 from ..progress import Cancel, Progress, Steps
+from ..formats.sources import as_dataset, as_recipe
 from .metrics import Metrics, compute_metrics
 from .model import CHUNK, Accumulator, ModelSpec, probe_positions
 from .patch_model import PatchAccumulator, PatchSpec
@@ -172,6 +173,7 @@ def evaluate(dataset: Dataset, recipe: Recipe | None = None, *, progress: Progre
     EvaluationReport
     """
     start = time.perf_counter()
+    dataset, recipe = as_dataset(dataset), as_recipe(recipe)  # "sample" or a path, as load_data takes
     if model not in MODELS:
         raise ValueError(f"model must be one of {', '.join(MODELS)}, not {model!r}")
     spec = MODELS[model] if spec is None else spec

@@ -57,6 +57,7 @@ from ..processing.pipeline import CHUNK, iter_chunks, output_shape
 from ..processing.split_plan import SplitRows, exported_split_names, split_rows
 from ..processing.recipe import Recipe
 from ..testhook import pause_point
+from ..formats.sources import as_dataset, as_recipe
 
 #: Array layouts of npz / npy exports: channels last (the default) or first (PyTorch).
 LAYOUTS = ("nhwc", "nchw")
@@ -123,6 +124,7 @@ def export(dataset: Dataset, recipe: Recipe, out: str | os.PathLike[str], fmt: s
         estimate does not fit in the free space; a write failed (the message
         names ``out``); the recipe does not fit the dataset.
     """
+    dataset, recipe = as_dataset(dataset), as_recipe(recipe) or Recipe()  # "sample" or a path, as load_data
     out = Path(out)
     inputs = tuple(p for s in dataset.splits.values() for p in s.files)
     check_target(out, fmt, overwrite=overwrite, inputs=inputs)

@@ -85,15 +85,32 @@ def manifest_bytes(*, recipe: Any, fmt: str, splits: list, counts: dict, dataset
         "row_order": "per split: samples in index order without the excluded ones; for each sample "
                      "the original (if keep_original) then copies 0..copies-1; val (and a test drawn "
                      "by sampling) holds originals only; a balanced train split is sorted by (index, copy)",
-        "arrays": {s.name: {"x_shape": [s.rows, *s.image_shape], "x_dtype": str(np.dtype(s.dtype)),
-                            "y_dtype": str(s.labels.dtype) if s.labelled else None,
-                            "channels": s.channels,
-                            "layout": s.layout if len(s.image_shape) == 3 else "nhw"} for s in splits},
+        "arrays": {s.name: _array_entry(s, fmt) for s in splits},
         "counts": counts,
         "source_files": sources,
         "files": files,
     }
     return (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+#: What a PNG file holds when the recipe's values are floats (PNG pixels are 8-bit).
+PNG_RENDERING = ("8-bit rendering: PNG pixels are uint8 0..255; float values (x_dtype_processed) were "
+                 "un-normalized (z-score: x*std+mean) and written as round(255*x) clipped to 0..255, so reading "
+                 "the files back gives uint8, not the processed floats (npz/npy/idx/csv hold those exactly)")
+
+
+def _array_entry(s: Any, fmt: str) -> dict:
+    """One split's arrays as the files hold them: for PNG the 8-bit pixels, whatever the recipe computed."""
+    dtype = str(np.dtype(s.dtype))
+    entry = {"x_shape": [s.rows, *s.image_shape], "x_dtype": dtype,
+             "y_dtype": str(s.labels.dtype) if s.labelled else None,
+             "channels": s.channels,
+             "layout": s.layout if len(s.image_shape) == 3 else "nhw"}
+    if fmt == "png" and dtype != "uint8":
+        entry["x_dtype"] = "uint8"
+        entry["x_dtype_processed"] = dtype
+        entry["png_pixels"] = PNG_RENDERING
+    return entry
 
 
 def verify_export(manifest: Path) -> list[str]:

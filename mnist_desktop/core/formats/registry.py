@@ -87,6 +87,9 @@ def detect(path: str | os.PathLike[str]) -> str:
         raise DatasetError(f"{p}: is a web page ({markup_kind(head)}), not data; expected {EXPECTED}")
     if head.startswith(image_folder.IMAGE_MAGICS):
         raise DatasetError(f"{p}: is a single image; open the folder that holds the images")
+    if p.name.lower().endswith(".gz"):  # named as gzip but is not: say that, not "not a dataset file"
+        raise DatasetError(f"{p}: not gzip data (a .gz file starts with the bytes 1f 8b; this one starts "
+                           f"with {head[:2].hex(' ') or 'nothing: it is empty'})")
     if csv_files.sniff_csv(p, head) is not None:
         return "csv"
     raise DatasetError(f"{p}: not a dataset file this tool reads; expected {EXPECTED}")

@@ -27,6 +27,7 @@ from ..processing.pipeline import at_source_shape, process_rows
 from ..processing.recipe import Recipe
 from ..progress import Cancel, Progress, Steps
 from ..numeric.neighbours import fit_pca, knn_blocks, row_block
+from ..formats.sources import as_dataset, as_recipe
 from .cache import cache_key, default_cache_dir, load_cached, store_cached
 from .layout import fuzzy_graph, initial_layout, optimize
 from .model import Map, MapParams
@@ -98,6 +99,7 @@ def iter_embed(dataset: Dataset, recipe: Recipe | None = None, *, params: MapPar
     Frame
         ``epoch`` 0 is the PCA start; the last frame has ``epoch == epochs``.
     """
+    dataset, recipe = as_dataset(dataset), as_recipe(recipe)  # "sample" or a path, as load_data takes
     params = params or MapParams()
     norm = None if recipe is None else recipe.validate().normalize.to_dict()
     folder = _cache_folder(cache)
@@ -167,6 +169,7 @@ def embed(dataset: Dataset, recipe: Recipe | None = None, *, progress: Progress 
     Cancelled
         ``cancel`` was set; nothing is cached.
     """
+    dataset, recipe = as_dataset(dataset), as_recipe(recipe)
     base = params or MapParams()
     params = MapParams(**{**base.to_dict(), "seed": seed, "epochs": epochs})
     last = None

@@ -8,12 +8,9 @@ the processed arrays (what an export would write) without writing a file.
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 
-from ..dataset import Dataset
-from ..formats.load import load_dataset
+from ..formats.sources import as_dataset, as_recipe
 from ..processing.normalize import output_dtype
 from ..processing.pipeline import apply_recipe
 from ..processing.recipe import Recipe
@@ -24,20 +21,6 @@ from ..draw.pictures import blocks_picture
 __all__ = ["Processed", "process", "load_data", "as_dataset", "as_recipe"]
 
 KERAS_SPLITS = ("train", "test")
-
-
-def as_dataset(source, labels: str = "fine") -> Dataset:
-    """A loaded :class:`Dataset` as is, otherwise ``load_dataset(source, labels=labels)`` ("sample" or a folder)."""
-    return source if isinstance(source, Dataset) else load_dataset(source, labels=labels)
-
-
-def as_recipe(recipe) -> Recipe | None:
-    """None, a :class:`Recipe`, or the path of a recipe JSON file (read and validated)."""
-    if recipe is None or isinstance(recipe, Recipe):
-        return recipe
-    if isinstance(recipe, (str, os.PathLike)):
-        return Recipe.load(recipe)
-    raise TypeError(f"recipe must be a Recipe or the path of a recipe file, got {type(recipe).__name__}")
 
 
 class Processed(dict):
@@ -135,7 +118,7 @@ def load_data(source="sample", recipe=None, *, labels: str = "fine",
     >>> x_test.shape, y_test.dtype, x_train.shape
     ((10000, 28, 28), dtype('uint8'), (0, 28, 28))
     """
-    ds = as_dataset(source, labels)
+    ds = as_dataset(source, "source", labels=labels)
     rec = as_recipe(recipe)
     if rec is not None:
         return process(ds, rec).keras()

@@ -43,6 +43,7 @@ from ..progress import Cancel, Progress
 from ..numeric.neighbours import nearest
 from ..dataset import Dataset
 from ..errors import MnistDesktopError
+from ..formats.sources import as_dataset
 from .display import quality_picture, quality_repr
 
 __all__ = ["REASONS", "QualityParams", "QualityReport", "analyze",
@@ -211,6 +212,7 @@ def analyze(dataset: Dataset, *, params: QualityParams | None = None, progress: 
     MnistDesktopError
         The dataset is empty.
     """
+    dataset = as_dataset(dataset)  # "sample" or a path, as load_data takes
     if len(dataset) == 0:
         raise MnistDesktopError(f"{dataset.source}: the dataset is empty; nothing to check")
     if dataset.unlabelled_splits:
@@ -247,6 +249,7 @@ def flagged_indices(dataset: Dataset, top: int | None = None, *,
     array). Pass ``report`` to reuse an analysis; otherwise the last report
     computed here for this very dataset object is reused, or one is computed.
     """
+    dataset = as_dataset(dataset)
     if report is None:
         hit = _CACHE.get(id(dataset))
         if hit is not None and hit[0]() is dataset:

@@ -4,13 +4,29 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ...core.palette import ACCENT, CANVAS, INK_DARK, NEUTRAL, RELABELLED, class_color
 from ..theme import css, qcolor
 
 HOVER_HINT = "Move the mouse over the image to read pixel values"
+#: Narrowest the panel gets: the histogram's title and its 0..255 axis stay whole (a narrower dock scrolls).
+MIN_WIDTH = 230
+#: Intensity ticks of the histogram: the axis visibly ends at 255 at any width.
+INTENSITY_TICKS = (0, 64, 128, 192, 255)
+
+
+class _Canvas(pg.GraphicsLayoutWidget):
+    """The image and histogram canvas, with a preferred size that fits a small window's dock.
+
+    The dock's scroll area gives a panel with wrapping labels its preferred
+    height; pyqtgraph's 640x480 made the panel taller than the dock at
+    800x600, so the histogram's axis was scrolled out of view.
+    """
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(MIN_WIDTH, 300)
 
 
 class DetailView(QWidget):
@@ -36,7 +52,7 @@ class DetailView(QWidget):
         self.pixel = QLabel(HOVER_HINT)
         self.pixel.setStyleSheet("color: palette(mid);")
         self.pixel.setWordWrap(True)
-        self.canvas = pg.GraphicsLayoutWidget()
+        self.canvas = _Canvas()
         self.canvas.setBackground(qcolor(CANVAS))
         self.box = self.canvas.addViewBox(row=0, col=0, lockAspect=True, invertY=True, enableMouse=False)
         self.box.setDefaultPadding(0.02)
@@ -52,6 +68,9 @@ class DetailView(QWidget):
         self.hist.hideButtons()
         self.hist.setMenuEnabled(False)
         self.hist.setLabel("bottom", "intensity (non-zero pixels)")
+        self.hist.setXRange(0, 256, padding=0.02)
+        self.hist.getAxis("bottom").setTicks([[(v, str(v)) for v in INTENSITY_TICKS]])
+        self.hist.getAxis("bottom").setStyle(hideOverlappingLabels=False)  # "0" and "255" at the ends too
         self.hist.setLabel("left", "pixels")
         self.hist_curve = self.hist.plot(stepMode="center", fillLevel=0, brush=qcolor(ACCENT, 120),
                                          pen=pg.mkPen(qcolor(ACCENT)))
@@ -71,6 +90,7 @@ class DetailView(QWidget):
         self._data: np.ndarray | None = None
         self._values: np.ndarray | None = None
         self.canvas.setMinimumHeight(180)  # the image never disappears in a small window
+        self.setMinimumWidth(MIN_WIDTH)
         self.canvas.scene().sigMouseMoved.connect(self._on_canvas_mouse_moved)
 
     def show_image(self, image: np.ndarray | None, *, index: int = 0, split: str = "", split_index: int = 0,

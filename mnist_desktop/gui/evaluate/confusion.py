@@ -8,7 +8,7 @@ from PySide6.QtCore import QPoint, QPointF, Signal
 from PySide6.QtGui import QFont, QPen
 from PySide6.QtWidgets import QGraphicsRectItem
 
-from ...core.palette import HIGHLIGHT, PLOT, cell_ink, confusion_colors
+from ...core.palette import FOREGROUND, HIGHLIGHT, PLOT, cell_ink, confusion_colors
 from ..theme import qcolor
 
 __all__ = ["ConfusionView"]
@@ -48,6 +48,10 @@ class ConfusionView(pg.GraphicsLayoutWidget):
         self._outline.setZValue(10)
         self._outline.hide()
         self.plot.addItem(self._outline)
+        self.empty_text = pg.TextItem("No evaluation yet: “Evaluate recipe”\ndraws the confusion matrix here",
+                                      color=qcolor(FOREGROUND), anchor=(0.5, 0.5))
+        self.plot.addItem(self.empty_text)
+        self.set_matrix(None)
         self.setMinimumHeight(300)
         self.setMaximumHeight(360)  # about square in a side dock; the tables get the rest
         self.setToolTip("Click a cell to show those test samples in the grid, most confident first")
@@ -58,10 +62,16 @@ class ConfusionView(pg.GraphicsLayoutWidget):
         for t in self._texts:
             self.plot.removeItem(t)
         self._texts = []
-        if cm is None:
+        empty = cm is None
+        for side in ("left", "bottom"):  # no axes around nothing (pyqtgraph's default -400..400 "(x0.001)")
+            self.plot.showAxis(side, not empty)
+        self.empty_text.setVisible(empty)
+        if empty:
             self.image.clear()
             self._n = 0
             self.set_selected(None)
+            self.empty_text.setPos(0.5, 0.5)
+            self.plot.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
             return
         n = self._n = len(cm)
         colors = confusion_colors(cm)  # the evaluation's PNG draws the same (EvaluationReport._repr_png_)

@@ -17,7 +17,11 @@ from ..progress import JobProgressBar
 
 __all__ = ["EvaluatePanel"]
 
-RUN_COLUMNS = ("#", "Recipe", "Accuracy", "Macro F1", "Train rows", "Time")
+#: Short headers leave the Recipe column room in a side dock (each header's tooltip says it in full).
+RUN_COLUMNS = ("#", "Recipe", "Acc.", "F1", "Rows", "Time")
+RUN_TIPS = ("Run number", "The recipe evaluated (hover a cell for the data and the model)",
+            "Accuracy on the test images", "Macro F1 (mean of the per-class F1)",
+            "Training rows (after augmentation)", "Seconds to train and test")
 _NUMBER = re.compile(r"^[+\-]?[\d.,]+ ?(%|s)?$")
 
 
@@ -95,11 +99,12 @@ class EvaluatePanel(QWidget):
         mid.setPointSize(12)
         for k in ("precision", "recall", "f1"):
             self.headline[k].setFont(mid)
-        numbers = QGridLayout()
-        for col, (key, title) in enumerate((("accuracy", "accuracy"), ("precision", "macro P"),
-                                            ("recall", "macro R"), ("f1", "macro F1"))):
-            numbers.addWidget(self.headline[key], 0, col, Qt.AlignmentFlag.AlignBottom)
-            numbers.addWidget(QLabel(title), 1, col)
+        numbers = QGridLayout()  # accuracy on a row of its own: four numbers side by side overflow a narrow dock
+        numbers.addWidget(self.headline["accuracy"], 0, 0, Qt.AlignmentFlag.AlignBottom)
+        numbers.addWidget(QLabel("accuracy"), 0, 1, 1, 2, Qt.AlignmentFlag.AlignBottom)
+        for col, (key, title) in enumerate((("precision", "macro P"), ("recall", "macro R"), ("f1", "macro F1"))):
+            numbers.addWidget(self.headline[key], 1, col, Qt.AlignmentFlag.AlignBottom)
+            numbers.addWidget(QLabel(title), 2, col)
         self.matrix = ConfusionView()
         self.matrix_hint = QLabel("Click a cell to see its test images in the grid.")
         self.matrix_hint.setWordWrap(True)
@@ -109,17 +114,19 @@ class EvaluatePanel(QWidget):
         hint.addWidget(self.show_all_button)
         self.per_class = _table(("Class", "Precision", "Recall", "F1", "Support"))
         self.runs = _table(RUN_COLUMNS)
+        for col, tip in enumerate(RUN_TIPS):
+            self.runs.horizontalHeaderItem(col).setToolTip(tip)
         self.runs.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.runs.horizontalHeader().setStretchLastSection(False)
         self.runs.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.runs.setWordWrap(False)
+        self.runs.setWordWrap(True)  # the whole recipe, over several lines if need be (rows fit it)
         self.compare_title = QLabel("Two runs are compared here: select them in the table above.")
         self.compare_title.setWordWrap(True)
         self.compare = _table(("Class", "F1 A", "F1 B", "B − A"))
         runs_tab = QWidget()
         rl = QVBoxLayout(runs_tab)
         rl.setContentsMargins(0, 0, 0, 0)
-        self.runs.setMaximumHeight(150)
+        self.runs.setMaximumHeight(200)
         rl.addWidget(self.runs, 1)
         rl.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignRight)
         rl.addWidget(self.compare_title)
@@ -194,7 +201,12 @@ class EvaluatePanel(QWidget):
                            f"{r.n_train:,}", f"{r.seconds:.1f} s") for i, (summary, r) in enumerate(runs)])
         for i, (summary, r) in enumerate(runs):
             self.runs.item(i, 1).setToolTip(f"{summary}\ndata: {r.source}\n{r.holdout}\nmodel: {r.model}")
+        self.runs.resizeRowsToContents()
         self.runs.blockSignals(False)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self.runs.resizeRowsToContents()  # a narrower Recipe column wraps onto more lines
 
     def select_runs(self, rows: list[int]) -> None:
         """Select these rows of the runs table (without emitting run_chosen)."""

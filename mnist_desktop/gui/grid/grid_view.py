@@ -127,7 +127,7 @@ class GridView(GridInput, pg.GraphicsView):
         self._place_overlays()
 
     def set_badge(self, text: str) -> None:
-        """A short state note in the top-right corner ("Computing processed images…"); "" hides it."""
+        """A short state note ("Computing processed images…") above the grid (GridPage); "" hides it."""
         self.badge.setText(text)
         self.badge.setVisible(bool(text))
         self._place_overlays()
@@ -285,8 +285,9 @@ class GridView(GridInput, pg.GraphicsView):
         vp = self.viewport().geometry()
         self.message.adjustSize()
         self.message.move(vp.center() - self.message.rect().center())
-        self.badge.adjustSize()
-        self.badge.move(vp.right() - self.badge.width() - 8, vp.top() + 8)
+        if self.badge.parentWidget() is self:  # a grid on its own; GridPage puts it in a strip above
+            self.badge.adjustSize()
+            self.badge.move(vp.right() - self.badge.width() - 8, vp.top() + 8)
 
     def _on_scrollbar_value_changed(self, value: int) -> None:
         self.scroll_to(value)

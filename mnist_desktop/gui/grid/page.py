@@ -41,6 +41,10 @@ class GridPage(QWidget):
         bar.addWidget(self.shown, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 4)
+        layout.setSpacing(2)
+        # the state note ("Processed (as exported)") is a strip above the grid: over the grid it hid tiles
+        self.grid.badge.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        layout.addWidget(self.grid.badge)
         view = QHBoxLayout()
         view.setSpacing(0)
         view.addWidget(self.grid, 1)

@@ -74,6 +74,7 @@ class MapController(QObject):
         self.epoch = 0
         self._t0 = 0.0
         self._from_cache = False
+        self._again = False
         self._frames = 0
         self._order = np.zeros(0, np.int64)
         self.compute_action = QAction("Compute the &map", self)
@@ -106,8 +107,10 @@ class MapController(QObject):
         if ds is None or self.running:
             return None
         self.panel.set_running(True)
+        self._again = self.map is not None  # the map of this data is on screen already
         self.panel.status.setText("Searching neighbours…")
-        self.panel.plot.box.enableAutoRange()
+        self.panel.plot.fit()
+        self.panel.plot.box.enableAutoRange()  # and follow the layout as it unfolds
         self._t0 = time.perf_counter()
         self._frames = 0
         return self.job.start(map_frames, ds, self.params)
@@ -142,7 +145,12 @@ class MapController(QObject):
         self.map, self.coords, self.epoch = result, result.coords, result.params.epochs
         seconds = time.perf_counter() - self._t0
         where = "from the cache" if self._from_cache else f"{seconds:.1f} s"
-        self.panel.status.setText(f"{len(result):,} images, {where}")
+        if self._again and self._from_cache:  # say so: the same picture again would look like nothing happened
+            self.panel.status.setText(f"Up to date: this map of {len(result):,} images was read again from the "
+                                      f"cache at {time.strftime('%H:%M:%S')} "
+                                      "(the same data always gives the same map).")
+        else:
+            self.panel.status.setText(f"{len(result):,} images, {where}")
         self.panel.set_progress(1, 1)
         self.redraw()
 
@@ -217,6 +225,7 @@ class MapController(QObject):
         self._order = np.random.default_rng(0).permutation(len(ds))  # no class always on top
         self.panel.set_classes(ds.class_names, CLASS_COLORS)
         self.panel.set_subset_info("")
+        self.panel.tip.show_image(None)
         self.panel.set_running(False)
         self.panel.set_progress(0, 1)
         self.panel.plot.show_points(np.zeros((len(ds), 2), np.float32), np.zeros(0, np.int64), np.zeros(0, object))

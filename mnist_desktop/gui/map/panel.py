@@ -7,10 +7,10 @@ click or a lasso does.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabel,
-                               QPushButton, QToolButton, QVBoxLayout, QWidget)
+                               QPushButton, QScrollArea, QToolButton, QVBoxLayout, QWidget)
 
 from ...core.palette import BORDER, FOREGROUND, PLOT
 from ..theme import css
@@ -22,6 +22,10 @@ COLOR_MODES = (("label", "Label"), ("split", "Split"), ("suspicion", "Suspicion 
 MODES = (("pan", "Pan", "Drag to pan, wheel to zoom (Shift + drag draws a lasso)"),
          ("lasso", "Lasso", "Drag a freehand outline: the grid shows the images inside"),
          ("rect", "Rectangle", "Drag a rectangle: the grid shows the images inside"))
+#: The legend's check boxes fill at most this width (a side dock at 800x600 is about 270 px wide).
+LEGEND_WIDTH = 250
+#: Legend rows shown at once; more classes scroll.
+LEGEND_ROWS = 4
 
 
 class MapPanel(QWidget):
@@ -60,6 +64,7 @@ class MapPanel(QWidget):
         self.progress = JobProgressBar(text=False)
         self.progress.setMaximumHeight(10)
         self.status = QLabel("Not computed yet.")
+        self.status.setWordWrap(True)  # a long message wraps instead of widening the dock
         self.color_combo = QComboBox()
         for key, text in COLOR_MODES:
             self.color_combo.addItem(text, key)
@@ -77,10 +82,18 @@ class MapPanel(QWidget):
         self.clear_button = QPushButton("Show all")
         self.clear_button.setToolTip("Clear the map selection: the grid shows every image again")
         self.clear_button.setEnabled(False)
-        self.legend = QGridLayout()
+        legend = QWidget()
+        self.legend = QGridLayout(legend)
+        self.legend.setContentsMargins(0, 0, 0, 0)
         self.legend.setSpacing(2)
+        self.legend_area = QScrollArea()  # many classes (CIFAR-100) scroll down, never sideways
+        self.legend_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.legend_area.setWidgetResizable(True)
+        self.legend_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.legend_area.setWidget(legend)
         self.class_boxes: list[QCheckBox] = []
         self.color_key = QLabel()
+        self.color_key.setWordWrap(True)
         self.color_key.hide()
         self.plot = MapPlot()
         self.tip = _HoverTip(self.plot)
@@ -92,25 +105,32 @@ class MapPanel(QWidget):
             lambda _i: self.color_mode_changed.emit(self.color_combo.currentData()))
 
     def _build_layout(self) -> None:
+        """Rows no wider than a side dock (about 270 px): the legend and "Show all" are always in view."""
         top = QHBoxLayout()
         top.addWidget(self.run_button)
         top.addWidget(self.stop_button)
-        top.addWidget(self.status, 1)
+        top.addStretch(1)
+        colour = QHBoxLayout()
+        colour.addWidget(QLabel("Colour by"))
+        colour.addWidget(self.color_combo)
+        colour.addStretch(1)
         tools = QHBoxLayout()
-        tools.addWidget(QLabel("Colour by"))
-        tools.addWidget(self.color_combo)
-        tools.addSpacing(8)
         for b in self.mode_buttons.values():
             tools.addWidget(b)
         tools.addStretch(1)
-        tools.addWidget(self.clear_button)
+        show_all = QHBoxLayout()
+        show_all.addWidget(self.clear_button)
+        show_all.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
+        layout.addWidget(self.status)
         layout.addWidget(self.progress)
+        layout.addLayout(colour)
         layout.addLayout(tools)
-        layout.addLayout(self.legend)
+        layout.addWidget(self.legend_area)
         layout.addWidget(self.color_key)
+        layout.addLayout(show_all)
         layout.addWidget(self.plot, 1)
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
@@ -137,7 +157,11 @@ class MapPanel(QWidget):
         self.progress.set_progress(done, total)
 
     def set_classes(self, names: tuple[str, ...], colors: np.ndarray) -> None:
-        """One check box per class, in its colour, all checked (a new dataset)."""
+        """One check box per class, in its colour, all checked (a new dataset).
+
+        As many columns as fit in :data:`LEGEND_WIDTH` (5 for digits, 2 for
+        Fashion-MNIST's names); beyond :data:`LEGEND_ROWS` rows the legend scrolls.
+        """
         for b in self.class_boxes:
             self.legend.removeWidget(b)
             b.deleteLater()
@@ -148,12 +172,23 @@ class MapPanel(QWidget):
         for i, name in enumerate(names):
             box = QCheckBox(f"● {name}")
             rgb = tuple(int(v) for v in colors[i % len(colors)])
-            box.setStyleSheet(f"QCheckBox {{ color: {css(rgb)}; font-weight: bold; }}")
+            box.setStyleSheet(f"QCheckBox {{ color: {css(rgb)}; font-weight: bold; }}")  # before measuring
             box.setChecked(True)
             box.setToolTip(f"Show or hide class {name} on the map")
             box.toggled.connect(self._on_box_toggled)
-            self.legend.addWidget(box, i // 5, i % 5)
             self.class_boxes.append(box)
+        widest = max((b.sizeHint().width() for b in self.class_boxes), default=1)
+        cols = max(1, min(5, (LEGEND_WIDTH + 2) // (widest + 2)))
+        for i, box in enumerate(self.class_boxes):
+            self.legend.addWidget(box, i // cols, i % cols)
+        rows = -(-len(names) // cols)
+        row_height = max((b.sizeHint().height() for b in self.class_boxes), default=0) + 2
+        self.legend_area.setFixedHeight(min(rows, LEGEND_ROWS) * row_height)
+        scrolls = rows > LEGEND_ROWS
+        self.legend_area.setVerticalScrollBarPolicy(
+            Qt.ScrollBarPolicy.ScrollBarAlwaysOn if scrolls else Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        bar = self.legend_area.verticalScrollBar().sizeHint().width() if scrolls else 0
+        self.legend_area.setMinimumWidth(cols * (widest + 2) + bar)  # never cut at the right
 
     def set_color_key(self, html: str) -> None:
         """What the colours mean when they are not the classes' (split, score); empty hides it."""
@@ -207,13 +242,18 @@ class _HoverTip(QFrame):
         self.text.setText(text)
         self.adjustSize()
         if at is not None:
-            parent = self.parentWidget()
-            x = int(at.x()) + 14
-            y = int(at.y()) + 14
-            if x + self.width() > parent.width():
-                x = int(at.x()) - 14 - self.width()
-            if y + self.height() > parent.height():
-                y = int(at.y()) - 14 - self.height()
-            self.move(max(0, x), max(0, y))
+            self.move(self._place(at))
         self.show()
         self.raise_()
+
+    def _place(self, at: QPointF) -> QPoint:
+        """Beside the pointer, on the side where the whole card fits inside the plot."""
+        area = self.parentWidget().rect()
+        x, y = int(at.x()) + 14, int(at.y()) + 14
+        if x + self.width() > area.width():
+            x = int(at.x()) - 14 - self.width()
+        if y + self.height() > area.height():
+            y = int(at.y()) - 14 - self.height()
+        x = min(max(0, x), max(0, area.width() - self.width()))
+        y = min(max(0, y), max(0, area.height() - self.height()))
+        return QPoint(x, y)

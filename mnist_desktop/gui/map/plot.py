@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtCore import QPointF, QSize, Qt, Signal
 from PySide6.QtWidgets import QGraphicsItem
 
 from ...core.map.select import nearest_point, points_in_polygon, points_in_rect
@@ -111,6 +111,8 @@ class MapPlot(pg.PlotWidget):
         self._brushes: np.ndarray = np.zeros(0, object)
         self._flagged = self._excluded = None
         self._selected: int | None = None
+        self._fitted = True  # the whole map is in view and nobody zoomed or panned since: keep it so
+        self.box.sigRangeChangedManually.connect(self._on_box_range_changed_manually)
         self.box.shape_drawn.connect(self._on_box_shape_drawn)
         self.scene().sigMouseMoved.connect(self._on_scene_mouse_moved)
         self.scene().sigMouseClicked.connect(self._on_scene_mouse_clicked)
@@ -124,7 +126,22 @@ class MapPlot(pg.PlotWidget):
         self.points.setData(pos=coords[self.shown], brush=list(brushes[self.shown]))
         self._draw_marks()
         if fit:
+            self.fit()
+
+    def fit(self) -> None:
+        """The whole map in view; it stays whole when the plot is resized, until the user zooms or pans."""
+        self._fitted = True
+        if len(self.shown):
             self.box.autoRange(padding=0.04)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        # a dock moved to another column cut the map at its edges (getattr: Qt resizes during __init__)
+        if getattr(self, "_fitted", False) and len(self.shown):
+            self.box.autoRange(padding=0.04)
+
+    def _on_box_range_changed_manually(self, *_) -> None:
+        self._fitted = False
 
     def set_marks(self, flagged: np.ndarray | None, excluded: np.ndarray | None) -> None:
         """Ring the flagged samples, cross the excluded ones (boolean masks per global index)."""
@@ -168,6 +185,16 @@ class MapPlot(pg.PlotWidget):
     def _on_scene_mouse_moved(self, scene_pos: QPointF) -> None:
         index = self.point_at(scene_pos)
         self.point_hovered.emit(index, self.mapFromScene(scene_pos))
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        """Modest: the dock's scroll area sizes a panel with wrapping labels by its preferred height, and
+        pyqtgraph's 640x480 made the Map panel taller than an 800x600 window (the map cut at the bottom)."""
+        return QSize(260, 220)
+
+    def leaveEvent(self, event) -> None:  # noqa: N802 - Qt override
+        """The pointer left the plot: nothing is hovered any more (the hover card goes)."""
+        super().leaveEvent(event)
+        self.point_hovered.emit(-1, QPointF())
 
     def _on_scene_mouse_clicked(self, ev) -> None:
         if ev.button() != Qt.MouseButton.LeftButton or ev.double():

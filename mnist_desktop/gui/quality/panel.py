@@ -24,6 +24,11 @@ WORDS = {"mislabelled": "mislabelled", "label-conflict": "two labels", "duplicat
          "outlier": "unusual"}
 
 
+#: Height of the neighbour strips before any are shown, and their largest magnification.
+NEIGHBOURS_MIN_HEIGHT = 84
+NEIGHBOURS_MAX_SCALE = 3.0
+
+
 class SuspiciousPanel(QWidget):
     """Shows a QualityReport; holds no logic beyond presenting it.
 
@@ -147,7 +152,8 @@ class SuspiciousPanel(QWidget):
         titles.addWidget(self.suggested_title, 1)
         self.neighbours = pg.GraphicsLayoutWidget()
         self.neighbours.setBackground(qcolor(CANVAS))
-        self.neighbours.setFixedHeight(84)
+        self.neighbours.setFixedHeight(NEIGHBOURS_MIN_HEIGHT)
+        self._mosaic_size = (0, 0)  # (height, width) of the larger strip drawn, to size the view
         self.neighbours_image, self._neighbours_box = self._strip(0)
         self.suggested_image, self._suggested_box = self._strip(1)
         box = QVBoxLayout()
@@ -266,6 +272,7 @@ class SuspiciousPanel(QWidget):
         """
         self.neighbours_title.setText(text)
         self.probabilities.setText(probabilities)
+        self._mosaic_size = (0, 0)
         places = ((self.given_title, self.neighbours_image, self._neighbours_box),
                   (self.suggested_title, self.suggested_image, self._suggested_box))
         for (title, images, labels), (label, item, box) in zip((given, suggested), places):
@@ -274,8 +281,27 @@ class SuspiciousPanel(QWidget):
                 item.clear()
                 continue
             strips = label_strips(int(max(labels.max(), 9)) + 1, images.shape[2])
-            item.setImage(labeled_mosaic(images, labels, strips, max(1, -(-len(images) // 2))))
+            mosaic = labeled_mosaic(images, labels, strips, max(1, -(-len(images) // 2)))
+            item.setImage(mosaic)
+            self._mosaic_size = (max(self._mosaic_size[0], mosaic.shape[0]), max(self._mosaic_size[1], mosaic.shape[1]))
             box.autoRange(padding=0.02)
+        self._fit_neighbours()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._fit_neighbours()
+
+    def _fit_neighbours(self) -> None:
+        """As tall as the two strips need to fill their width: tiles about 50 px, labels readable.
+
+        A fixed 84 px drew the 28 px digits at 22 px with 6 px labels.
+        """
+        h, w = self._mosaic_size
+        if not (h and w):
+            return
+        scale = min(max(self.neighbours.width() / 2 - 12, 1) / w, NEIGHBOURS_MAX_SCALE)
+        # + the view boxes' 2 % padding and the layout's margins, so the width, not the height, limits
+        self.neighbours.setFixedHeight(max(NEIGHBOURS_MIN_HEIGHT, int(h * scale * 1.06) + 24))
 
     def _on_table_selection_changed(self) -> None:
         chosen = self.selected_samples()

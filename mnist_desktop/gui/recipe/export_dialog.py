@@ -11,7 +11,7 @@ import shlex
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
                                QLabel, QLineEdit, QMessageBox, QPushButton, QVBoxLayout, QWidget)
@@ -85,10 +85,16 @@ class ExportDialog(JobDialog):
         if recipe.split in dataset.split_names:
             self.split.setCurrentIndex(self.split.findData(recipe.split))
         n_excluded = recipe.excluded_count(dataset)
-        self.drop_excluded = QCheckBox(f"Drop the {n_excluded:,} excluded sample{'s' if n_excluded != 1 else ''}"
-                                       if n_excluded else "No sample is excluded")
+        self.drop_excluded = QCheckBox(f"Drop the {n_excluded:,} excluded sample{'s' if n_excluded != 1 else ''}")
         self.drop_excluded.setChecked(True)
-        self.drop_excluded.setEnabled(n_excluded > 0)
+        # nothing to choose: a sentence, not a checked box that cannot be unchecked
+        self.no_exclusions = QLabel("No sample of this dataset is excluded.")
+        self.drop_excluded.setVisible(n_excluded > 0)
+        self.no_exclusions.setVisible(n_excluded == 0)
+        excluded_row = QVBoxLayout()
+        excluded_row.setContentsMargins(0, 0, 0, 0)
+        excluded_row.addWidget(self.drop_excluded)
+        excluded_row.addWidget(self.no_exclusions)
         aug = recipe.augment
         norm = recipe.normalize
         method = METHOD_WORDS[norm.method] + (" per image" if norm.method == "minmax" and norm.scope == "image" else "")
@@ -103,9 +109,15 @@ class ExportDialog(JobDialog):
         what.setWordWrap(True)
         form = QFormLayout()
         form.addRow("Format", self.format)
+        # PNG pixels are 8-bit: with a float recipe, say what the files will hold
+        self.png_note = QLabel("PNG holds the 8-bit rendering (uint8 0..255) of the float32 values: the files "
+                               "read back as uint8. npz, npy, IDX and CSV hold the float values.")
+        self.png_note.setWordWrap(True)
+        self.png_note.hide()
+        form.addRow("", self.png_note)
         form.addRow("Save to", path_row)
         form.addRow("Splits", self.split)
-        form.addRow("", self.drop_excluded)
+        form.addRow("", excluded_row)
         form.addRow("Recipe", what)
         labelled = [k for k, v in dataset.splits.items() if v.labelled]
         h, w = dataset.images.shape[1:3]
@@ -179,6 +191,10 @@ class ExportDialog(JobDialog):
         return answer == QMessageBox.StandardButton.Yes
 
     def _on_format_changed(self, *_) -> None:
+        note = self.fmt == "png" and self.recipe.normalize.method != "none"
+        if note == self.png_note.isHidden():
+            self.png_note.setVisible(note)
+            QTimer.singleShot(0, lambda: self.resize(self.width(), self.sizeHint().height()))  # room for the note
         path = Path(self.path.text())
         stem = path.name.removesuffix(".npz")
         self.path.setText(str(path.with_name(stem + ".npz" if self.fmt == "npz" else stem)))

@@ -83,10 +83,10 @@ class NormalizePanel(QWidget):
         self.show_recipe(model.recipe)
 
     @staticmethod
-    def _legend_text() -> str:
+    def _legend_text(scale: str = "0..1") -> str:
         def swatch(rgb):
             return f"<span style='color:{css(rgb)}; font-weight:bold'>▬</span>"
-        return (f"{swatch(BEFORE_PEN)} before: original pixels that are not black, on 0..1 &nbsp; "
+        return (f"{swatch(BEFORE_PEN)} before: original pixels that are not black, on {scale} &nbsp; "
                 f"{swatch(AFTER_PEN)} after: processed pixels not at the background value")
 
     # ------------------------------------------------------------------ controls -> recipe
@@ -134,18 +134,24 @@ class NormalizePanel(QWidget):
     # ------------------------------------------------------------------ histogram
 
     def show_histograms(self, original: np.ndarray, processed: np.ndarray, background: float) -> None:
-        """Histograms of the page's ink: originals (non-zero, on 0..1) and processed values != ``background``.
+        """Histograms of the page's ink: originals (non-zero) and processed values != ``background``.
 
-        ``background`` is the value a black pixel becomes; processed pixels at
-        that value are left out, as the black pixels of the originals are.
+        Both on the processed values' scale: 0..1 for the float methods, 0..255
+        for "none" (uint8 kept). On two scales one curve would collapse into a
+        spike at the left and set the y-range alone. ``background`` is the
+        value a black pixel becomes; processed pixels at that value are left
+        out, as the black pixels of the originals are.
         """
-        before = original[original > 0].astype(np.float32) / 255
-        counts, edges = np.histogram(before, bins=40, range=(0, 1))
+        raw = processed.dtype == np.uint8  # "none": the processed values are the 0..255 pixels
+        top = 255.0 if raw else 1.0
+        before = original[original > 0].astype(np.float32) * np.float32(top / 255)
+        counts, edges = np.histogram(before, bins=40, range=(0, top))
         self.before.setData(edges, counts)
         values = processed.astype(np.float32).ravel()
         values = values[values != np.float32(background)]
-        lo, hi = (float(values.min()), float(values.max())) if values.size else (0.0, 1.0)
-        span = (min(lo, 0.0), max(hi, lo + 1e-6, 1.0))
+        lo, hi = (float(values.min()), float(values.max())) if values.size else (0.0, top)
+        span = (min(lo, 0.0), max(hi, lo + 1e-6, top))
         counts, edges = np.histogram(values, bins=40, range=span)
         self.after.setData(edges, counts)
         self.hist.setXRange(*span, padding=0.04)  # both curves whole, edges included
+        self.legend.setText(self._legend_text("0..255" if raw else "0..1"))
