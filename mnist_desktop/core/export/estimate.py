@@ -94,9 +94,9 @@ def estimate(dataset: Dataset, recipe: Recipe, fmt: str, shard_bytes: int = _sha
             files += 2
         elif fmt in ("hf", "wds"):
             exact = False
-            data = int(_shard_bytes_per_row(_bytes_per_row(dataset, recipe, source, picker, r, "png"), fmt) * r)
-            shards = _shards.shard_count(data, shard_bytes)
-            total += data + shards * _SHARD_FILE[fmt]
+            per_row = _shard_bytes_per_row(_bytes_per_row(dataset, recipe, source, picker, r, "png"), fmt)
+            shards = _shards.shard_count(r, per_row, shard_bytes, fmt)
+            total += int(per_row * r) + shards * _SHARD_FILE[fmt]
             files += shards
         else:
             exact = False
@@ -136,7 +136,7 @@ def _shard_bytes_per_row(png: float, fmt: str) -> float:
     few dozen bytes, so one block each.
     """
     if fmt == "hf":
-        return png + 24
+        return png + _shards.HF_ROW_BYTES
     block = 512
     return block + math.ceil(png / block) * block + 2 * 2 * block
 

@@ -50,6 +50,8 @@ __all__ = ["SHARD_BYTES", "HF_EXTRA", "check_pyarrow", "hf_features", "write_hf"
 SHARD_BYTES = 256 << 20
 #: What to install for ``--format hf``.
 HF_EXTRA = "pip install 'mnist-desktop[hf]'"
+#: What a parquet row adds to its PNG: the label and index columns (what a shard's size counts per row).
+HF_ROW_BYTES = 16
 #: Rows and image bytes per parquet row group: what a streaming reader holds at once.
 ROW_GROUP_ROWS = 256
 ROW_GROUP_BYTES = 16 << 20
@@ -77,9 +79,15 @@ def hf_features(class_names: tuple[str, ...] | list[str]) -> dict:
             "index": {"dtype": "int64", "_type": "Value"}}
 
 
-def shard_count(data_bytes: int, shard_bytes: int) -> int:
-    """How many shards ``data_bytes`` of samples need (at least one: an empty split still has a file)."""
-    return max(1, -(-int(data_bytes) // max(int(shard_bytes), 1)))
+def shard_count(rows: int, row_bytes: float, shard_bytes: int, fmt: str) -> int:
+    """How many shards ``rows`` samples of ``row_bytes`` each take (at least one: an empty split has a file).
+
+    Mirrors the writers: a wds shard keeps room for its end-of-archive
+    blocks, and a shard always holds at least one sample.
+    """
+    room = shard_bytes - (TAR_END if fmt == "wds" else 0)
+    per_shard = max(1, int(room // max(row_bytes, 1)))
+    return max(1, -(-int(rows) // per_shard))
 
 
 def _encoded(split, to_uint8: Encode) -> Iterator[tuple[int, bytes]]:
@@ -122,7 +130,7 @@ class _ParquetShards:
     def write(self, s, to_uint8: Encode) -> None:
         labels = s.labels.astype(np.int64) if s.labelled else np.full(s.rows, -1, np.int64)
         for row, blob in _encoded(s, to_uint8):
-            size = len(blob) + 16
+            size = len(blob) + HF_ROW_BYTES
             if self.in_shard + self.buffered + size > self.limit and self.in_shard + self.buffered > 0:
                 self._flush()
                 self._close()
