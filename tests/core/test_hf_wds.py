@@ -157,7 +157,9 @@ def test_shards_are_bounded_and_read_back_in_order(small_ds, fmt, tmp_path):
     assert total < est.bytes < 1.25 * total + (72 << 10)  # never short (the space check); + the manifest's allowance
     want = md.process(small_ds, recipe)
     if fmt == "hf":
-        assert [Path(f["path"]).name for f in per_split["test"]][0] == f"test-00000-of-{len(per_split['test']):05d}.parquet"
+        n = len(per_split["test"])
+        names = [Path(f["path"]).name for f in per_split["test"]]
+        assert names == [f"test-{k:05d}-of-{n:05d}.parquet" for k in range(n)]
         d = _load_hf(tmp_path / fmt, tmp_path / "cache")
         for split, (x, y) in want.items():
             assert np.array_equal(np.stack([np.asarray(im) for im in d[split]["image"]]), x)
