@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from ..core.export.estimate import check_space, estimate
+from ..core.export import shards as _shards
 from ..core.export.exporter import FORMATS, check_target, export
 from ..core.units import format_bytes
 from ..core.processing.recipe import Recipe
@@ -18,7 +19,7 @@ from ._source import add_source_argument, non_negative
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "export", help="normalize, augment and export to npz, npy, idx, csv or png",
+        "export", help="normalize, augment and export to npz, npy, idx, csv, png, hf or wds",
         description="Process a dataset with a recipe (normalization + seeded augmentation) and write it "
                     "in a format training code reads, with a manifest.json beside it. Flags override "
                     "the values of --recipe. npz writes one file (Keras layout x_train, y_train, x_test, "
@@ -27,7 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", required=True, metavar="PATH", type=output_name("data.npz"),
                    help="output file (npz) or folder (other formats)")
     p.add_argument("--format", required=True, choices=FORMATS, dest="fmt",
-                   help="npz | npy | idx | idx.gz (gzip-compressed idx) | csv | png")
+                   help="npz | npy | idx | idx.gz (gzip-compressed idx) | csv | png | hf (Hugging Face "
+                        "datasets parquet, needs pyarrow) | wds (WebDataset tar shards)")
     add_recipe_arguments(p)
     p.add_argument("--csv-header", choices=("pixel", "rowcol"), default="pixel",
                    help="CSV columns: pixel = label,pixel0,...,pixel783 (Kaggle digit-recognizer, the default); "
@@ -36,6 +38,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="npz/npy array layout: nhwc (N,H,W[,3], default) or nchw (N,C,H,W, PyTorch)")
     p.add_argument("--csv-colour", choices=("interleaved",), default=None,
                    help="allow colour in CSV as label,r0,g0,b0,... (refused otherwise; npz suits colour)")
+    p.add_argument("--shard-mb", type=_shard_mb, default=_shards.SHARD_BYTES >> 20, metavar="MB",
+                   help="hf/wds: the largest shard file in MiB (default %(default)s); 1..65536")
     p.add_argument("--split", choices=("train", "val", "test", "all"), help="which splits to export (default all)")
     p.add_argument("--exclude-flagged", action="store_true",
                    help="drop the samples the data-quality check flags (see `mnist-desktop check`)")
@@ -67,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         _check_save_recipe(args, dataset_inputs(dataset, args))
     if args.exclude_flagged:
         recipe = _exclude_flagged(recipe, dataset, args.top)
-    est = estimate(dataset, recipe, args.fmt)
+    est = estimate(dataset, recipe, args.fmt, shard_bytes=args.shard_mb << 20)
     if args.dry_run:
         return _dry_run(args, est)
     check_space(Path(args.out), est, args.fmt)  # before saying anything else: refused at once
@@ -83,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         result = export(dataset, recipe, args.out, args.fmt, overwrite=args.force, progress=bar.update,
                         notify=lambda line: print(line, file=sys.stderr), csv_header=args.csv_header,
-                        layout=args.layout, csv_colour=args.csv_colour)
+                        layout=args.layout, csv_colour=args.csv_colour, shard_bytes=args.shard_mb << 20)
     finally:
         bar.close()
     per_split = ", ".join(f"{name} {c['rows']:,}" for name, c in result.counts.items())
@@ -108,6 +112,16 @@ def _check_save_recipe(args: argparse.Namespace, inputs: tuple[Path, ...]) -> Pa
         raise UnsafeTargetError(f"{target}: --save-recipe names the export itself (--out {out} or its manifest); "
                                 "choose another name for the recipe")
     return check_output(target, kind="recipe", own=is_recipe_file, inputs=inputs, force=args.force)
+
+
+def _shard_mb(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of MiB, got {text!r}") from None
+    if not 1 <= value <= 65536:
+        raise argparse.ArgumentTypeError(f"must be 1..65536 MiB, got {value}")
+    return value
 
 
 #: Exports at least this big say their size before they start.

@@ -1,8 +1,9 @@
-"""Export: stream processed rows into npz, npy, IDX, CSV or PNG, with a manifest.
+"""Export: stream processed rows into npz, npy, IDX, CSV, PNG, hf parquet or wds tars, with a manifest.
 
 ``exporter`` checks the target, streams the pipeline's chunks, swaps the
-result in atomically and writes the manifest; ``writers`` knows each format;
-PNG files are encoded by :mod:`..draw.png`.
+result in atomically and writes the manifest; ``writers`` knows each array
+and file format, ``shards`` the sharded ones (hf, wds); PNG files are
+encoded by :mod:`..draw.png`.
 """
 
 from .estimate import Estimate, check_space, estimate

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import shards as _shards
 from ..draw import png as _png
 from ..dataset import Dataset
 from ..errors import NoSpaceError
@@ -35,8 +36,10 @@ __all__ = ["Estimate", "estimate", "check_space", "on_disk_words", "SAMPLE_ROWS"
 SAMPLE_ROWS = 256
 _MANIFEST_BYTES = 64 * 1024  # the manifest, generously
 _ZIP_ENTRY = 300  # local + central header, zip64 extras, data descriptor
-_LAZY_HINT = ("; for a big target size, --format png writes uint8 images resized once, or read the data "
+_LAZY_HINT = ("; for a big target size, --format png or wds writes uint8 images resized once, or read the data "
               "lazily with ImageDataset (the target stage applied per batch)")
+#: Bytes per shard file beside its samples: parquet footer and schema; tar end-of-archive blocks.
+_SHARD_FILE = {"hf": 4096, "wds": _shards.TAR_END}
 _MANIFEST_PER_FILE = 160  # each output file's path, size and SHA-256 in the manifest
 
 
@@ -67,11 +70,12 @@ class Estimate:
         return int(self.files * math.ceil(per_file / block) * block)
 
 
-def estimate(dataset: Dataset, recipe: Recipe, fmt: str) -> Estimate:
+def estimate(dataset: Dataset, recipe: Recipe, fmt: str, shard_bytes: int = _shards.SHARD_BYTES) -> Estimate:
     """Rows and bytes an export of ``dataset`` with ``recipe`` in ``fmt`` would write.
 
     Cheap: nothing is written; at most :data:`SAMPLE_ROWS` rows per split are
-    processed (only for csv, png and idx.gz).
+    processed (only for csv, png, idx.gz, hf and wds). ``shard_bytes``: the
+    largest shard of hf and wds, which sets their number of files.
     """
     recipe = recipe.validate().resolve(dataset)
     dtype = output_dtype(recipe.normalize)
@@ -88,6 +92,12 @@ def estimate(dataset: Dataset, recipe: Recipe, fmt: str) -> Estimate:
         elif fmt == "idx":
             total += 16 + raw + 8 + r
             files += 2
+        elif fmt in ("hf", "wds"):
+            exact = False
+            per_row = _shard_bytes_per_row(_bytes_per_row(dataset, recipe, source, picker, r, "png"), fmt)
+            shards = _shards.shard_count(r, per_row, shard_bytes, fmt)
+            total += int(per_row * r) + shards * _SHARD_FILE[fmt]
+            files += shards
         else:
             exact = False
             total += int(_bytes_per_row(dataset, recipe, source, picker, r, fmt) * r) + 4096
@@ -116,6 +126,19 @@ def _rows_of(dataset: Dataset, recipe: Recipe, name: str):
         return name, lambda pick: (keep[pick // len(per)], per[pick % len(per)]), len(keep) * len(per)
     rows = split_rows(dataset, recipe, name)
     return rows.source, lambda pick: (rows.indices[pick], rows.copies[pick]), len(rows)
+
+
+def _shard_bytes_per_row(png: float, fmt: str) -> float:
+    """Bytes of one sample in a shard whose PNG takes ``png`` bytes on average.
+
+    hf: the PNG plus the label and index columns. wds: every tar member is a
+    512-byte header plus its data padded to 512 bytes; .cls and .json are a
+    few dozen bytes, so one block each.
+    """
+    if fmt == "hf":
+        return png + _shards.HF_ROW_BYTES
+    block = 512
+    return block + math.ceil(png / block) * block + 2 * 2 * block
 
 
 def _bytes_per_row(dataset: Dataset, recipe: Recipe, split: str, picker, n: int, fmt: str) -> float:

@@ -5,11 +5,12 @@ Layouts (``out`` is the path given):
 npz
     one file ``out`` (Keras layout ``x_train, y_train, x_test, y_test``, only
     the exported splits), manifest ``out.manifest.json`` beside it.
-npy, idx, idx.gz, csv, png
+npy, idx, idx.gz, csv, png, hf, wds
     a folder ``out`` holding the files and ``manifest.json``:
     ``x_<split>.npy``/``y_<split>.npy``; ``train-images-idx3-ubyte[.gz]``...;
     ``<split>.csv``; ``<split>/<label>/<index>.png`` (``<index>_<copy>.png``
-    when a sample has several output rows).
+    when a sample has several output rows); ``data/<split>-00000-of-00001.parquet``
+    (Hugging Face ``datasets``); ``<split>-000000.tar`` (WebDataset), see :mod:`.shards`.
 
 Atomic: a single file is written under a temporary name beside the target
 and renamed; a folder is built as a hidden sibling and swapped in at the end.
@@ -43,6 +44,7 @@ from typing import Any
 
 import numpy as np
 
+from . import shards as _shards
 from . import writers as _writers
 from .estimate import check_space, estimate
 from .manifest import MANIFEST, manifest_bytes, manifest_path
@@ -86,7 +88,8 @@ class ExportResult:
 def export(dataset: Dataset, recipe: Recipe, out: str | os.PathLike[str], fmt: str = "npz", *,
            overwrite: bool = False, progress: Progress | None = None, cancel: Cancel = None,
            chunk_size: int = CHUNK, notify: Notify | None = None, csv_header: str = "pixel",
-           layout: str = "nhwc", csv_colour: str | None = None) -> ExportResult:
+           layout: str = "nhwc", csv_colour: str | None = None,
+           shard_bytes: int = _shards.SHARD_BYTES) -> ExportResult:
     """Process ``dataset`` with ``recipe`` and write it to ``out`` in format ``fmt``.
 
     Parameters
@@ -111,6 +114,8 @@ def export(dataset: Dataset, recipe: Recipe, out: str | os.PathLike[str], fmt: s
     csv_colour
         ``"interleaved"`` lets colour go to CSV as ``label,r0,g0,b0,...``;
         without it a colour CSV export is refused (npz is the better home).
+    shard_bytes
+        hf and wds: the largest shard file (a new one starts before a sample would pass it).
 
     Returns
     -------
@@ -144,7 +149,7 @@ def export(dataset: Dataset, recipe: Recipe, out: str | os.PathLike[str], fmt: s
             (notify or (lambda _m: None))(line)
         check_target(out, fmt, overwrite=overwrite, inputs=inputs)
         return _export_locked(dataset, recipe, out, fmt, progress, cancel, chunk_size, statistics, csv_header,
-                              layout)
+                              layout, shard_bytes)
 
 
 def check_colour_options(dataset: Dataset, out: Path, fmt: str, layout: str, csv_colour: str | None, *,
@@ -174,7 +179,8 @@ def check_exclusions(recipe: Recipe, dataset: Dataset) -> None:
 
 def _export_locked(dataset: Dataset, recipe: Recipe, out: Path, fmt: str, progress: Progress | None,
                    cancel: Cancel, chunk_size: int, statistics: dict | None = None,
-                   csv_header: str = "pixel", layout: str = "nhwc") -> ExportResult:
+                   csv_header: str = "pixel", layout: str = "nhwc",
+                   shard_bytes: int = _shards.SHARD_BYTES) -> ExportResult:
     splits = []
     plans = {}
     for name in exported_split_names(dataset, recipe):
@@ -184,7 +190,8 @@ def _export_locked(dataset: Dataset, recipe: Recipe, out: Path, fmt: str, progre
         splits.append(_writers.SplitData(name, len(indices), output_shape(dataset, recipe, rows.source),
                                          output_dtype(recipe.normalize),
                                          recipe.labels_for(rows.source, indices, s.labels[indices]), indices, copies,
-                                         lambda: iter(()), s.labelled, source=rows.source))
+                                         lambda: iter(()), s.labelled, source=rows.source,
+                                         original=s.labels[indices] if s.labelled else None))
         if layout == "nchw":
             shape = splits[-1].image_shape
             splits[-1].image_shape = (1, *shape) if len(shape) == 2 else (shape[2], *shape[:2])
@@ -213,7 +220,8 @@ def _export_locked(dataset: Dataset, recipe: Recipe, out: Path, fmt: str, progre
     if fmt == "npz":
         files = _export_file(out, recipe, splits, counts, dataset, cancel, statistics)
     else:
-        files = _export_folder(out, fmt, recipe, splits, counts, dataset, cancel, statistics, csv_header)
+        files = _export_folder(out, fmt, recipe, splits, counts, dataset, cancel, statistics, csv_header,
+                               shard_bytes)
     return ExportResult(out, manifest_path(out, fmt), fmt, counts, files)
 
 
@@ -256,18 +264,11 @@ def _channels_first(chunks):
 
 
 def _export_folder(out: Path, fmt: str, recipe: Recipe, splits: list, counts: dict, dataset: Dataset,
-                   cancel: Cancel, statistics: dict | None = None, csv_header: str = "pixel") -> list:
+                   cancel: Cancel, statistics: dict | None = None, csv_header: str = "pixel",
+                   shard_bytes: int = _shards.SHARD_BYTES) -> list:
     tmp = temp_dir_for(out)
     try:
-        if fmt == "npy":
-            hashes = _writers.write_npy(tmp, splits)
-        elif fmt in ("idx", "idx.gz"):
-            hashes = _writers.write_idx_files(tmp, splits, compress=fmt == "idx.gz")
-        elif fmt == "csv":
-            hashes = _writers.write_csv(tmp, splits, csv_header)
-        else:
-            hashes = _writers.write_png(tmp, splits, to_uint8=lambda x: to_uint8(x, recipe.normalize),
-                                        per_image=_rows_per_image(recipe, splits))
+        hashes = _write_folder(tmp, fmt, recipe, splits, dataset, csv_header, shard_bytes)
         raise_if_cancelled(cancel)
         files = []
         for p in sorted(q for q in tmp.rglob("*") if q.is_file()):
@@ -286,6 +287,27 @@ def _export_folder(out: Path, fmt: str, recipe: Recipe, splits: list, counts: di
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return files
+
+
+def _write_folder(tmp: Path, fmt: str, recipe: Recipe, splits: list, dataset: Dataset, csv_header: str,
+                  shard_bytes: int) -> dict:
+    """Write the files of a folder format into ``tmp``; returns the SHA-256 of those already hashed."""
+    def uint8(x):
+        return to_uint8(x, recipe.normalize)
+
+    if fmt == "npy":
+        return _writers.write_npy(tmp, splits)
+    if fmt in ("idx", "idx.gz"):
+        return _writers.write_idx_files(tmp, splits, compress=fmt == "idx.gz")
+    if fmt == "csv":
+        return _writers.write_csv(tmp, splits, csv_header)
+    if fmt == "hf":
+        return _shards.write_hf(tmp, splits, to_uint8=uint8, class_names=dataset.class_names,
+                                shard_bytes=shard_bytes)
+    if fmt == "wds":
+        return _shards.write_wds(tmp, splits, to_uint8=uint8, class_names=dataset.class_names,
+                                 per_image=_rows_per_image(recipe, splits), shard_bytes=shard_bytes)
+    return _writers.write_png(tmp, splits, to_uint8=uint8, per_image=_rows_per_image(recipe, splits))
 
 
 def _umask_mode(path: Path, folder: bool = False) -> None:

@@ -14,13 +14,14 @@ import os
 from pathlib import Path
 
 from .manifest import MANIFEST, is_earlier_export, manifest_path, read_manifest
+from .shards import check_pyarrow
 from ..atomic import leftovers_of, remove_leftovers, restore_moved_aside
 from ..errors import ExportError, TargetExistsError, UnsafeTargetError
 from ..hashing import sha256_file
 
 __all__ = ["FORMATS", "check_target", "recover_target"]
 
-FORMATS = ("npz", "npy", "idx", "idx.gz", "csv", "png")
+FORMATS = ("npz", "npy", "idx", "idx.gz", "csv", "png", "hf", "wds")
 
 
 def check_target(out: str | os.PathLike[str], fmt: str, *, overwrite: bool,
@@ -35,6 +36,8 @@ def check_target(out: str | os.PathLike[str], fmt: str, *, overwrite: bool,
     out = Path(out)
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if fmt == "hf":
+        check_pyarrow()  # before anything is read or written: say what to install
     if not out.parent.is_dir():
         raise ExportError(f"{out.parent}: no such folder")
     _check_not_an_input(out, fmt, inputs)

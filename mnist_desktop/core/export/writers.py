@@ -41,6 +41,7 @@ class SplitData:
     labelled: bool = True  # False: no label array/file/column is written (the split reads back unlabelled)
     layout: str = "nhwc"  # "nchw": image_shape is (C, H, W) and chunks come channels-first (PyTorch)
     source: str = ""  # the dataset split the rows come from ("" = name; a val split's is "train")
+    original: np.ndarray | None = None  # each row's label in the source, before the recipe's relabelling
 
     @property
     def source_split(self) -> str:

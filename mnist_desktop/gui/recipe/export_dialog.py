@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialogButtonBox, QFileDial
 
 from ...core.dataset import Dataset
 from ...core.errors import Cancelled, ExportError, MnistDesktopError, TargetExistsError
-from ...core.export.estimate import estimate
+from ...core.export.estimate import Estimate, estimate
+from ...core.export.shards import HF_EXTRA, check_pyarrow
 from ...core.output import input_files
 from ...core.processing.statistics import NormStatistics
 from ...core.export.exporter import FORMATS, check_target, export
@@ -33,7 +34,25 @@ from .model_ready_box import ModelReadyBox
 
 FORMAT_TITLES = {"npz": "npz (Keras: x_train, y_train, x_test, y_test)", "npy": "npy (one file per array)",
                  "idx": "IDX (like the MNIST files)", "idx.gz": "IDX, gzip-compressed",
-                 "csv": "CSV (label,1x1,...,28x28)", "png": "PNG folders (split/label/index.png)"}
+                 "csv": "CSV (label,1x1,...,28x28)", "png": "PNG folders (split/label/index.png)",
+                 "hf": "Hugging Face datasets (parquet shards: image, label)",
+                 "wds": "WebDataset (tar shards: key.png, key.cls, key.json)"}
+#: Formats whose estimate processes no pixel (cheap enough for the UI thread once the statistics are known).
+INLINE_ESTIMATE = ("npz", "npy", "idx")
+
+
+def _estimate_job(statistics: NormStatistics, dataset: Dataset, recipe: Recipe, fmt: str):
+    """(recipe, format, estimate): computes missing statistics first (runs in a worker)."""
+    used = statistics.normalization(recipe)
+    return recipe, fmt, estimate(dataset, replace(recipe, normalize=used), fmt)
+
+
+def hf_available() -> bool:
+    try:
+        check_pyarrow()
+    except ExportError:
+        return False
+    return True
 
 #: Above this many bytes the dialog asks before exporting.
 CONFIRM_BYTES = 1_000_000_000
@@ -65,13 +84,19 @@ class ExportDialog(JobDialog):
         self.result = None
         # the estimate needs the normalization statistics: from the feature's cache, or computed in a worker
         self.statistics = statistics if statistics is not None else NormStatistics(dataset)
-        self._stats_job = LatestJob(self)
-        self._stats_job.succeeded.connect(self.show_estimate)
-        self._stats_job.failed.connect(lambda exc: self.size.setText(str(exc)))
+        self._estimate = None  # (recipe, format, Estimate) shown
+        self._start_after: bool | None = None  # Export was pressed before the estimate: overwrite flag
+        self._stats_job = LatestJob(self)  # statistics and estimate, off the UI thread
+        self._stats_job.succeeded.connect(self._on_estimated)
+        self._stats_job.failed.connect(self._on_estimate_failed)
 
         self.format = QComboBox()
         for fmt in FORMATS:
             self.format.addItem(FORMAT_TITLES[fmt], fmt)
+        if not hf_available():  # offered, greyed, with what to install
+            k = self.format.findData("hf")
+            self.format.setItemText(k, f"{FORMAT_TITLES['hf']}: needs pyarrow ({HF_EXTRA})")
+            self.format.model().item(k).setEnabled(False)
         self.path = QLineEdit(str(Path(start_folder or Path.home()) / "mnist-processed.npz"))
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._on_browse_clicked)
@@ -158,30 +183,57 @@ class ExportDialog(JobDialog):
                     target=self.model_ready.target())
         return r if self.drop_excluded.isChecked() else replace(r, excluded=())
 
-    def show_estimate(self, *_, wait: bool = False):
-        """Rows and bytes the export will write, for the current choices (None while statistics are computed).
+    def show_estimate(self, *_) -> Estimate | None:
+        """Show the rows and bytes of the current choices; the estimate, or None while a worker computes it.
 
-        Statistics not computed yet are computed in a worker and the estimate
-        follows; ``wait=True`` (the Export button) computes them here instead.
+        npz, npy and idx are counted without touching pixels, so with the
+        normalization statistics known they are estimated here. Everything
+        else (missing statistics; csv, png, idx.gz, hf and wds, which encode
+        up to 256 rows per split) runs in a worker and the text follows.
         """
-        recipe = self.export_recipe()
+        recipe, fmt = self.export_recipe(), self.fmt
         try:
             names = output_split_names(self.dataset, replace(recipe, split="all"))
-            self.split.setItemText(0, f"All ({', '.join(names)})")
-            used = self.statistics.cached(recipe)
-            if used is None and not wait:
-                self.size.setText("Estimating (computing the normalization statistics)…")
-                self._stats_job.start(self.statistics.normalization, recipe, progress=False, cancel=False)
-                return None
-            used = used if used is not None else self.statistics.normalization(recipe)
-            e = estimate(self.dataset, replace(recipe, normalize=used), self.fmt)
         except MnistDesktopError as exc:
             self.size.setText(str(exc))
             return None
+        self.split.setItemText(0, f"All ({', '.join(names)})")
+        used = self.statistics.cached(recipe)
+        if used is not None and fmt in INLINE_ESTIMATE:
+            try:
+                e = estimate(self.dataset, replace(recipe, normalize=used), fmt)
+            except MnistDesktopError as exc:
+                self.size.setText(str(exc))
+                return None
+            self._stats_job.cancel()  # an older estimate still running must not overwrite this one
+            self._on_estimated((recipe, fmt, e))
+            return e
+        self.size.setText("Estimating (computing the normalization statistics)…" if used is None else "Estimating…")
+        self._stats_job.start(_estimate_job, self.statistics, self.dataset, recipe, fmt, progress=False, cancel=False)
+        return None
+
+    def _on_estimated(self, result) -> None:
+        recipe, fmt, e = result
+        self._estimate = result
         big = " — <b>large: you will be asked to confirm</b>" if e.bytes > CONFIRM_BYTES else ""
         files = f" in {e.files:,} files" if e.files > 3 else ""
         self.size.setText(f"{e.rows:,} images, {'' if e.exact else 'about '}{format_bytes(e.bytes)}{files}{big}")
-        return e
+        if self._start_after is not None:
+            overwrite, self._start_after = self._start_after, None
+            self._start_with(e, overwrite)
+
+    def _on_estimate_failed(self, exc: BaseException) -> None:
+        self.size.setText(str(exc))
+        if self._start_after is not None:
+            self._start_after = None
+            self._show_failure(str(exc))
+
+    def current_estimate(self) -> Estimate | None:
+        """The estimate shown, if it is for the current choices."""
+        if self._estimate is None:
+            return None
+        recipe, fmt, e = self._estimate
+        return e if (recipe, fmt) == (self.export_recipe(), self.fmt) else None
 
     def ask_large(self, e) -> bool:
         """Confirm an export above about 1 GB (tests replace this method)."""
@@ -252,8 +304,18 @@ class ExportDialog(JobDialog):
         except ExportError as exc:
             self._show_failure(str(exc))
             return
-        e = self.show_estimate(wait=True)
-        if e is not None and e.bytes > CONFIRM_BYTES and not self.ask_large(e):
+        e = self.current_estimate() or self.show_estimate()
+        if e is None:  # computed in a worker: the export starts when it arrives
+            self._start_after = overwrite
+            self.summary.setText("Estimating the size before exporting…")
+            return
+        self._start_with(e, overwrite)
+
+    def _start_with(self, e: Estimate, overwrite: bool) -> None:
+        if self.running:
+            return
+        out = Path(self.path.text()).expanduser()
+        if e.bytes > CONFIRM_BYTES and not self.ask_large(e):
             return
         job = Job(export, self.dataset, self.export_recipe(), out, self.fmt, overwrite=overwrite)
         job.progress.connect(self._on_job_progress)
