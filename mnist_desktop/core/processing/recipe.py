@@ -54,7 +54,7 @@ SEED_RANGE = FieldRange("Seed", 0, 2**63 - 1, 1, 1000, 0, integer=True,
                         help="same seed, same augmented images in preview and export")
 
 #: Labels of the fields that have no numeric range, in the user's words.
-_LABELS = {"augment.keep_original": "Keep original", "normalize.method": "Normalization method",
+_LABELS = {"augment.keep_original": "Keep original", "augment.crop_mode": "Padding mode", "normalize.method": "Normalization method",
            "normalize.scope": "Min-max scope", "seed": "Seed", "split": "Splits", "excluded": "Excluded samples",
            "sampling.balance": "Class balance", "target.size": "Target size", "target.fit": "Fit",
            "target.channels": "Channels"}
@@ -223,7 +223,13 @@ class Recipe:
         return out
 
     def check_dataset(self, dataset: Dataset) -> None:
-        """Raise RecipeError unless every relabelled sample exists and every label is a class."""
+        """Raise RecipeError unless every relabelled sample exists and every label is a class.
+
+        Per-channel normalization statistics must fit the data's channels.
+        """
+        mismatch = self.normalize.check_channels(dataset.channels)
+        if mismatch:
+            raise RecipeError(f"normalize.{mismatch} ({dataset.source})")
         n_classes = len(dataset.class_names)
         for split, fixes in self.relabelled:
             if split not in dataset.splits:
