@@ -62,7 +62,7 @@ def add_recipe_arguments(p: argparse.ArgumentParser) -> None:
     _add_field(a, "seed", SEED_RANGE, int, Recipe().seed)
     ph = p.add_argument_group("photo augmentation (CIFAR-style; every image keyed like the others)")
     ph.add_argument("--flip", type=float, nargs="?", const=AUG_RANGES["flip"].typical, metavar="P",
-                    help=AUG_RANGES["flip"].describe().replace("%", "%%") + "; --flip alone = 0.5")
+                    help=AUG_RANGES["flip"].describe().replace("%", "%%") + "; without a value: 0.5")
     for name in PHOTO_FLAGS[1:-1]:
         spec = AUG_RANGES[name]
         _add_field(ph, name, spec, int if spec.integer else float, getattr(defaults, name))
