@@ -1,5 +1,6 @@
 """The recipe flags shared by ``export`` and ``evaluate``: --recipe, normalization (with per-channel
---mean/--std and --norm-preset), augmentation (photo flips, crops and colour jitter too), --seed, sampling (--val-fraction, --test-fraction, --balance) and the target shape (--size, --fit, --channels).
+--mean/--std and --norm-preset), augmentation (photo flips, crops and colour jitter too), --seed,
+sampling (--val-fraction, --test-fraction, --balance) and the target shape (--size, --fit, --channels).
 
 Both subcommands build their recipe the same way (the file or the defaults,
 then every given flag on top), so a recipe judged with ``evaluate`` is the
@@ -98,7 +99,8 @@ def _channel_values(text: str) -> float | tuple[float, ...]:
     try:
         values = tuple(float(v) for v in text.split(","))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number or R,G,B such as 0.485,0.456,0.406, got {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            f"expected a number or R,G,B such as 0.485,0.456,0.406, got {text!r}") from None
     if len(values) not in (1, 3):
         raise argparse.ArgumentTypeError(f"expected one number or three (R,G,B), got {len(values)} in {text!r}")
     return values[0] if len(values) == 1 else values

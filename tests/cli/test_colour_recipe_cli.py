@@ -1,4 +1,5 @@
-"""The colour recipe's flags: --norm-preset, --mean/--std R,G,B, --flip, --crop-padding, --jitter-*, --random-greyscale."""
+"""The colour recipe's flags: --norm-preset, --mean/--std R,G,B, --flip, --crop-padding, --jitter-*,
+--random-greyscale."""
 
 from __future__ import annotations
 

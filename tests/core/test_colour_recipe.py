@@ -72,7 +72,8 @@ def test_rgb_statistics_on_grey_data_are_refused_naming_the_field(sample_dataset
 
 
 def test_per_channel_recipe_round_trips_through_json():
-    recipe = Recipe(normalize=NormParams("zscore", mean=PRESETS["clip"][0], std=PRESETS["clip"][1]), augment=AugParams(**PHOTO, copies=2))
+    recipe = Recipe(normalize=NormParams("zscore", mean=PRESETS["clip"][0], std=PRESETS["clip"][1]),
+                    augment=AugParams(**PHOTO, copies=2))
     data = json.loads(recipe.to_json())
     assert data["normalize"]["mean"] == list(PRESETS["clip"][0])
     assert Recipe.from_json(recipe.to_json()) == recipe
@@ -105,7 +106,8 @@ def test_unknown_crop_mode_is_a_problem_in_words():
 
 @pytest.mark.parametrize("field", sorted(PHOTO))
 def test_each_photo_augmentation_is_keyed_by_image_not_by_batch(colour, field):
-    params = AugParams(**({field: PHOTO[field]} if field != "crop_mode" else {"crop_mode": "reflect", "crop_padding": 4}))
+    given = {field: PHOTO[field]} if field != "crop_mode" else {"crop_mode": "reflect", "crop_padding": 4}
+    params = AugParams(**given)
     whole = augment_batch(colour, params, seed=7, split="train", copies=1)  # > 1,024 images: two threads
     parts = [augment_batch(colour[i:i + 77], params, seed=7, split="train", indices=np.arange(i, min(i + 77, 1300)),
                            copies=1) for i in range(0, 1300, 77)]

@@ -54,7 +54,8 @@ SEED_RANGE = FieldRange("Seed", 0, 2**63 - 1, 1, 1000, 0, integer=True,
                         help="same seed, same augmented images in preview and export")
 
 #: Labels of the fields that have no numeric range, in the user's words.
-_LABELS = {"augment.keep_original": "Keep original", "augment.crop_mode": "Padding mode", "normalize.method": "Normalization method",
+_LABELS = {"augment.keep_original": "Keep original", "augment.crop_mode": "Padding mode",
+           "normalize.method": "Normalization method",
            "normalize.scope": "Min-max scope", "seed": "Seed", "split": "Splits", "excluded": "Excluded samples",
            "sampling.balance": "Class balance", "target.size": "Target size", "target.fit": "Fit",
            "target.channels": "Channels"}
