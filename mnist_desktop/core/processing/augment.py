@@ -38,6 +38,8 @@ __all__ = ["AugParams", "AUG_RANGES", "AUG_GROUPS", "KEEP_ORIGINAL_HELP", "CROP_
 
 #: Images per inner chunk: ~10 float32 temporaries of CHUNK x 784 stay in L2/L3.
 CHUNK = 256
+#: Images per chunk when only the photo operations are on (no warp temporaries).
+PHOTO_CHUNK = 1024
 #: Threads for large batches (numpy releases the GIL in the kernels).
 THREADS = max(1, min(4, os.cpu_count() or 1))
 MAX_COPIES = 1000
@@ -262,19 +264,23 @@ def augment_batch(images: np.ndarray, params: AugParams, *, seed: int = 0, split
     if out is None:
         out = np.empty(images.shape, np.float32)
 
+    # Without a warp, bigger chunks: the jitter's groups of images (one per order of
+    # its operations) are then large enough that numpy's per-call cost does not count.
+    chunk = CHUNK if not _photo_only(params) else PHOTO_CHUNK
+
     def run(lo: int, hi: int) -> None:
         ws = _warp.Workspace()  # one per thread
-        for start in range(lo, hi, CHUNK):
-            sl = slice(start, min(start + CHUNK, hi))
+        for start in range(lo, hi, chunk):
+            sl = slice(start, min(start + chunk, hi))
             _augment_chunk(images[sl], params, seed, split, idx[sl], cop[sl], out[sl], ws)
 
     # numpy releases the GIL in the heavy kernels, so contiguous halves on two
     # threads run nearly twice as fast; each image still depends only on its key.
-    threads = min(THREADS, n // (2 * CHUNK)) if not params.is_identity else 1
+    threads = min(THREADS, n // (2 * chunk)) if not params.is_identity else 1
     if threads <= 1:
         run(0, n)
         return out
-    bounds = [(n * t // threads) // CHUNK * CHUNK for t in range(threads)] + [n]
+    bounds = [(n * t // threads) // chunk * chunk for t in range(threads)] + [n]
     with ThreadPoolExecutor(threads) as pool:
         for f in [pool.submit(run, bounds[t], bounds[t + 1]) for t in range(threads)]:
             f.result()
@@ -292,21 +298,32 @@ def _augment_chunk(images: np.ndarray, p: AugParams, seed: int, split: str | Non
         to_unit_float(images, out)
         return
     keys = _random.image_keys(seed, split, idx, cop)
-    if all(_same(getattr(p, f), AUG_RANGES[f].identity) for f in _WARP_FIELDS):
-        to_unit_float(images, out)  # photo operations only: the warp would be the identity
-    elif images.ndim == 3:
-        _warp.bilinear(_warp.pad_images(images, ws), *_coords(p, keys, images.shape[1:3], ws), out, ws)
+    photo = _random.uniforms(keys, _random.STREAM_PHOTO, 10) if _has_photo(p) else None
+    if _photo_only(p):
+        # photo operations only: no warp; crop and flip move the source values before the conversion
+        to_unit_float(_crop_and_flip(images, p, photo), out)
     else:
-        coords = _coords(p, keys, images.shape[1:3], ws)
-        for c in range(images.shape[3]):  # one geometry, every channel
-            sx, sy = (np.copy(v) for v in coords)
-            out[..., c] = _warp.bilinear(_warp.pad_images(images[..., c], ws), sx, sy, None, ws)
-    _photo(out, p, keys)
+        if images.ndim == 3:
+            _warp.bilinear(_warp.pad_images(images, ws), *_coords(p, keys, images.shape[1:3], ws), out, ws)
+        else:
+            coords = _coords(p, keys, images.shape[1:3], ws)
+            for c in range(images.shape[3]):  # one geometry, every channel
+                sx, sy = (np.copy(v) for v in coords)
+                out[..., c] = _warp.bilinear(_warp.pad_images(images[..., c], ws), sx, sy, None, ws)
+        if photo is not None and (p.crop_padding or p.flip):
+            out[...] = _crop_and_flip(out, p, photo)
+    if photo is not None:
+        _colour_photo(out, p, photo)
     if p.noise > 0:
         noise = _random.normals(keys, _random.STREAM_NOISE, int(np.prod(out.shape[1:])), ws).reshape(out.shape)
         noise *= np.float32(p.noise)
         out += noise
         np.clip(out, 0, 1, out=out)
+
+
+def _photo_only(p: AugParams) -> bool:
+    """True when the warp-and-noise fields are all "no change" (only the photo operations may be on)."""
+    return all(_same(getattr(p, f), AUG_RANGES[f].identity) for f in _WARP_FIELDS)
 
 
 def _coords(p: AugParams, keys: np.ndarray, shape: tuple[int, int],
@@ -328,22 +345,31 @@ def _coords(p: AugParams, keys: np.ndarray, shape: tuple[int, int],
     return _warp.sample_coords(inv, shift, (h, w), disp, ws)
 
 
-def _photo(x: np.ndarray, p: AugParams, keys: np.ndarray) -> None:
-    """Crop after padding, flip, colour jitter and random greyscale, in place (each only when on).
+def _jitter_amounts(p: AugParams) -> tuple[float, float, float, float]:
+    return (p.jitter_brightness, p.jitter_contrast, p.jitter_saturation, p.jitter_hue)
 
-    Each uses its own positions of the image's stream (:data:`_PHOTO`), so
-    switching one on never changes the numbers another draws.
+
+def _has_photo(p: AugParams) -> bool:
+    return bool(p.crop_padding or p.flip or any(_jitter_amounts(p)) or p.random_greyscale)
+
+
+def _crop_and_flip(x: np.ndarray, p: AugParams, u: np.ndarray | None) -> np.ndarray:
+    """Crop after padding and flip (each only when on) with the image's numbers ``u`` (:data:`STREAM_PHOTO`).
+
+    Positions of the stream: 0 flip, 1-2 crop offsets, 3-7 jitter, 8
+    greyscale, so switching one on never changes the numbers another draws.
     """
-    jitter = (p.jitter_brightness, p.jitter_contrast, p.jitter_saturation, p.jitter_hue)
-    if not (p.crop_padding or p.flip or any(jitter) or p.random_greyscale):
-        return
-    u = _random.uniforms(keys, _random.STREAM_PHOTO, 10)
-    if p.crop_padding:
-        x[...] = _colour.crop_after_padding(x, u[:, 1:3], int(p.crop_padding), p.crop_mode)
-    if p.flip:
-        _colour.flip(x, u[:, 0], p.flip)
-    if any(jitter):
-        _colour.jitter(x, u[:, 3:8], jitter)
+    if u is None or not (p.crop_padding or p.flip):
+        return x
+    offsets = _colour.crop_offsets(u[:, 1:3], int(p.crop_padding)) if p.crop_padding else None
+    flipped = u[:, 0] < np.float32(p.flip) if p.flip else None
+    return _colour.crop_and_flip(x, offsets, int(p.crop_padding), p.crop_mode, flipped)
+
+
+def _colour_photo(x: np.ndarray, p: AugParams, u: np.ndarray) -> None:
+    """Colour jitter and random greyscale, in place (each only when on)."""
+    if any(_jitter_amounts(p)):
+        _colour.jitter(x, u[:, 3:8], _jitter_amounts(p))
     if p.random_greyscale:
         _colour.greyscale(x, u[:, 8], p.random_greyscale)
 
