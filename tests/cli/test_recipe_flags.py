@@ -13,7 +13,7 @@ from mnist_desktop.core.processing.normalize import NORM_RANGES, NormParams
 from mnist_desktop.core.processing.recipe import SEED_RANGE, Recipe
 
 #: Fields that are no number (a switch, a choice): no range to describe.
-NOT_NUMBERS = {"augment.keep_original", "normalize.method", "normalize.scope"}
+NOT_NUMBERS = {"augment.keep_original", "augment.crop_mode", "normalize.method", "normalize.scope"}
 #: Statistics a recipe file may pin but no flag sets (the data gives them).
 FILE_ONLY = {"normalize.low", "normalize.high"}
 
@@ -51,7 +51,7 @@ def test_flag_help_gives_each_fields_range(command, capsys):
         if name in FILE_ONLY:
             continue
         flag = "--" + name.rpartition(".")[2].replace("_", "-")
-        entry = re.search(re.escape(flag) + r" [^\s\]]+ (.*?)(?= --|$)", text)  # not the usage line
+        entry = re.search(re.escape(flag) + r" (?:\[[^\s\]]+\]|[^\s\]]+) (.*?)(?= --|$)", text)  # not the usage line
         assert entry, flag
         assert spec.help in entry.group(1) and spec.range_text in entry.group(1), flag
     assert f"0 to {int(SEED_RANGE.hi):,}" in text and "default 0" in text

@@ -84,8 +84,11 @@ def test_save_then_load_restores_every_control(window, qtbot, tmp_path):
     for name, value in (("mean", 0.2), ("std", 0.4)):
         norm.stats[name].given.setChecked(True)
         norm.stats[name].box.setValue(value)
-    for group in ("affine", "elastic", "noise"):
+    for group in aug.groups:
         aug.groups[group].setChecked(True)
+    aug.sliders["crop_padding"].setValue(3)
+    aug.crop_mode.setCurrentIndex(1)
+    aug.sliders["jitter_hue"].setValue(0.25)
     aug.sliders["rotation"].setValue(12.5)
     aug.sliders["scale"].setValue((0.8, 1.2))
     aug.sliders["elastic_alpha"].setValue(20.0)
@@ -104,6 +107,8 @@ def test_save_then_load_restores_every_control(window, qtbot, tmp_path):
     assert aug.sliders["rotation"].value() == 12.5 and tuple(aug.sliders["scale"].value()) == (0.8, 1.2)
     assert aug.copies.value() == 5 and aug.keep_original.isChecked() and aug.seed.value() == 1234
     assert all(b.isChecked() for b in aug.groups.values())
+    assert saved.augment.crop_padding == 3 and saved.augment.crop_mode == "reflect" and saved.augment.flip == 0.5
+    assert aug.sliders["jitter_hue"].value() == 0.25 and aug.crop_mode.currentData() == "reflect"
     assert norm.method.currentIndex() == 4 and norm.stats["mean"].value() == 0.2 and norm.stats["std"].value() == 0.4
 
 

@@ -126,7 +126,12 @@ def recipe_summary(recipe: Recipe) -> str:
     aug = [f"rot {a.rotation:g}°" if a.rotation else "", f"shift {a.translate:g}" if a.translate else "",
            f"zoom {a.scale[0]:g}-{a.scale[1]:g}" if tuple(a.scale) != (1, 1) else "",
            f"shear {a.shear:g}°" if a.shear else "", f"elastic {a.elastic_alpha:g}" if a.elastic_alpha else "",
-           f"noise {a.noise:g}" if a.noise else ""]
+           f"noise {a.noise:g}" if a.noise else "", f"flip {a.flip:g}" if a.flip else "",
+           f"crop pad {a.crop_padding}" if a.crop_padding else "",
+           "jitter " + "/".join(f"{v:g}" for v in (a.jitter_brightness, a.jitter_contrast, a.jitter_saturation,
+                                                   a.jitter_hue))
+           if (a.jitter_brightness or a.jitter_contrast or a.jitter_saturation or a.jitter_hue) else "",
+           f"grey {a.random_greyscale:g}" if a.random_greyscale else ""]
     aug = [x for x in aug if x]
     if aug:
         parts.append(", ".join(aug) + f" x{a.copies}" + (" +orig" if a.keep_original else ""))

@@ -1,4 +1,4 @@
-"""Batched, seeded augmentation: random affine, elastic distortion, Gaussian noise.
+"""Batched, seeded augmentation: random affine, elastic distortion, noise; flip, crop, colour jitter.
 
 Every augmented image is a pure function of ``(seed, split, index, copy)``
 and the parameters (see :mod:`._random`), never of the chunk size or of which
@@ -8,8 +8,10 @@ export the same pixels.
 
 Order of operations for one image: elastic displacement of the output grid,
 then the affine map (rotation, scale, shear about the centre, translation),
-sampled once with bilinear interpolation and zero fill; then additive
-Gaussian noise, then clipping to [0, 1]. Work goes in chunks of
+sampled once with bilinear interpolation and zero fill (every colour channel
+with the same geometry); then the photo operations of :mod:`.colour_ops`
+(crop after padding, horizontal flip, colour jitter, random greyscale); then
+additive Gaussian noise, then clipping to [0, 1]. Work goes in chunks of
 :data:`CHUNK` images so the temporaries stay in cache; there is no Python
 loop per image.
 """
@@ -27,13 +29,17 @@ import numpy as np
 from . import keyed_random as _random
 from .normalize import to_unit_float
 from . import warp as _warp
-from ..validation import FieldRange, check_bool, read_fields, shown
+from ..validation import FieldRange, check_bool, check_choice, read_fields, shown
+from . import colour_ops as _colour
 from ..errors import Problem, RecipeError
 
-__all__ = ["AugParams", "AUG_RANGES", "AUG_GROUPS", "KEEP_ORIGINAL_HELP", "augment_batch", "augment_images", "CHUNK"]
+__all__ = ["AugParams", "AUG_RANGES", "AUG_GROUPS", "KEEP_ORIGINAL_HELP", "CROP_MODE_HELP", "augment_batch",
+           "augment_images", "CHUNK"]
 
 #: Images per inner chunk: ~10 float32 temporaries of CHUNK x 784 stay in L2/L3.
 CHUNK = 256
+#: Images per chunk when only the photo operations are on (no warp temporaries).
+PHOTO_CHUNK = 1024
 #: Threads for large batches (numpy releases the GIL in the kernels).
 THREADS = max(1, min(4, os.cpu_count() or 1))
 MAX_COPIES = 1000
@@ -63,14 +69,42 @@ AUG_RANGES: dict[str, FieldRange] = {
     "noise": FieldRange(
         "Noise", 0, 1, 0.01, 0.05, 3, "standard deviation on the 0..1 scale", suffix=" (std)", group="noise",
         typical=0.05, identity=0.0, help="standard deviation of Gaussian noise added on the 0..1 scale"),
+    "flip": FieldRange(
+        "Flip probability", 0, 1, 0.05, 0.25, 2, "probability", group="flip", typical=0.5, identity=0.0,
+        help="each image is mirrored left-right with this probability (photos yes; digits and letters no)"),
+    "crop_padding": FieldRange(
+        "Padding", 0, 64, 1, 4, 0, "pixels", integer=True, suffix=" px", group="crop", typical=4, identity=0,
+        help="pad every side by N pixels, then cut the original size at a random place (CIFAR: 4)"),
+    "jitter_brightness": FieldRange(
+        "Brightness", 0, 2, 0.01, 0.1, 2, "factor spread", suffix=" ±", group="jitter", typical=0.4,
+        identity=0.0, help="pixels times a random factor in [max(0, 1-b), 1+b] (torchvision ColorJitter)"),
+    "jitter_contrast": FieldRange(
+        "Contrast", 0, 2, 0.01, 0.1, 2, "factor spread", suffix=" ±", group="jitter", typical=0.4,
+        identity=0.0, help="blend with the image's mean grey by a random factor in [max(0, 1-c), 1+c]"),
+    "jitter_saturation": FieldRange(
+        "Saturation", 0, 2, 0.01, 0.1, 2, "factor spread", suffix=" ±", group="jitter", typical=0.4,
+        identity=0.0, help="blend with the pixel's grey by a random factor in [max(0, 1-s), 1+s] (colour only)"),
+    "jitter_hue": FieldRange(
+        "Hue", 0, 0.5, 0.01, 0.05, 2, "fraction of the colour circle", suffix=" ±", group="jitter", typical=0.1,
+        identity=0.0, help="turn the hue by a random amount in [-h, +h] of a full turn (colour only)"),
+    "random_greyscale": FieldRange(
+        "Probability", 0, 1, 0.05, 0.1, 2, "probability", group="greyscale", typical=0.2, identity=0.0,
+        help="each colour image becomes grey (luminance in all channels) with this probability"),
     "copies": FieldRange(
         "Copies per image", 0, MAX_COPIES, 1, 10, 0, integer=True,
         help="augmented versions of each image in the export"),
 }
+#: What ``crop_mode`` (a choice, not a number) does.
+CROP_MODE_HELP = "what fills the padding before the crop: zero (black) or reflect (mirror the border)"
+#: Fields added for photos: written to JSON only when they differ from their default.
+OPTIONAL_FIELDS = ("flip", "crop_padding", "crop_mode", "jitter_brightness", "jitter_contrast",
+                   "jitter_saturation", "jitter_hue", "random_greyscale")
 #: What ``keep_original`` (the one field that is a switch, not a number) does.
 KEEP_ORIGINAL_HELP = "also export each original image, before its augmented copies"
 #: The groups of AUG_RANGES fields a person switches on and off together, with their titles.
-AUG_GROUPS = {"affine": "Random affine", "elastic": "Elastic distortion", "noise": "Gaussian noise"}
+AUG_GROUPS = {"affine": "Random affine", "elastic": "Elastic distortion", "noise": "Gaussian noise",
+              "flip": "Horizontal flip", "crop": "Random crop with padding", "jitter": "Colour jitter",
+              "greyscale": "Random greyscale"}
 
 
 @dataclass(frozen=True)
@@ -98,6 +132,15 @@ class AugParams:
         Augmented versions made of each image.
     keep_original
         Also output each image unchanged, before its copies.
+    flip
+        Probability of mirroring an image left-right (0 = never; 0.5 is usual for photos, never for digits).
+    crop_padding, crop_mode
+        Pad every side by ``crop_padding`` pixels ("zero" or "reflect"), then
+        cut the original size at a random offset (CIFAR's pad 4, crop 32).
+    jitter_brightness, jitter_contrast, jitter_saturation, jitter_hue
+        Colour jitter with torchvision's semantics (see :mod:`.colour_ops`).
+    random_greyscale
+        Probability of turning a colour image grey.
 
     Construction never raises, so a GUI can hold a half-edited value;
     :meth:`problems` says what is wrong in words.
@@ -112,6 +155,14 @@ class AugParams:
     noise: float = 0.0
     copies: int = 1
     keep_original: bool = False
+    flip: float = 0.0
+    crop_padding: int = 0
+    crop_mode: str = "zero"
+    jitter_brightness: float = 0.0
+    jitter_contrast: float = 0.0
+    jitter_saturation: float = 0.0
+    jitter_hue: float = 0.0
+    random_greyscale: float = 0.0
 
     @property
     def is_identity(self) -> bool:
@@ -131,11 +182,17 @@ class AugParams:
         out.append(check_bool("keep_original", self.keep_original))
         if not any(out[-2:]) and self.copies == 0 and self.keep_original is False:
             out.append(Problem("copies", "is 0 and the original is not kept: the export would have no images"))
+        out.append(check_choice("crop_mode", self.crop_mode, _colour.PAD_MODES))
         return [p for p in out if p]
 
     def to_dict(self) -> dict[str, Any]:
+        """The JSON object; the photo fields only when set, so older recipes are written as before."""
         d = asdict(self)
         d["scale"] = list(self.scale)
+        default = AugParams()
+        for name in OPTIONAL_FIELDS:
+            if d[name] == getattr(default, name):
+                del d[name]
         return d
 
     @classmethod
@@ -149,6 +206,10 @@ class AugParams:
         if problems:
             raise RecipeError(f"{where}.{problems[0]}")
         return params
+
+
+def _unknown(name: str) -> bool:
+    raise TypeError(f"augment_images() got an unexpected keyword argument {name!r}")
 
 
 def _same(value: Any, identity: Any) -> bool:
@@ -176,7 +237,8 @@ def augment_batch(images: np.ndarray, params: AugParams, *, seed: int = 0, split
     Parameters
     ----------
     images
-        (n, H, W) uint8 (0..255) or float (0..1).
+        (n, H, W) grey or (n, H, W, C) colour, uint8 (0..255) or float (0..1).
+        Colour channels share the geometry (one warp, crop and flip per image).
     params
         What to do. ``copies``/``keep_original`` are ignored here: the caller
         says which copy each row is.
@@ -184,51 +246,90 @@ def augment_batch(images: np.ndarray, params: AugParams, *, seed: int = 0, split
         The key of each image. ``indices`` defaults to 0..n-1; pass the
         positions within the split so any subset reproduces the full run.
     out
-        Optional (n, H, W) float32 array to write into.
+        Optional float32 array of the images' shape to write into.
 
     Returns
     -------
     numpy.ndarray
-        (n, H, W) float32 in [0, 1].
+        float32 in [0, 1], the images' shape.
     """
     images = np.asarray(images)
-    if images.ndim != 3:
-        raise ValueError(f"images must be (count, height, width), got shape {images.shape}")
-    n, h, w = images.shape
+    if images.ndim not in (3, 4):
+        raise ValueError(f"images must be (count, height, width[, channels]), got shape {images.shape}")
+    n = len(images)
     idx = np.arange(n) if indices is None else np.asarray(indices)
     if idx.shape != (n,):
         raise ValueError(f"indices must have one entry per image ({n}), got shape {idx.shape}")
     cop = np.broadcast_to(np.asarray(copies), (n,))
     if out is None:
-        out = np.empty((n, h, w), np.float32)
+        out = np.empty(images.shape, np.float32)
+
+    # Without a warp, bigger chunks: the jitter's groups of images (one per order of
+    # its operations) are then large enough that numpy's per-call cost does not count.
+    chunk = CHUNK if not _photo_only(params) else PHOTO_CHUNK
 
     def run(lo: int, hi: int) -> None:
         ws = _warp.Workspace()  # one per thread
-        for start in range(lo, hi, CHUNK):
-            sl = slice(start, min(start + CHUNK, hi))
+        for start in range(lo, hi, chunk):
+            sl = slice(start, min(start + chunk, hi))
             _augment_chunk(images[sl], params, seed, split, idx[sl], cop[sl], out[sl], ws)
 
     # numpy releases the GIL in the heavy kernels, so contiguous halves on two
     # threads run nearly twice as fast; each image still depends only on its key.
-    threads = min(THREADS, n // (2 * CHUNK)) if not params.is_identity else 1
+    threads = min(THREADS, n // (2 * chunk)) if not params.is_identity else 1
     if threads <= 1:
         run(0, n)
         return out
-    bounds = [(n * t // threads) // CHUNK * CHUNK for t in range(threads)] + [n]
+    bounds = [(n * t // threads) // chunk * chunk for t in range(threads)] + [n]
     with ThreadPoolExecutor(threads) as pool:
         for f in [pool.submit(run, bounds[t], bounds[t + 1]) for t in range(threads)]:
             f.result()
     return out
 
 
+#: The fields of the warp-and-noise stage (the augmentation as it was before the photo fields).
+_WARP_FIELDS = ("rotation", "translate", "scale", "shear", "elastic_alpha", "noise")
+
+
 def _augment_chunk(images: np.ndarray, p: AugParams, seed: int, split: str | None,
                    idx: np.ndarray, cop: np.ndarray, out: np.ndarray, ws: _warp.Workspace) -> None:
-    n, h, w = images.shape
+    """Warp (elastic + affine), then crop, flip, jitter, greyscale, then noise; into ``out``."""
     if p.is_identity:
         to_unit_float(images, out)
         return
-    padded = _warp.pad_images(images, ws)
     keys = _random.image_keys(seed, split, idx, cop)
+    photo = _random.uniforms(keys, _random.STREAM_PHOTO, 10) if _has_photo(p) else None
+    if _photo_only(p):
+        # photo operations only: no warp; crop and flip move the source values before the conversion
+        to_unit_float(_crop_and_flip(images, p, photo), out)
+    else:
+        if images.ndim == 3:
+            _warp.bilinear(_warp.pad_images(images, ws), *_coords(p, keys, images.shape[1:3], ws), out, ws)
+        else:
+            coords = _coords(p, keys, images.shape[1:3], ws)
+            for c in range(images.shape[3]):  # one geometry, every channel
+                sx, sy = (np.copy(v) for v in coords)
+                out[..., c] = _warp.bilinear(_warp.pad_images(images[..., c], ws), sx, sy, None, ws)
+        if photo is not None and (p.crop_padding or p.flip):
+            out[...] = _crop_and_flip(out, p, photo)
+    if photo is not None:
+        _colour_photo(out, p, photo)
+    if p.noise > 0:
+        noise = _random.normals(keys, _random.STREAM_NOISE, int(np.prod(out.shape[1:])), ws).reshape(out.shape)
+        noise *= np.float32(p.noise)
+        out += noise
+        np.clip(out, 0, 1, out=out)
+
+
+def _photo_only(p: AugParams) -> bool:
+    """True when the warp-and-noise fields are all "no change" (only the photo operations may be on)."""
+    return all(_same(getattr(p, f), AUG_RANGES[f].identity) for f in _WARP_FIELDS)
+
+
+def _coords(p: AugParams, keys: np.ndarray, shape: tuple[int, int],
+            ws: _warp.Workspace) -> tuple[np.ndarray, np.ndarray]:
+    """Source coordinates of every output pixel: elastic displacement, then the affine map."""
+    n, (h, w) = len(keys), shape
     u = _random.uniforms(keys, _random.STREAM_AFFINE, 5).astype(np.float64)
     lo, hi = p.scale
     inv = _warp.inverse_affine((2 * u[:, 0] - 1) * p.rotation, lo + u[:, 3] * (hi - lo),
@@ -241,20 +342,43 @@ def _augment_chunk(images: np.ndarray, p: AugParams, seed: int, split: str | Non
         field = _random.uniforms(keys, _random.STREAM_ELASTIC, 2 * h * w, low=-1.0, high=1.0, ws=ws)
         disp = _warp.smooth_fields(field.reshape(n, 2, h, w), p.elastic_sigma, ws)
         disp *= np.float32(p.elastic_alpha)
-    sx, sy = _warp.sample_coords(inv, shift, (h, w), disp, ws)
-    result = _warp.bilinear(padded, sx, sy, out, ws)
-    if p.noise > 0:
-        noise = _random.normals(keys, _random.STREAM_NOISE, h * w, ws).reshape(n, h, w)
-        noise *= np.float32(p.noise)
-        result += noise
-        np.clip(result, 0, 1, out=result)
+    return _warp.sample_coords(inv, shift, (h, w), disp, ws)
+
+
+def _jitter_amounts(p: AugParams) -> tuple[float, float, float, float]:
+    return (p.jitter_brightness, p.jitter_contrast, p.jitter_saturation, p.jitter_hue)
+
+
+def _has_photo(p: AugParams) -> bool:
+    return bool(p.crop_padding or p.flip or any(_jitter_amounts(p)) or p.random_greyscale)
+
+
+def _crop_and_flip(x: np.ndarray, p: AugParams, u: np.ndarray | None) -> np.ndarray:
+    """Crop after padding and flip (each only when on) with the image's numbers ``u`` (:data:`STREAM_PHOTO`).
+
+    Positions of the stream: 0 flip, 1-2 crop offsets, 3-7 jitter, 8
+    greyscale, so switching one on never changes the numbers another draws.
+    """
+    if u is None or not (p.crop_padding or p.flip):
+        return x
+    offsets = _colour.crop_offsets(u[:, 1:3], int(p.crop_padding)) if p.crop_padding else None
+    flipped = u[:, 0] < np.float32(p.flip) if p.flip else None
+    return _colour.crop_and_flip(x, offsets, int(p.crop_padding), p.crop_mode, flipped)
+
+
+def _colour_photo(x: np.ndarray, p: AugParams, u: np.ndarray) -> None:
+    """Colour jitter and random greyscale, in place (each only when on)."""
+    if any(_jitter_amounts(p)):
+        _colour.jitter(x, u[:, 3:8], _jitter_amounts(p))
+    if p.random_greyscale:
+        _colour.greyscale(x, u[:, 8], p.random_greyscale)
 
 
 def augment_images(images: np.ndarray, *, rotation: float = 0, translate: float = 0,
                    scale: tuple[float, float] = (1, 1), shear: float = 0, elastic_alpha: float = 0,
                    elastic_sigma: float = 4, noise: float = 0, seed: int = 0,
                    indices: np.ndarray | Sequence[int] | None = None, copy: int = 0,
-                   split: str | None = None) -> np.ndarray:
+                   split: str | None = None, **photo: Any) -> np.ndarray:
     """Augment images with the same parameters as the CLI flags; float32 in [0, 1].
 
     Parameters
@@ -272,6 +396,9 @@ def augment_images(images: np.ndarray, *, rotation: float = 0, translate: float 
         Which augmented copy (0, 1, ...) to make.
     split
         Split name, part of the key (the export uses "train"/"test").
+    **photo
+        The photo fields of :class:`AugParams` (``flip``, ``crop_padding``,
+        ``crop_mode``, ``jitter_brightness`` ... ``random_greyscale``).
 
     Raises
     ------
@@ -279,7 +406,8 @@ def augment_images(images: np.ndarray, *, rotation: float = 0, translate: float 
         A parameter is out of range (a ValueError naming the parameter).
     """
     params = AugParams(rotation=rotation, translate=translate, scale=tuple(scale), shear=shear,
-                       elastic_alpha=elastic_alpha, elastic_sigma=elastic_sigma, noise=noise)
+                       elastic_alpha=elastic_alpha, elastic_sigma=elastic_sigma, noise=noise,
+                       **{k: v for k, v in photo.items() if k in OPTIONAL_FIELDS or _unknown(k)})
     problems = params.problems()
     if problems:
         raise RecipeError(str(problems[0]))

@@ -30,6 +30,8 @@ _COPY_MUL = 0xD1B54A32D192ED03
 STREAM_AFFINE = 0
 STREAM_ELASTIC = 1 << 24
 STREAM_NOISE = 2 << 24
+#: Flip, crop offsets, colour jitter and greyscale: a few numbers per image.
+STREAM_PHOTO = 3 << 24
 
 
 def _mix_int(z: int) -> int:

@@ -13,7 +13,10 @@ minmax
     instead of dividing by zero.
 zscore
     (t - mean) / std with t = x / 255; mean and std are given (e.g. MNIST's
-    0.1307 / 0.3081) or computed from the training split.
+    0.1307 / 0.3081) or computed from the training split. For colour data
+    they are per channel: given as three numbers (R, G, B; a preset such as
+    ImageNet's, see :data:`PRESETS`) or computed per channel; one number
+    applies to every channel.
 
 Every method works on uint8 (0..255) or float (0..1, e.g. augmented) input
 with float32 operations that give an original image and its float copy the
@@ -32,7 +35,8 @@ from ..validation import FieldRange, check_choice, read_fields
 from ..errors import Problem, RecipeError
 from ..stats import pixel_stats
 
-__all__ = ["NormParams", "METHODS", "NORM_RANGES", "normalize", "output_dtype", "to_uint8", "to_unit_float"]
+__all__ = ["NormParams", "METHODS", "NORM_RANGES", "PRESETS", "normalize", "output_dtype", "to_uint8", "to_unit_float",
+           "channel_count"]
 
 METHODS = ("none", "scale", "minmax", "zscore")
 SCOPES = ("dataset", "image")
@@ -50,6 +54,14 @@ NORM_RANGES: dict[str, FieldRange] = {
     "high": FieldRange("High", 0, 1, 0.001, 0.01, 4, "0..1 pixel scale",
                        help="min-max: the brightest value, mapped to 1, from the data when not given"),
 }
+#: Common per-channel z-score statistics (R, G, B on the 0..1 scale): (mean, std, where from).
+#: "data" (None, None) means computed from the training split of the data at hand.
+PRESETS: dict[str, tuple[Any, Any, str]] = {
+    "data": (None, None, "computed from this data's train split, per channel"),
+    "imagenet": ((0.485, 0.456, 0.406), (0.229, 0.224, 0.225), "ImageNet (torchvision's pretrained models)"),
+    "clip": ((0.48145466, 0.4578275, 0.40821073), (0.26862954, 0.26130258, 0.27577711),
+             "CLIP (OpenAI's image encoders)"),
+}
 #: Images per chunk: the 3-pass methods keep a chunk in L2 between passes.
 CHUNK = 512
 
@@ -65,24 +77,33 @@ class NormParams:
     scope
         For minmax: "dataset" (one low/high for all) or "image" (per image).
     mean, std
-        For zscore, on the 0..1 scale. None: computed from the data (see :meth:`fit`).
+        For zscore, on the 0..1 scale: one number, or one per colour channel
+        (a tuple of 3). None: computed from the data (see :meth:`fit`), per
+        channel for colour images.
     low, high
         For minmax over the dataset, on the 0..1 scale. None: computed from the data.
     """
 
     method: str = "scale"
     scope: str = "dataset"
-    mean: float | None = None
-    std: float | None = None
+    mean: Any = None
+    std: Any = None
     low: float | None = None
     high: float | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("mean", "std"):  # JSON gives lists; keep the object hashable
+            if isinstance(getattr(self, name), list):
+                object.__setattr__(self, name, tuple(getattr(self, name)))
 
     def problems(self) -> list[Problem]:
         """Every invalid value as a (field, message) problem (empty if valid)."""
         out = [check_choice("method", self.method, METHODS), check_choice("scope", self.scope, SCOPES)]
         for name, spec in NORM_RANGES.items():
             value = getattr(self, name)
-            if value is not None:
+            if isinstance(value, tuple) and name in ("mean", "std"):
+                out.append(_check_channels(name, value, spec))
+            elif value is not None:
                 out.append(spec.check(name, value))
         if self.low is not None and self.high is not None and not any(out[-2:]) and self.low > self.high:
             out.append(Problem("low", f"({self.low:g}) must not be greater than high ({self.high:g})"))
@@ -105,8 +126,13 @@ class NormParams:
         """
         if self.is_resolved:
             return self
-        st = pixel_stats(images)
         k = 255.0 if images.dtype == np.uint8 else 1.0
+        if self.method == "zscore" and images.ndim == 4:
+            st = channel_stats(images)
+            std = tuple(v / k if v > 0 else 1.0 for v in st["std"])
+            return replace(self, mean=self.mean if self.mean is not None else tuple(v / k for v in st["mean"]),
+                           std=self.std if self.std is not None else std)
+        st = pixel_stats(images)
         if self.method == "zscore":
             std = st["std"] / k
             return replace(self, mean=self.mean if self.mean is not None else st["mean"] / k,
@@ -115,7 +141,21 @@ class NormParams:
                        high=self.high if self.high is not None else st["max"] / k)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        d = asdict(self)
+        for name in ("mean", "std"):
+            if isinstance(d[name], tuple):
+                d[name] = list(d[name])
+        return d
+
+    def check_channels(self, channels: int) -> Problem | None:
+        """A problem when per-channel statistics do not fit images of ``channels`` channels."""
+        for name in ("mean", "std"):
+            value = getattr(self, name)
+            if self.method == "zscore" and isinstance(value, tuple) and len(value) != channels:
+                what = "grey images (1 channel)" if channels == 1 else f"images of {channels} channels"
+                return Problem(name, f"has {len(value)} values (one per channel) but the data has {what}: "
+                                     "give one number")
+        return None
 
     @classmethod
     def from_dict(cls, data: Any, where: str = "normalize") -> NormParams:
@@ -157,12 +197,58 @@ def normalize(images: np.ndarray, params: NormParams | str = "scale", *, out: np
         raise RecipeError(problems[0])
     p = p.fit(images)
     images = np.asarray(images)
+    mismatch = p.check_channels(channel_count(images))
+    if mismatch:
+        raise RecipeError(str(mismatch))
     if out is None:
         out = np.empty(images.shape, output_dtype(p))
     for start in range(0, len(images), CHUNK):
         sl = slice(start, start + CHUNK)
         _normalize_chunk(images[sl], p, out[sl])
     return out
+
+
+def channel_count(images: np.ndarray) -> int:
+    """Channels of a batch: 1 for (n, H, W), C for (n, H, W, C)."""
+    return images.shape[3] if images.ndim == 4 else 1
+
+
+def channel_stats(images: np.ndarray, chunk: int = 1 << 12) -> dict[str, tuple[float, ...]]:
+    """Per-channel mean and standard deviation of an (n, H, W, C) batch, chunked over images.
+
+    uint8 data: one exact 256-bin histogram per channel, as :func:`pixel_stats`.
+    """
+    c = images.shape[3]
+    if images.dtype == np.uint8:
+        counts = np.zeros((c, 256), np.int64)
+        for start in range(0, len(images), chunk):
+            block = np.asarray(images[start:start + chunk]).reshape(-1, c)
+            for k in range(c):
+                counts[k] += np.bincount(block[:, k], minlength=256)
+        values = np.arange(256, dtype=np.float64)
+        total = np.maximum(counts.sum(axis=1), 1).astype(np.float64)
+        mean = counts @ values / total
+        var = (counts * (values[None, :] - mean[:, None]) ** 2).sum(axis=1) / total
+    else:
+        flat = np.asarray(images, np.float64).reshape(-1, c)
+        mean, var = flat.mean(axis=0), flat.var(axis=0)
+    return {"mean": tuple(float(v) for v in mean), "std": tuple(float(v) ** 0.5 for v in var)}
+
+
+def _check_channels(name: str, value: tuple, spec: FieldRange) -> Problem | None:
+    """Per-channel statistics: three numbers, each in the field's range."""
+    if len(value) != 3:
+        return Problem(name, f"must be one number or three (R, G, B), got {len(value)} values")
+    for v in value:
+        problem = spec.check(name, v)
+        if problem:
+            return problem
+    return None
+
+
+def _per_channel(value: Any) -> Any:
+    """A per-channel statistic as a float32 array (broadcasts over the channel axis); a scalar as is."""
+    return np.asarray(value, np.float64) if isinstance(value, tuple) else value
 
 
 def to_unit_float(images: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
@@ -212,6 +298,12 @@ def _normalize_chunk(x: np.ndarray, p: NormParams, out: np.ndarray) -> None:
         np.subtract(v, low, out=out, dtype=np.float32)
         out /= span
         return
+    if p.method == "zscore" and (isinstance(p.mean, tuple) or isinstance(p.std, tuple)):
+        shift = (255 * np.broadcast_to(_per_channel(p.mean), (3,))).astype(np.float32)
+        div = (255 * np.broadcast_to(_per_channel(p.std), (3,))).astype(np.float32)
+        np.subtract(v, shift, out=out, dtype=np.float32)
+        out /= div
+        return
     if p.method == "zscore":
         shift, div = 255 * p.mean, 255 * p.std
     else:  # minmax over the dataset
@@ -230,8 +322,8 @@ def to_uint8(x: np.ndarray, params: NormParams) -> np.ndarray:
         return x
     t = x.astype(np.float32, copy=True)
     if params.method == "zscore":
-        t *= np.float32(params.std)
-        t += np.float32(params.mean)
+        t *= np.asarray(_per_channel(params.std), np.float32)
+        t += np.asarray(_per_channel(params.mean), np.float32)
     t *= np.float32(255)
     np.rint(t, out=t)
     np.clip(t, 0, 255, out=t)

@@ -38,7 +38,7 @@ def preview_page(dataset: Dataset, indices: np.ndarray, recipe: Recipe) -> tuple
     """
     indices = np.asarray(indices, dtype=np.int64)
     recipe = at_source_shape(recipe)
-    h, w = dataset.images.shape[1:3]
+    shape = dataset.images.shape[1:]
     values = None
     copy = preview_copy(recipe)
     codes, local = dataset.locate_many(indices)
@@ -49,10 +49,10 @@ def preview_page(dataset: Dataset, indices: np.ndarray, recipe: Recipe) -> tuple
         copies = np.where(held_out(dataset, recipe, name, local[mask]), -1, copy)  # val/test: the original
         x, _ = process_rows(dataset, name, local[mask], copies, recipe)
         if values is None:
-            values = np.empty((len(indices), h, w), x.dtype)
+            values = np.empty((len(indices), *x.shape[1:]), x.dtype)
         values[mask] = x
     if values is None:
-        values = np.empty((0, h, w), np.float32)
+        values = np.empty((0, *shape), np.float32)
     return values, to_uint8(values, recipe.normalize)
 
 

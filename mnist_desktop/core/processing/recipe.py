@@ -56,7 +56,8 @@ SEED_RANGE = FieldRange("Seed", 0, 2**63 - 1, 1, 1000, 0, integer=True,
                         help="same seed, same augmented images in preview and export")
 
 #: Labels of the fields that have no numeric range, in the user's words.
-_LABELS = {"augment.keep_original": "Keep original", "normalize.method": "Normalization method",
+_LABELS = {"augment.keep_original": "Keep original", "augment.crop_mode": "Padding mode",
+           "normalize.method": "Normalization method",
            "normalize.scope": "Min-max scope", "seed": "Seed", "split": "Splits", "excluded": "Excluded samples",
            "sampling.balance": "Class balance", "target.size": "Target size", "target.fit": "Fit",
            "target.channels": "Channels"}
@@ -254,7 +255,11 @@ class Recipe:
 
     def check_dataset(self, dataset: Dataset, where: str = "recipe") -> None:
         """Raise RecipeError unless every excluded and relabelled sample exists and every label is a class
-        (one rule for every command: :mod:`.recipe_check`)."""
+        (one rule for every command: :mod:`.recipe_check`), and per-channel normalization statistics fit
+        the data's channels."""
+        mismatch = self.normalize.check_channels(dataset.channels)
+        if mismatch:
+            raise RecipeError(f"{where}: normalize.{mismatch} ({dataset.source})")
         check_against_dataset(self.excluded, self.relabelled, dataset, where)
 
     def validate(self, where: str = "recipe") -> Recipe:

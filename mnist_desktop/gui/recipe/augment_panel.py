@@ -4,9 +4,15 @@ Every control's range, label, tooltip, group, typical and "no change" value
 come from the field's ``FieldRange`` (``AUG_RANGES`` in core, the table the
 CLI's flags read too). Loading a recipe sets every control to its value (zeros included),
 and reading the controls back gives that recipe again: an edit changes only
-the field that was touched. A group (affine, elastic, noise) is on exactly
-when one of its values differs from "no change"; switching an empty group on
-fills in typical values. Problems are shown under the controls in words.
+the field that was touched. A group (affine, elastic, noise, flip, crop,
+colour jitter, greyscale) is on exactly when one of its values differs from
+"no change"; switching an empty group on fills in typical values. Problems are
+shown under the controls in words.
+
+The photo groups are always there (brightness and contrast jitter, crops and
+flips work on grey images too), with a warning on the flip: mirrored digits
+and letters are other symbols. On grey data the controls that only act on
+colour (saturation, hue, random greyscale) are disabled and say why.
 """
 
 from __future__ import annotations
@@ -14,17 +20,24 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
-from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QSpinBox,
-                               QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton,
+                               QSpinBox, QToolButton, QVBoxLayout, QWidget)
 
-from ...core.processing.augment import AUG_GROUPS, AUG_RANGES, KEEP_ORIGINAL_HELP, AugParams
+from ...core.processing.augment import AUG_GROUPS, AUG_RANGES, CROP_MODE_HELP, KEEP_ORIGINAL_HELP, AugParams
+from ...core.processing.colour_ops import PAD_MODES
 from ...core.processing.recipe import SEED_RANGE, describe_problem
 from ...core.validation import is_number
-from .controls import PROBLEM_STYLE, BigIntEdit, make_range_slider, make_slider
+from .controls import HELPER_STYLE, PROBLEM_STYLE, BigIntEdit, make_range_slider, make_slider
 from .model import RecipeModel
 
 #: group -> its fields, in the table's order
 GROUPS = {g: tuple(n for n, spec in AUG_RANGES.items() if spec.group == g) for g in AUG_GROUPS}
+#: A sentence under a group's controls.
+NOTES = {"flip": "Mirrors left-right: right for photos such as CIFAR; wrong for digits and letters "
+                 "(MNIST, SVHN), which mirrored are other symbols.",
+         "crop": "Pads every side, then cuts the original size at a random place: the CIFAR recipe is 4 px."}
+#: Fields that change nothing on grey images (their controls are disabled there).
+COLOUR_ONLY = ("jitter_saturation", "jitter_hue", "random_greyscale")
 
 
 class AugmentPanel(QWidget):
@@ -36,6 +49,7 @@ class AugmentPanel(QWidget):
         self.sliders: dict = {}
         self.groups: dict[str, QGroupBox] = {}
         self.problems: dict[str, QLabel] = {}
+        self.labels: dict[str, QWidget] = {}
         layout = QVBoxLayout(self)
         for group, names in GROUPS.items():
             box = QGroupBox(AUG_GROUPS[group])
@@ -45,6 +59,14 @@ class AugmentPanel(QWidget):
             form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # narrow docks: label above
             for name in names:
                 form.addRow(AUG_RANGES[name].label + AUG_RANGES[name].suffix, self._control(name))
+                self.labels[name] = form.labelForField(self.sliders[name].parentWidget())
+            if group == "crop":
+                form.addRow("Padding mode", self._crop_mode())
+            if group in NOTES:
+                note = QLabel(NOTES[group])
+                note.setWordWrap(True)
+                note.setStyleSheet(HELPER_STYLE)
+                form.addRow(note)
             problem = QLabel()
             problem.setStyleSheet(PROBLEM_STYLE)
             problem.setWordWrap(True)
@@ -58,6 +80,25 @@ class AugmentPanel(QWidget):
         layout.addStretch(1)
         model.changed.connect(self.show_recipe)
         self.show_recipe(model.recipe)
+
+    def _crop_mode(self) -> QComboBox:
+        self.crop_mode = QComboBox()
+        for mode in PAD_MODES:
+            self.crop_mode.addItem({"zero": "zero (black)", "reflect": "reflect (mirror the border)"}[mode], mode)
+        self.crop_mode.setToolTip(CROP_MODE_HELP)
+        self.crop_mode.currentIndexChanged.connect(lambda: self._on_widget_changed(None))
+        return self.crop_mode
+
+    def show_dataset(self, dataset) -> None:
+        """Enable the colour-only controls for colour data; on grey data say why they are off."""
+        colour = bool(dataset is not None and dataset.is_colour)
+        for name in COLOUR_ONLY:
+            tip = AUG_RANGES[name].describe() + ("" if colour else "\nThis data is grey: nothing to change.")
+            for widget in (self.sliders[name], self.labels.get(name)):
+                if widget is not None:
+                    widget.setEnabled(colour)
+                    widget.setToolTip(tip)
+        self.groups["greyscale"].setEnabled(colour or self.groups["greyscale"].isChecked())
 
     def _output_box(self) -> QGroupBox:
         out = QGroupBox("Output")
@@ -111,11 +152,15 @@ class AugmentPanel(QWidget):
         on = {g: box.isChecked() for g, box in self.groups.items()}
         v = {name: s.value() for name, s in self.sliders.items()}
         v["scale"] = tuple(v["scale"])
+        for name in v:
+            if AUG_RANGES[name].integer:
+                v[name] = int(round(v[name]))
         for group, names in GROUPS.items():
             for name in names:
                 if not on[group] and AUG_RANGES[name].identity is not None:
                     v[name] = AUG_RANGES[name].identity
-        return AugParams(**v, copies=self.copies.value(), keep_original=self.keep_original.isChecked())
+        return AugParams(**v, copies=self.copies.value(), keep_original=self.keep_original.isChecked(),
+                         crop_mode=self.crop_mode.currentData())
 
     def _on_widget_changed(self, key: str | None) -> None:
         recipe = replace(self.model.recipe, augment=self.params(), seed=self.seed.value())
@@ -140,7 +185,8 @@ class AugmentPanel(QWidget):
     def show_recipe(self, recipe) -> None:
         """Set every control to the recipe's value (zeros included); groups on where a value is set."""
         a = recipe.augment
-        widgets = [*self.sliders.values(), *self.groups.values(), self.copies, self.keep_original, self.seed]
+        widgets = [*self.sliders.values(), *self.groups.values(), self.copies, self.keep_original, self.seed,
+                   self.crop_mode]
         for w in widgets:
             w.blockSignals(True)
         values = {"scale": tuple(a.scale)} if _is_pair(a.scale) else {}
@@ -154,6 +200,8 @@ class AugmentPanel(QWidget):
         if isinstance(a.copies, int):
             self.copies.setValue(a.copies)
         self.keep_original.setChecked(bool(a.keep_original))
+        if a.crop_mode in PAD_MODES:
+            self.crop_mode.setCurrentIndex(PAD_MODES.index(a.crop_mode))
         if isinstance(recipe.seed, int) and SEED_RANGE.check("seed", recipe.seed) is None:
             self.seed.setValue(recipe.seed)
         for w in widgets:

@@ -130,6 +130,8 @@ class RecipeController(QObject):
         self._stats_job.cancel()
         self.statistics = NormStatistics(dataset)
         self.preview.statistics = self.statistics
+        self.normalize_panel.show_dataset(dataset)
+        self.augment_panel.show_dataset(dataset)
         self.show_statistics()
 
     def show_statistics(self) -> None:
@@ -156,11 +158,14 @@ class RecipeController(QObject):
     def _on_stats_job_failed(self, exc: BaseException) -> None:
         self.normalize_panel.show_used(None, f"Statistics not computed: {exc}")
 
-    def _background(self, recipe) -> float:
-        """The value a black pixel becomes under the recipe's normalization (as resolved)."""
+    def _background(self, recipe):
+        """The value a black pixel becomes under the recipe's normalization (as resolved): one per channel
+        when the statistics are per channel."""
         used = (self.statistics.cached(recipe) if self.statistics is not None else None) or recipe.normalize
         if not used.is_resolved:
             return 0.0
+        if isinstance(used.mean, tuple) or isinstance(used.std, tuple):
+            return normalize(np.zeros((1, 1, 1, 3), np.uint8), used).reshape(-1)
         return float(normalize(np.zeros((1, 1, 1), np.uint8), used).reshape(-1)[0])
 
     def _on_show_processed_toggled(self, on: bool) -> None:

@@ -4,6 +4,11 @@ The statistics (z-score mean/std, min-max low/high) are either given or
 computed from the data; the greyed boxes show the values actually used and a
 note says which split they come from, in particular when it is the test split
 because the dataset has no train split.
+
+For colour data the z-score is per channel: a preset row offers ImageNet's
+and CLIP's mean/std (R, G, B), or "this data" (computed per channel from
+train, or one value typed for all channels); a line under it shows the three
+values in use.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from ...core.palette import ACCENT, CANVAS, NEUTRAL
-from ...core.processing.normalize import NORM_RANGES, NormParams
+from ...core.processing.normalize import NORM_RANGES, PRESETS, NormParams
 from ...core.processing.recipe import describe_problem
 from ..theme import css, qcolor
 from .controls import HELPER_STYLE, PROBLEM_STYLE, OptionalNumber
@@ -32,6 +37,11 @@ CHOICES = (
 #: which statistics each method uses
 STATISTICS = {"zscore": ("mean", "std"), "minmax": ("low", "high")}
 BEFORE_PEN, AFTER_PEN = NEUTRAL, ACCENT
+#: (title, preset key) of the z-score preset box (colour data); None = the boxes below (given or computed)
+PRESET_CHOICES = (("This data (per channel), or the values below", None),
+                  ("ImageNet (0.485, 0.456, 0.406 / 0.229, 0.224, 0.225)", "imagenet"),
+                  ("CLIP (0.481, 0.458, 0.408 / 0.269, 0.261, 0.276)", "clip"),
+                  ("Per channel, as the recipe gives them", "recipe"))
 
 
 class NormalizePanel(QWidget):
@@ -54,6 +64,17 @@ class NormalizePanel(QWidget):
         self.form = QFormLayout()
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.form.addRow("Method", self.method)
+        self.preset = QComboBox()
+        for title, key in PRESET_CHOICES:
+            self.preset.addItem(title, key)
+        self.preset.setToolTip("Per-channel z-score statistics: a common preset, or computed from this data's "
+                               "train split (per channel), or one value for every channel")
+        self.form.addRow("Preset", self.preset)
+        self.channels = QLabel()
+        self.channels.setWordWrap(True)
+        self.channels.setStyleSheet(HELPER_STYLE)
+        self.form.addRow(self.channels)
+        self._colour = False
         for name, widget in self.stats.items():
             self.form.addRow(NORM_RANGES[name].label, widget)
         self.hist = pg.PlotWidget(background=qcolor(CANVAS))
@@ -76,6 +97,7 @@ class NormalizePanel(QWidget):
         layout.addWidget(self.hist, 1)
         layout.addWidget(self.legend)
         self.method.currentIndexChanged.connect(self._on_widget_changed)
+        self.preset.currentIndexChanged.connect(self._on_widget_changed)
         for widget in self.stats.values():
             widget.edited.connect(self._on_widget_changed)
         self._used: NormParams | None = None
@@ -94,7 +116,19 @@ class NormalizePanel(QWidget):
     def params(self) -> NormParams:
         """The NormParams the widgets describe."""
         _, method, scope = CHOICES[self.method.currentIndex()]
-        return NormParams(method, scope or self._scope, **{n: w.value() for n, w in self.stats.items()})
+        values = {n: w.value() for n, w in self.stats.items()}
+        preset = self.preset.currentData() if method == "zscore" else None
+        if preset == "recipe":
+            current = self.model.recipe.normalize
+            values.update(mean=current.mean, std=current.std)
+        elif preset is not None:
+            values.update(mean=PRESETS[preset][0], std=PRESETS[preset][1])
+        return NormParams(method, scope or self._scope, **values)
+
+    def show_dataset(self, dataset) -> None:
+        """Offer the per-channel presets only for colour data."""
+        self._colour = bool(dataset is not None and dataset.is_colour)
+        self.show_recipe(self.model.recipe)
 
     def _on_widget_changed(self, *_) -> None:
         p = self.params()
@@ -113,7 +147,12 @@ class NormalizePanel(QWidget):
         self._scope = p.scope
         used = self._used if self._used is not None and self._used.method == p.method else None
         for name, widget in self.stats.items():
-            widget.set_value(getattr(p, name), getattr(used, name) if used is not None else None)
+            given, shown = getattr(p, name), getattr(used, name) if used is not None else None
+            widget.set_value(None if isinstance(given, tuple) else given, None if isinstance(shown, tuple) else shown)
+        self.preset.blockSignals(True)
+        self.preset.setCurrentIndex(_preset_index(p))
+        self.preset.blockSignals(False)
+        self.channels.setText(_channels_text(p, used))
         self._show_rows(p.method, p.scope)
         problems = [describe_problem(q) for q in recipe.problems() if q.field.startswith("normalize.")]
         self.problem.setText("\n".join(problems))
@@ -121,9 +160,13 @@ class NormalizePanel(QWidget):
 
     def _show_rows(self, method: str, scope: str) -> None:
         shown = STATISTICS.get(method, ()) if not (method == "minmax" and scope == "image") else ()
+        per_channel = method == "zscore" and self.preset.currentData() is not None
         for name, widget in self.stats.items():
-            self.form.setRowVisible(widget, name in shown)
+            self.form.setRowVisible(widget, name in shown and not per_channel)
         self.source.setVisible(bool(shown))
+        zscore_colour = method == "zscore" and (self._colour or per_channel)
+        self.form.setRowVisible(self.preset, zscore_colour)
+        self.channels.setVisible(zscore_colour and bool(self.channels.text()))
 
     def show_used(self, used: NormParams | None, note: str) -> None:
         """Show the statistics actually used (greyed where computed) and where they come from."""
@@ -147,11 +190,34 @@ class NormalizePanel(QWidget):
         before = original[original > 0].astype(np.float32) * np.float32(top / 255)
         counts, edges = np.histogram(before, bins=40, range=(0, top))
         self.before.setData(edges, counts)
-        values = processed.astype(np.float32).ravel()
-        values = values[values != np.float32(background)]
+        values = processed.astype(np.float32)
+        values = values[values != np.asarray(background, np.float32)]  # per channel: (3,) against (..., 3)
         lo, hi = (float(values.min()), float(values.max())) if values.size else (0.0, top)
         span = (min(lo, 0.0), max(hi, lo + 1e-6, top))
         counts, edges = np.histogram(values, bins=40, range=span)
         self.after.setData(edges, counts)
         self.hist.setXRange(*span, padding=0.04)  # both curves whole, edges included
         self.legend.setText(self._legend_text("0..255" if raw else "0..1"))
+
+
+def _preset_index(p: NormParams) -> int:
+    """The preset box's row for ``p``: a known preset, "as the recipe gives them", or the boxes (0)."""
+    if not (isinstance(p.mean, tuple) or isinstance(p.std, tuple)):
+        return 0
+    for i, (_, key) in enumerate(PRESET_CHOICES):
+        if key in PRESETS and PRESETS[key][:2] == (p.mean, p.std):
+            return i
+    return len(PRESET_CHOICES) - 1
+
+
+def _channels_text(p: NormParams, used: NormParams | None) -> str:
+    """The per-channel mean and std in use, in words (empty when they are single numbers)."""
+    q = used if used is not None and used.is_resolved else p
+    if not (isinstance(q.mean, tuple) or isinstance(q.std, tuple)):
+        return ""
+
+    def rgb(v) -> str:
+        values = v if isinstance(v, tuple) else (v,) * 3
+        return " &nbsp; ".join(f"{c} {x:.4f}" for c, x in zip("RGB", values))
+    where = "given" if isinstance(p.mean, tuple) else "computed from the data"
+    return f"Per channel ({where}):<br>mean {rgb(q.mean)}<br>std&nbsp;&nbsp; {rgb(q.std)}"
