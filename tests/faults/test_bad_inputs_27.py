@@ -108,6 +108,22 @@ def test_item9_many_classes_build_no_per_class_tables(tmp_path):
     assert ClassMeans(ds).means(["train"]) is None
 
 
+@pytest.mark.parametrize("command", [["check"], ["evaluate"], ["export", "--exclude-flagged", "--format", "npz",
+                                     "--out", "OUT"]])
+def test_item9_the_label_models_refuse_many_classes_before_allocating(tmp_path, capsys, command):
+    """check and evaluate keep a score per sample and class: 100,000 classes ran for minutes, then ran out."""
+    rng = np.random.default_rng(0)
+    src = tmp_path / "many.npz"
+    np.savez(src, x_train=rng.integers(0, 256, (150, 28, 28), np.uint8), y_train=np.r_[np.arange(149) % 10, 99_999],
+             x_test=rng.integers(0, 256, (50, 28, 28), np.uint8), y_test=np.arange(50) % 10)
+    args = [str(tmp_path / "o.npz") if a == "OUT" else a for a in command]
+    line = one_error(in_process(capsys, *args, "--source", str(src)))
+    what = "evaluate" if command == ["evaluate"] else "the check"
+    assert line == (f"error: {src}: 100,000 classes (labels up to 99,999); {what} handles at most 1,000 classes "
+                    "(it keeps a score per sample and class)")
+    assert not (tmp_path / "o.npz").exists()
+
+
 # ------------------------------------------------------------------ items 7, 8: not regular files, huge JSON
 
 @POSIX
