@@ -149,6 +149,16 @@ def test_item8_a_pipe_inside_a_folder_is_not_opened(tmp_path, small_source):
 
 
 @POSIX
+def test_item8_a_pipe_named_like_a_manifest_never_blocks_an_export(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    os.mkfifo(out / "manifest.json")
+    line = one_error(cli("export", "--source", "sample", "--out", str(out), "--format", "npy", "--force"))
+    assert line.startswith(f"error: {out} is a folder that is not an mnist-desktop export")
+    assert sorted(p.name for p in out.iterdir()) == ["manifest.json"]
+
+
+@POSIX
 @pytest.mark.parametrize("recipe", ["/dev/zero", "/dev/urandom", "FIFO", "BIG"])
 @pytest.mark.parametrize("command", [["export", "--out", "OUT", "--format", "npz"], ["export", "--dry-run", "--out",
                                      "OUT", "--format", "npz"], ["evaluate"], ["map", "--out", "OUT.csv"]])
