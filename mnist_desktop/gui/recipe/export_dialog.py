@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialogButtonBox, QFileDial
 
 from ...core.dataset import Dataset
 from ...core.errors import Cancelled, ExportError, MnistDesktopError, TargetExistsError
-from ...core.export.estimate import estimate
+from ...core.export.estimate import estimate, on_disk_words
 from ...core.processing.statistics import NormStatistics
 from ...core.export.exporter import FORMATS, check_target, export
 from ...core.processing.recipe import Recipe
@@ -163,6 +163,8 @@ class ExportDialog(JobDialog):
             return None
         big = " — <b>large: you will be asked to confirm</b>" if e.bytes > CONFIRM_BYTES else ""
         files = f" in {e.files:,} files" if e.files > 3 else ""
+        if on_disk_words(e):  # many small files: the blocks they take, not only their bytes
+            files += f" (about {format_bytes(e.disk_bytes())} on disk)"
         self.size.setText(f"{e.rows:,} images, {'' if e.exact else 'about '}{format_bytes(e.bytes)}{files}{big}")
         return e
 
