@@ -18,12 +18,26 @@ import numpy as np
 
 from .catalog import DatasetInfo
 from .draw.pictures import dataset_picture
+from .errors import DatasetError
 from .reprs import dataset_repr, split_repr
 
-__all__ = ["Split", "Dataset", "UNLABELLED"]
+__all__ = ["Split", "Dataset", "UNLABELLED", "MODEL_CLASS_LIMIT", "check_model_classes"]
 
 #: Label of a sample that has none (a split read without labels, e.g. Kaggle's test.csv).
 UNLABELLED = -1
+
+#: Most classes the label models (check, evaluate) take: they hold a probability per sample and
+#: class (60,000 x 1,000 float32 is 240 MB) and a class x class confusion matrix. ImageNet has 1,000.
+MODEL_CLASS_LIMIT = 1000
+
+
+def check_model_classes(dataset: Dataset, what: str) -> None:
+    """Raise DatasetError (naming the top label) before a per-class model is built for too many classes."""
+    n = len(dataset.class_names)
+    if n > MODEL_CLASS_LIMIT:
+        top = max((int(s.labels.max()) for s in dataset.splits.values() if s.labelled and len(s)), default=n - 1)
+        raise DatasetError(f"{dataset.source}: {n:,} classes (labels up to {top:,}); {what} handles at most "
+                           f"{MODEL_CLASS_LIMIT:,} classes (it keeps a score per sample and class)")
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..dataset import Dataset
+from ..dataset import Dataset, check_model_classes
 from ..errors import DatasetError
 from ..palette import confusion_colors
 from ..processing.pipeline import process_rows
@@ -186,6 +186,7 @@ def evaluate(dataset: Dataset, recipe: Recipe | None = None, *, progress: Progre
         raise DatasetError(f"{dataset.source}: the {', '.join(dataset.unlabelled_splits)} split has no labels; "
                            "a model is trained and scored on labels (evaluate dataset.labelled_only(); "
                            "the evaluate command does so with a note)")
+    check_model_classes(dataset, "evaluate")
     recipe = (recipe or Recipe()).validate().resolve(dataset)
     plan = plan_rows(dataset, recipe, seed=seed, max_train_rows=max_train_rows)
     if not len(plan.train_indices) or not len(plan.test_indices):

@@ -18,6 +18,7 @@ import numpy as np
 
 from ..._version import __version__
 from ..hashing import sha256_file
+from ..inputs import read_small_text
 
 __all__ = ["MANIFEST", "manifest_path", "manifest_bytes", "read_manifest", "is_earlier_export",
            "verify_export"]
@@ -35,9 +36,7 @@ def manifest_path(out: str | os.PathLike[str], fmt: str) -> Path:
 def read_manifest(path: Path) -> dict[str, Any] | None:
     """The manifest at ``path`` if it is one this tool wrote, else None (never raises)."""
     try:
-        if path.stat().st_size > 64 << 20:
-            return None
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        doc = json.loads(read_small_text(path))  # a pipe or a huge file: refused unread (a ValueError)
     except (OSError, ValueError, RecursionError):
         return None
     ok = (isinstance(doc, dict) and doc.get("tool") == TOOL and isinstance(doc.get("format"), str)

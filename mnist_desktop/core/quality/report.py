@@ -41,7 +41,7 @@ import numpy as np
 from .pipeline import REASONS, QualityParams, Samples, run_analysis
 from ..progress import Cancel, Progress
 from ..numeric.neighbours import nearest
-from ..dataset import Dataset
+from ..dataset import Dataset, check_model_classes
 from ..errors import MnistDesktopError
 from ..formats.sources import as_dataset
 from .display import quality_picture, quality_repr
@@ -220,6 +220,7 @@ def analyze(dataset: Dataset, *, params: QualityParams | None = None, progress: 
                                 "the checks judge images against their labels, so they need labelled data "
                                 "(the check command skips unlabelled splits; "
                                 "in Python, analyse dataset.labelled_only())")
+    check_model_classes(dataset, "the check")
     split_names = dataset.split_names
     codes = dataset.split_codes.astype(np.intp)
     # The copy of a duplicate that is kept: the test one first, so that a

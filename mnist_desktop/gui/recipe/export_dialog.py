@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialogButtonBox, QFileDial
 
 from ...core.dataset import Dataset
 from ...core.errors import Cancelled, ExportError, MnistDesktopError, TargetExistsError
-from ...core.export.estimate import Estimate, estimate
+from ...core.export.estimate import Estimate, estimate, on_disk_words
 from ...core.export.shards import HF_EXTRA, check_pyarrow
 from ...core.output import input_files
 from ...core.processing.statistics import NormStatistics
@@ -217,6 +217,8 @@ class ExportDialog(JobDialog):
         self._estimate = result
         big = " — <b>large: you will be asked to confirm</b>" if e.bytes > CONFIRM_BYTES else ""
         files = f" in {e.files:,} files" if e.files > 3 else ""
+        if on_disk_words(e):  # many small files: the blocks they take, not only their bytes
+            files += f" (about {format_bytes(e.disk_bytes())} on disk)"
         self.size.setText(f"{e.rows:,} images, {'' if e.exact else 'about '}{format_bytes(e.bytes)}{files}{big}")
         if self._start_after is not None:
             overwrite, self._start_after = self._start_after, None
