@@ -71,11 +71,25 @@ class ClassMeans:
         self.per_split = {} if n > self.LIMIT else {
             name: class_sums(s.pixels, s.labels, n) for name, s in dataset.splits.items()}
 
-    def means(self, splits: Iterable[str]) -> np.ndarray | None:
-        """(n_classes, H, W[, 3]) float64 mean image per class over ``splits`` (None if none is loaded)."""
+    def means(self, splits: Iterable[str], moves: tuple | None = None) -> np.ndarray | None:
+        """(n_classes, H, W[, 3]) float64 mean image per class over ``splits`` (None if none is loaded).
+
+        ``moves`` = (images, old labels, new labels) of relabelled samples of
+        those splits: each image counts for its new class instead of its old
+        one, without rescanning the data.
+        """
         chosen = [self.per_split[s] for s in splits if s in self.per_split]
         if not chosen:
             return None
         sums = sum(c[0] for c in chosen)
         counts = sum(c[1] for c in chosen)
+        if moves is not None and len(moves[0]):
+            images, old, new = moves
+            pixels = images.astype(np.float64)
+            sums, counts = sums.copy(), counts.copy()
+            had = old >= 0  # an unlabelled sample (-1) counted for no class before
+            np.subtract.at(sums, old[had], pixels[had])
+            np.add.at(sums, new, pixels)
+            np.subtract.at(counts, old[had], 1)
+            np.add.at(counts, new, 1)
         return sums / np.maximum(counts, 1).reshape(-1, *[1] * (sums.ndim - 1))

@@ -204,9 +204,19 @@ class BrowsingMixin:
         excluded = int(self.excluded_mask()[b.visible].sum())
         self.stats.show_counts(b.counts_by_label(), ds.class_names, excluded=excluded)
         self.stats.show_sampling(self._sampling_text())
-        means = self._means.means(b.splits) if self._means is not None else None
+        means = self._means.means(b.splits, self._relabel_moves(b.splits)) if self._means is not None else None
         if means is not None:
             self.stats.show_means(means)
+
+    def _relabel_moves(self, splits) -> tuple | None:
+        """(images, old, new labels) of the relabelled samples of ``splits``: the class means count them anew."""
+        ds, labels = self.dataset, self.current_labels()
+        if labels is ds.labels:
+            return None
+        codes = self.dataset.split_codes
+        chosen = [ds.split_names.index(s) for s in splits if s in ds.splits]
+        moved = np.flatnonzero((labels != ds.labels) & np.isin(codes, chosen))
+        return ds.pixels[moved], ds.labels[moved].astype(np.intp), labels[moved].astype(np.intp)
 
     def _sampling_text(self) -> str | None:
         """The statistics panel's line on the val split and balanced counts, computed once per recipe."""

@@ -92,3 +92,17 @@ def test_the_preview_shows_val_rows_as_exported_unaugmented(ds, tmp_path):
     preview = Previewer(ds).compute(page, int(val[0]), recipe)
     assert len(preview.rows) == 1
     np.testing.assert_array_equal(preview.rows[0], to_uint8(x_val[:1], resolved.normalize)[0])
+
+
+def test_class_means_count_a_relabelled_image_for_its_new_class(ds):
+    from mnist_desktop.core.stats import ClassMeans
+
+    recipe = Recipe(relabelled={"train": {0: 9, 1: 9}})
+    labels = recipe.corrected_labels(ds)
+    moved = np.flatnonzero(labels != ds.labels)
+    got = ClassMeans(ds).means(("train",), (ds.pixels[moved], ds.labels[moved].astype(np.intp),
+                                            labels[moved].astype(np.intp)))
+    train = ds.splits["train"]
+    for k in range(10):
+        expected = train.pixels[labels[:len(train)] == k].astype(np.float64).mean(axis=0)
+        np.testing.assert_allclose(got[k], expected)
