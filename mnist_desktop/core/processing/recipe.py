@@ -259,7 +259,7 @@ class Recipe:
         the data's channels."""
         mismatch = self.normalize.check_channels(dataset.channels)
         if mismatch:
-            raise RecipeError(f"{where}: normalize.{mismatch} ({dataset.source})")
+            raise RecipeError(f"normalize.{mismatch} ({dataset.source})")
         check_against_dataset(self.excluded, self.relabelled, dataset, where)
 
     def validate(self, where: str = "recipe") -> Recipe:
