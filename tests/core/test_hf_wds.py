@@ -230,3 +230,30 @@ def test_the_tar_headers_are_the_bytes_tarfile_writes(name, size):
     info = tarfile.TarInfo(name)
     info.size, info.mtime, info.mode, info.uid, info.gid, info.uname, info.gname = size, 0, 0o644, 0, 0, "", ""
     assert ustar_header(name, size) == info.tobuf(tarfile.USTAR_FORMAT, "utf-8", "surrogateescape")
+
+
+def test_47_classes_and_an_unlabelled_split(sample_dataset, tmp_path):
+    from formats_data import letters47, small_images
+    from mnist_desktop.core.dataset import Dataset
+    from mnist_desktop.core.formats.common import make_split
+
+    _, y = letters47(sample_dataset, 141)
+    x, _ = small_images(sample_dataset, 141, size=16)
+    names = tuple(f"c{k}" for k in range(47))
+    ds = Dataset("t", "t", {"train": make_split("train", x[:94], y[:94]), "test": make_split("test", x[94:], None)},
+                 names, "memory", format="npy")
+    recipe = Recipe(NormParams("none"))
+    export(ds, recipe, tmp_path / "hf", "hf")
+    export(ds, recipe, tmp_path / "wds", "wds")
+    d = _load_hf(tmp_path / "hf", tmp_path / "cache")
+    assert d["train"].features["label"].names == list(names)
+    assert d["train"]["label"] == y[:94].tolist() and d["test"]["label"] == [-1] * 47  # -1: no label
+    assert np.array_equal(_hf_images(d["test"]), x[94:])
+    with tarfile.open(tmp_path / "wds" / "test-000000.tar") as tar:
+        names_in = tar.getnames()
+        info = json.loads(tar.extractfile("0.json").read())
+    assert len(names_in) == 2 * 47 and not any(n.endswith(".cls") for n in names_in)
+    assert info == {"index": 0, "copy": 0, "split": "test"}  # no label, original_label or class_name
+    with tarfile.open(tmp_path / "wds" / "train-000000.tar") as tar:
+        first = json.loads(tar.extractfile("0.json").read())
+    assert first["class_name"] == names[y[0]] and first["label"] == y[0]

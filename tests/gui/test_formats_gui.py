@@ -75,7 +75,7 @@ def test_every_export_opens_in_the_window(window, qtbot, tmp_path, sample_datase
     x, y = small_images(sample_dataset, 90)
     ds = Dataset("t", "t", {"train": make_split("train", x[:60], y[:60]), "test": make_split("test", x[60:], y[60:])},
                  sample_dataset.class_names, "memory")
-    for fmt in FORMATS:
+    for fmt in (f for f in FORMATS if f not in ("hf", "wds")):  # those two are for training code, not sources
         out = tmp_path / (f"o_{fmt}.npz" if fmt == "npz" else f"o_{fmt}")
         export(ds, Recipe(NormParams("scale" if fmt != "png" else "none")), out, fmt)
         _open(window, qtbot, out)

@@ -104,7 +104,12 @@ def _encoded(split, to_uint8: Encode) -> Iterator[tuple[int, bytes]]:
 def write_hf(folder: Path, splits: list, *, to_uint8: Encode, class_names, shard_bytes: int = SHARD_BYTES) -> dict:
     """``data/<split>-KKKKK-of-NNNNN.parquet`` per split (see the module docstring). Returns no hashes."""
     check_pyarrow()
-    import pyarrow as pa
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet  # noqa: F401  (the writer below)
+    except ImportError as exc:  # installed but broken (a numpy it was not built for, a missing library)
+        raise ExportError(f"--format hf: pyarrow is installed but does not import ({exc}); reinstall it: "
+                          f"{HF_EXTRA}") from None
 
     meta = json.dumps({"info": {"features": hf_features(class_names)}}, separators=(",", ":"))
     schema = pa.schema([("image", pa.struct([("bytes", pa.binary()), ("path", pa.string())])),
