@@ -300,7 +300,8 @@ def _not_idx_reason(head: bytes, name: str = "") -> str:
         return "this is an XML document (probably an error message from a server), not an IDX file"
     shown = head[:8].hex(" ")
     if name.lower().endswith(".gz"):  # the name promises gzip: that is what is wrong first
-        return f"not gzip data (a .gz file starts with the bytes 1f 8b), nor an IDX file: it starts with {shown}"
+        return (f"not gzip data (a .gz file starts with the bytes 1f 8b) nor an IDX file (which starts with "
+                f"two zero bytes): it starts with {shown}")
     return (f"not an IDX file: it must start with two zero bytes (the IDX magic number), "
             f"but starts with {shown}")
 
