@@ -26,7 +26,6 @@ import numpy as np
 from .atomic import atomic_write
 from .errors import IdxFormatError
 from .hashing import GZIP_MAGIC, markup_kind
-from .inputs import open_input
 
 __all__ = ["IdxFormatError", "read_idx", "write_idx", "idx_header", "IDX_TYPES"]
 
@@ -135,7 +134,7 @@ def _open_source(source: Source) -> tuple[str, BinaryIO, int, Path | None, bool]
         return "<bytes>", io.BytesIO(source), memoryview(source).nbytes, None, True
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
-        f = open_input(path, IdxFormatError)  # closed by read_idx; a pipe or device is refused
+        f = open(path, "rb")  # noqa: SIM115 - closed by read_idx
         return str(path), f, os.fstat(f.fileno()).st_size, path, True
     if hasattr(source, "read"):
         name = str(getattr(source, "name", "<stream>"))
@@ -301,8 +300,8 @@ def _not_idx_reason(head: bytes, name: str = "") -> str:
         return "this is an XML document (probably an error message from a server), not an IDX file"
     shown = head[:8].hex(" ")
     if name.lower().endswith(".gz"):  # the name promises gzip: that is what is wrong first
-        return (f"not gzip data (a .gz file starts with the bytes 1f 8b), nor an IDX file (it starts with two zero "
-                f"bytes, the IDX magic number): it starts with {shown}")
+        return (f"not gzip data (a .gz file starts with the bytes 1f 8b) nor an IDX file (which starts with "
+                f"two zero bytes): it starts with {shown}")
     return (f"not an IDX file: it must start with two zero bytes (the IDX magic number), "
             f"but starts with {shown}")
 

@@ -32,7 +32,7 @@ def test_resize_refits_the_grid(window, qtbot):
     grid = window.grid
     window.resize(800, 600)
     qtbot.waitUntil(lambda: window.width() == 800)
-    # the docks settle in a later event (the detail panel keeps its histogram's width); the grid refits then
+    # as below: the compact docks settle in a later event (the detail panel keeps 230 px), then the grid refits
     qtbot.waitUntil(lambda: shown_span(grid)[1] >= grid.viewport().width() - 2, timeout=5000)
     small = grid.columns
     left, right = shown_span(grid)

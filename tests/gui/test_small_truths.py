@@ -95,7 +95,7 @@ def test_the_runs_table_shows_the_whole_recipe(window, qtbot):
     table = panel.runs
     item = table.item(0, 1)
     cell = table.visualItemRect(item)
-    needed = table.fontMetrics().boundingRect(QRect(0, 0, cell.width() - 8, 10000),
+    needed = table.fontMetrics().boundingRect(QRect(0, 0, cell.width() - 6, 10000),  # the 3 px text margins
                                               int(Qt.TextFlag.TextWordWrap), summary)
     assert cell.height() >= needed.height(), "the recipe is cut in the runs table"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
@@ -17,11 +17,11 @@ from ..progress import JobProgressBar
 
 __all__ = ["EvaluatePanel"]
 
-#: Short headers leave the Recipe column room in a side dock (each header's tooltip says it in full).
-RUN_COLUMNS = ("#", "Recipe", "Acc.", "F1", "Rows", "Time")
-RUN_TIPS = ("Run number", "The recipe evaluated (hover a cell for the data and the model)",
-            "Accuracy on the test images", "Macro F1 (mean of the per-class F1)",
-            "Training rows (after augmentation)", "Seconds to train and test")
+#: Short headers and no time column leave the Recipe column room in a side dock (each header's tooltip
+#: says it in full; a recipe cell's tooltip adds the time, the data and the model).
+RUN_COLUMNS = ("#", "Recipe", "Acc.", "F1", "Rows")
+RUN_TIPS = ("Run number", "The recipe evaluated (hover a cell for the time, the data and the model)",
+            "Accuracy on the test images", "Macro F1 (mean of the per-class F1)", "Training rows (after augmentation)")
 _NUMBER = re.compile(r"^[+\-]?[\d.,]+ ?(%|s)?$")
 
 
@@ -120,6 +120,7 @@ class EvaluatePanel(QWidget):
         self.runs.horizontalHeader().setStretchLastSection(False)
         self.runs.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.runs.setWordWrap(True)  # the whole recipe, over several lines if need be (rows fit it)
+        self.runs.viewport().installEventFilter(self)  # a narrower Recipe column wraps onto more lines
         self.compare_title = QLabel("Two runs are compared here: select them in the table above.")
         self.compare_title.setWordWrap(True)
         self.compare = _table(("Class", "F1 A", "F1 B", "B − A"))
@@ -198,15 +199,18 @@ class EvaluatePanel(QWidget):
         """Fill the runs table (``runs``: (recipe summary, report) pairs, oldest first)."""
         self.runs.blockSignals(True)
         _fill(self.runs, [(str(i + 1), summary, f"{r.accuracy:.2%}", f"{r.metrics.macro()['f1']:.4f}",
-                           f"{r.n_train:,}", f"{r.seconds:.1f} s") for i, (summary, r) in enumerate(runs)])
+                           f"{r.n_train:,}") for i, (summary, r) in enumerate(runs)])
         for i, (summary, r) in enumerate(runs):
-            self.runs.item(i, 1).setToolTip(f"{summary}\ndata: {r.source}\n{r.holdout}\nmodel: {r.model}")
+            self.runs.item(i, 1).setToolTip(f"{summary}\n{r.seconds:.1f} s · data: {r.source}\n{r.holdout}\n"
+                                            f"model: {r.model}")
         self.runs.resizeRowsToContents()
         self.runs.blockSignals(False)
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
-        super().resizeEvent(event)
-        self.runs.resizeRowsToContents()  # a narrower Recipe column wraps onto more lines
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
+        """The runs table's viewport was resized: fit the rows to the recipe's new line count, once laid out."""
+        if watched is self.runs.viewport() and event.type() == QEvent.Type.Resize:
+            QTimer.singleShot(0, self.runs, self.runs.resizeRowsToContents)  # (not after the table is gone)
+        return super().eventFilter(watched, event)
 
     def select_runs(self, rows: list[int]) -> None:
         """Select these rows of the runs table (without emitting run_chosen)."""
