@@ -104,16 +104,20 @@ def learn_filters(images: np.ndarray, n_filters: int = 128, size: int = 5, *, se
     eps
         ZCA regulariser, relative to the mean patch variance.
     """
-    x = _as_nhwc(images)
-    n, h, w, c = x.shape
+    n, h, w = images.shape[:3]
     size = int(min(size, h, w))
     rng = np.random.default_rng(seed)
     pick = rng.integers(0, n, n_patches)
     ys = rng.integers(0, h - size + 1, n_patches)
     xs = rng.integers(0, w - size + 1, n_patches)
-    win = _windows(x[np.unique(pick)], size)
-    where = np.searchsorted(np.unique(pick), pick)
-    patches = win[where, ys, xs].astype(np.float64)
+    used = np.unique(pick)
+    x = _as_nhwc(images[used])  # only the images patches are cut from, never all of them as float
+    c = x.shape[3]
+    off = np.arange(size)
+    # (P, p, p, C) by fancy indexing, then C-major as patch_features flattens them: no window array
+    cut = x[np.searchsorted(used, pick)[:, None, None], (ys[:, None] + off)[:, :, None],
+            (xs[:, None] + off)[:, None, :]]
+    patches = cut.transpose(0, 3, 1, 2).reshape(n_patches, -1).astype(np.float64)
     mean = patches.mean(0)
     centred = patches - mean
     cov = centred.T @ centred / len(centred)
