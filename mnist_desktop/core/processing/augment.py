@@ -208,10 +208,6 @@ class AugParams:
         return params
 
 
-def _unknown(name: str) -> bool:
-    raise TypeError(f"augment_images() got an unexpected keyword argument {name!r}")
-
-
 def _same(value: Any, identity: Any) -> bool:
     """``value == identity``, a list or tuple compared as a tuple (JSON gives lists)."""
     if isinstance(identity, tuple):
@@ -405,9 +401,12 @@ def augment_images(images: np.ndarray, *, rotation: float = 0, translate: float 
     RecipeError
         A parameter is out of range (a ValueError naming the parameter).
     """
+    unknown = sorted(set(photo) - set(OPTIONAL_FIELDS))
+    if unknown:
+        raise TypeError(f"augment_images() got an unexpected keyword argument {unknown[0]!r}")
     params = AugParams(rotation=rotation, translate=translate, scale=tuple(scale), shear=shear,
                        elastic_alpha=elastic_alpha, elastic_sigma=elastic_sigma, noise=noise,
-                       **{k: v for k, v in photo.items() if k in OPTIONAL_FIELDS or _unknown(k)})
+                       **photo)
     problems = params.problems()
     if problems:
         raise RecipeError(str(problems[0]))

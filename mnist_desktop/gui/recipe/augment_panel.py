@@ -36,6 +36,8 @@ GROUPS = {g: tuple(n for n, spec in AUG_RANGES.items() if spec.group == g) for g
 NOTES = {"flip": "Mirrors left-right: right for photos such as CIFAR; wrong for digits and letters "
                  "(MNIST, SVHN), which mirrored are other symbols.",
          "crop": "Pads every side, then cuts the original size at a random place: the CIFAR recipe is 4 px."}
+#: The groups that photos (colour data) need first.
+PHOTO_GROUPS = ("flip", "crop", "jitter", "greyscale")
 #: Fields that change nothing on grey images (their controls are disabled there).
 COLOUR_ONLY = ("jitter_saturation", "jitter_hue", "random_greyscale")
 
@@ -99,6 +101,10 @@ class AugmentPanel(QWidget):
                     widget.setEnabled(colour)
                     widget.setToolTip(tip)
         self.groups["greyscale"].setEnabled(colour or self.groups["greyscale"].isChecked())
+        layout = self.layout()
+        order = [*PHOTO_GROUPS, *(g for g in GROUPS if g not in PHOTO_GROUPS)] if colour else list(GROUPS)
+        for position, group in enumerate(order):  # photos: flip, crop and jitter first; digits: the warps
+            layout.insertWidget(position, self.groups[group])
 
     def _output_box(self) -> QGroupBox:
         out = QGroupBox("Output")

@@ -17,6 +17,7 @@ from dataclasses import replace
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from ...core.palette import ACCENT, CANVAS, NEUTRAL
@@ -38,10 +39,8 @@ CHOICES = (
 STATISTICS = {"zscore": ("mean", "std"), "minmax": ("low", "high")}
 BEFORE_PEN, AFTER_PEN = NEUTRAL, ACCENT
 #: (title, preset key) of the z-score preset box (colour data); None = the boxes below (given or computed)
-PRESET_CHOICES = (("This data (per channel), or the values below", None),
-                  ("ImageNet (0.485, 0.456, 0.406 / 0.229, 0.224, 0.225)", "imagenet"),
-                  ("CLIP (0.481, 0.458, 0.408 / 0.269, 0.261, 0.276)", "clip"),
-                  ("Per channel, as the recipe gives them", "recipe"))
+PRESET_CHOICES = (("This data (per channel)", None), ("ImageNet", "imagenet"), ("CLIP", "clip"),
+                  ("As the recipe gives them", "recipe"))
 
 
 class NormalizePanel(QWidget):
@@ -67,8 +66,11 @@ class NormalizePanel(QWidget):
         self.preset = QComboBox()
         for title, key in PRESET_CHOICES:
             self.preset.addItem(title, key)
-        self.preset.setToolTip("Per-channel z-score statistics: a common preset, or computed from this data's "
-                               "train split (per channel), or one value for every channel")
+            if key in PRESETS:
+                self.preset.setItemData(self.preset.count() - 1, PRESETS[key][2], Qt.ItemDataRole.ToolTipRole)
+        self.preset.setToolTip("Per-channel z-score statistics: ImageNet's or CLIP's mean and std (R, G, B), "
+                               "or this data's: computed per channel from its train split, or one value "
+                               "for every channel given below")
         self.form.addRow("Preset", self.preset)
         self.channels = QLabel()
         self.channels.setWordWrap(True)
