@@ -235,6 +235,7 @@ def test_item10_ctrl_c_while_starting_up_is_one_line_and_130(delay):
     time.sleep(delay)
     child.send_signal(signal.SIGINT)
     if child.wait(timeout=TIMEOUT) == 0:  # finished before the signal arrived (an idle machine)
+        child.communicate()  # close its pipes (an unclosed one is a ResourceWarning, an error here)
         return
     _interrupted_ok(child)
 

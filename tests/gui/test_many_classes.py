@@ -29,13 +29,14 @@ def test_a_dataset_with_few_classes_keeps_one_toggle_per_class(window):
 def test_export_dialog_gives_the_size_on_disk_of_many_small_files(window, qtbot):
     """Issue 27 item 18: 10,001 PNG files of ~490 bytes take ~41 MB in 4 KiB blocks, not 4.9 MB."""
     dialog = window.recipe.open_export_dialog()
-    dialog.format.setCurrentIndex(dialog.format.findData("png"))
-    dialog.show_estimate(wait=True)
+    dialog.format.setCurrentIndex(dialog.format.findData("png"))  # estimated in a worker: wait for its text
+    qtbot.waitUntil(lambda: dialog.current_estimate() is not None and "files" in dialog.size.text(), timeout=30000)
     text = dialog.size.text()
     assert "in 10,001 files (about 4" in text and "MB on disk)" in text, text
     mb = float(text.split("(about ")[1].split(" MB")[0])
     assert 40 <= mb <= 42
     dialog.format.setCurrentIndex(dialog.format.findData("npz"))
-    dialog.show_estimate(wait=True)
+    qtbot.waitUntil(lambda: dialog.current_estimate() is not None and dialog.size.text().startswith("10,000"),
+                    timeout=30000)
     assert "on disk" not in dialog.size.text()
     dialog.reject()
