@@ -224,10 +224,10 @@ def test_a_status_message_is_painted_then_the_fields_come_back(window, qtbot):
     """A message is painted across the bar (not just set), and the dataset field returns after it."""
     bar = window.status
     bar.set_hover("")
-    bar.showMessage("Recipe loaded from /tmp/recipe.json", 300)
+    bar.showMessage("Recipe loaded from /tmp/recipe.json", 2000)  # long enough to be seen on a loaded machine
     qtbot.wait(50)
     assert bar.currentMessage() == "Recipe loaded from /tmp/recipe.json"
     assert _ink_columns(bar) > 40  # the text is on screen, a few hundred pixels of it
     assert not bar.dataset_label.isVisible()
-    qtbot.waitUntil(lambda: bar.currentMessage() == "", timeout=3000)
+    qtbot.waitUntil(lambda: bar.currentMessage() == "", timeout=10000)
     assert bar.dataset_label.isVisible() and "test 10,000" in bar.dataset_label.text()
