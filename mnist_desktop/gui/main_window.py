@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QEventLoop, QSettings, Qt, Signal
+from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMessageBox, QWidget
 
@@ -139,7 +139,10 @@ class MainWindow(BrowsingMixin, QMainWindow):
                 placeholder = QWidget()
                 placeholder.setObjectName("placeholder")
                 dock.setWidget(placeholder)
-                dock.visibilityChanged.connect(lambda on, d=dock, s=spec: on and self._build_dock(d, s))
+                # built once it stays on screen: docks flash visible while the layout tabs them
+                settle = QTimer(dock, singleShot=True, interval=100)
+                settle.timeout.connect(lambda d=dock, s=spec: self._build_dock(d, s))
+                dock.visibilityChanged.connect(lambda on, t=settle: t.start() if on else t.stop())
             else:
                 dock.setWidget(scrollable(spec.widget))  # a narrow dock scrolls its panel instead of crushing the grid
             self.docks[spec.key] = dock
@@ -148,8 +151,8 @@ class MainWindow(BrowsingMixin, QMainWindow):
 
     @staticmethod
     def _build_dock(dock: QDockWidget, spec: DockSpec) -> None:
-        """First shown: swap the placeholder for the panel (once)."""
-        if dock.widget().objectName() == "placeholder":
+        """On screen for the first time: swap the placeholder for the panel (once)."""
+        if dock.isVisible() and dock.widget().objectName() == "placeholder":
             dock.setWidget(scrollable(spec.panel()))
 
     def reset_layout(self) -> None:
