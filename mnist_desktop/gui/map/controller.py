@@ -219,9 +219,10 @@ class MapController(QObject):
             self._update_marks()
 
     def _update_marks(self) -> None:
-        ds, plot = self.window.dataset, self.panel.plot
-        if ds is None or self.coords is None:
+        ds = self.window.dataset
+        if ds is None or self.coords is None:  # (no map yet: the panel may not even be built)
             return
+        plot = self.panel.plot
         plot.set_marks(self.window.flagged, self.window.excluded_mask())
         plot.set_selected(self.window.browser.selected if self.window.browser is not None else None)
 
