@@ -9,12 +9,14 @@ import numpy as np
 __all__ = ["pixel_stats", "label_counts", "class_sums", "ClassMeans"]
 
 
-def pixel_stats(images: np.ndarray, chunk: int = 1 << 20) -> dict[str, float]:
+def pixel_stats(images: np.ndarray, chunk: int = 1 << 18) -> dict[str, float]:
     """Min, max, mean and standard deviation of all pixels.
 
     uint8 data goes through a 256-bin histogram built in chunks: exact, one
     pass, and no temporary the size of the data (np.std would allocate 8
-    bytes a pixel, and np.bincount converts its whole input to intp).
+    bytes a pixel, and np.bincount converts its whole input to intp). Small
+    chunks: bincount holds the GIL, and the GUI runs this in a worker beside
+    a UI thread that must paint meanwhile.
     """
     if images.size == 0:
         return {"min": 0.0, "max": 0.0, "mean": 0.0, "std": 0.0}

@@ -35,19 +35,31 @@ class DockSpec:
     title
         Title bar text.
     widget
-        The panel.
+        The panel, or None when ``build`` makes it.
     area
         Where it goes by default.
     stack
         True: tab it with the area's other stacked docks; False: its own
         section of the area (split, not tabbed).
+    build
+        Makes the panel when the dock is first shown (plots, tables): the
+        window holds an empty placeholder until then, so start-up does not pay
+        for docks behind other tabs. Called once; may return the same panel a
+        controller already built.
     """
 
     key: str
     title: str
-    widget: QWidget
+    widget: QWidget | None = None
     area: Qt.DockWidgetArea = LEFT
     stack: bool = True
+    build: Callable[[], QWidget] | None = None
+
+    def panel(self) -> QWidget:
+        """The panel, made now if it is built lazily (``build``)."""
+        if self.widget is None and self.build is not None:
+            self.widget = self.build()
+        return self.widget
 
 
 @dataclass

@@ -111,7 +111,7 @@ class DockLayout:
         left = [self.docks[s.key] for s in left_specs][:1]
         right = [self.docks[s.key] for s in self.specs if s.area == RIGHT and not s.stack]
         if left and right:  # wide enough for the widest left panel (no sideways scrolling), within reason
-            widest = max(s.widget.minimumSizeHint().width() for s in left_specs) + 24
+            widest = max(s.widget.minimumSizeHint().width() for s in left_specs if s.widget is not None) + 24
             w.resizeDocks([left[0], right[0]], [min(max(340, widest), 420), 340], Qt.Orientation.Horizontal)
         if len(right) >= 2:
             h = max(w.height() - 150, 2 * DOCK_MIN_HEIGHT)

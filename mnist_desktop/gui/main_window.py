@@ -12,9 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QEventLoop, QSettings, Qt, Signal
+from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMessageBox, QWidget
 
 from ..core.dataset import Dataset
 from ..core.errors import Cancelled
@@ -135,10 +135,25 @@ class MainWindow(BrowsingMixin, QMainWindow):
         for spec in specs:
             dock = QDockWidget(spec.title, self)
             dock.setObjectName(f"dock_{spec.key}")
-            dock.setWidget(scrollable(spec.widget))  # a narrow dock scrolls its panel instead of crushing the grid
+            if spec.widget is None:  # built when first shown (DockSpec.build)
+                placeholder = QWidget()
+                placeholder.setObjectName("placeholder")
+                dock.setWidget(placeholder)
+                # built once it stays on screen: docks flash visible while the layout tabs them
+                settle = QTimer(dock, singleShot=True, interval=100)
+                settle.timeout.connect(lambda d=dock, s=spec: self._build_dock(d, s))
+                dock.visibilityChanged.connect(lambda on, t=settle: t.start() if on else t.stop())
+            else:
+                dock.setWidget(scrollable(spec.widget))  # a narrow dock scrolls its panel instead of crushing the grid
             self.docks[spec.key] = dock
         self.dock_layout = DockLayout(self, specs, self.docks)
         self.dock_layout.apply(compact=False)
+
+    @staticmethod
+    def _build_dock(dock: QDockWidget, spec: DockSpec) -> None:
+        """On screen for the first time: swap the placeholder for the panel (once)."""
+        if dock.isVisible() and dock.widget().objectName() == "placeholder":
+            dock.setWidget(scrollable(spec.panel()))
 
     def reset_layout(self) -> None:
         """View > Reset layout: every panel back in its default place and size for this window size."""

@@ -25,6 +25,7 @@ class NormStatistics:
     def __init__(self, dataset: Dataset) -> None:
         self.dataset = dataset
         self._by_setting: dict[NormParams, NormParams] = {}
+        self._computing: dict[NormParams, threading.Event] = {}  # settings being computed, by the first asker
         self._lock = threading.Lock()
 
     def cached(self, recipe: Recipe) -> NormParams | None:
@@ -39,9 +40,22 @@ class NormStatistics:
         known = self.cached(recipe)
         if known is not None:
             return known
-        used = recipe.resolve(self.dataset).normalize  # outside the lock: two settings may compute at once
+        key = recipe.normalize
         with self._lock:
-            return self._by_setting.setdefault(recipe.normalize, used)
+            running = self._computing.get(key)
+            if running is None:
+                self._computing[key] = done = threading.Event()
+        if running is not None:  # another worker computes this setting: wait for it, not compute it twice
+            running.wait()
+            return self.normalization(recipe)  # its result (or, if it failed, computed here)
+        try:
+            used = recipe.resolve(self.dataset).normalize  # outside the lock: two settings may compute at once
+            with self._lock:
+                return self._by_setting.setdefault(key, used)
+        finally:
+            with self._lock:
+                del self._computing[key]
+            done.set()
 
     def resolve(self, recipe: Recipe) -> Recipe:
         """``recipe`` with its statistics filled in (as :meth:`Recipe.resolve`, cached)."""

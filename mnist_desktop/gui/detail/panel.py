@@ -89,6 +89,7 @@ class DetailView(QWidget):
         layout.addWidget(self.pixel)
         self._data: np.ndarray | None = None
         self._values: np.ndarray | None = None
+        self._shown_key: tuple | None = None  # what show_image last drew (to skip drawing it again)
         self.canvas.setMinimumHeight(180)  # the image never disappears in a small window
         self.setMinimumWidth(MIN_WIDTH)
         self.canvas.scene().sigMouseMoved.connect(self._on_canvas_mouse_moved)
@@ -103,6 +104,10 @@ class DetailView(QWidget):
         export writes; ``was`` names the dataset's own label when the recipe
         corrected it (None: not relabelled).
         """
+        key = (index, split, split_index, label, class_name, empty_text, was)
+        if key == self._shown_key and _same(image, self._data) and _same(values, self._values):
+            return  # the same image, said the same way (a recipe change with the originals shown)
+        self._shown_key = key
         self._data = image
         self._values = values
         self.pixel.setText(HOVER_HINT)
@@ -167,3 +172,10 @@ class DetailView(QWidget):
             self.pixel_hovered.emit(x, y, value)
         else:
             self.pixel_hovered.emit(-1, 0, 0)
+
+
+def _same(a: np.ndarray | None, b: np.ndarray | None) -> bool:
+    """Whether two optional arrays hold the same values."""
+    if a is None or b is None:
+        return a is b
+    return a.shape == b.shape and a.dtype == b.dtype and np.array_equal(a, b)

@@ -80,6 +80,7 @@ class GridView(GridInput, pg.GraphicsView):
         self._wheel_push = 0
         self._page: tuple = (np.zeros((0, 28, 28), np.uint8), np.zeros(0, np.int64), None)
         self._new_labels: np.ndarray | None = None
+        self._drawn = False  # the page on screen is _page as drawn for the current classes
         self._selected: int | None = None
         self.scene().sigMouseMoved.connect(self._on_scene_mouse_moved)
         self.scene().sigMouseClicked.connect(self._on_scene_mouse_clicked)
@@ -90,6 +91,7 @@ class GridView(GridInput, pg.GraphicsView):
         """Class names (drawn under the tiles) and the image size (h, w)."""
         self.tile = tuple(tile)
         self.labels.set_names([str(n) for n in names])
+        self._drawn = False
 
     def set_page(self, images: np.ndarray, labels: np.ndarray, flagged: np.ndarray | None = None,
                  *, dimmed: np.ndarray | None = None, new_labels: np.ndarray | None = None) -> None:
@@ -102,8 +104,12 @@ class GridView(GridInput, pg.GraphicsView):
         if dimmed is not None and dimmed.any():
             images = images.copy()
             images[dimmed] //= 4
-        self._page = (images, np.asarray(labels), flagged)
+        page = (images, np.asarray(labels), flagged)
+        if self._drawn and all(map(_same, (*page, new_labels), (*self._page, self._new_labels))):
+            return  # the same tiles (a recipe change with the originals shown): a repaint of 1,024 tiles saved
+        self._page = page
         self._new_labels = new_labels
+        self._drawn = True
         self._relayout(force=True)
         self.rehover()
 
@@ -312,3 +318,9 @@ def _overlay_label(parent, style: str) -> QLabel:
     label.hide()
     return label
 
+
+def _same(a: np.ndarray | None, b: np.ndarray | None) -> bool:
+    """Whether two optional arrays hold the same values (cheap next to redrawing a page)."""
+    if a is None or b is None:
+        return a is b
+    return a.shape == b.shape and a.dtype == b.dtype and np.array_equal(a, b)

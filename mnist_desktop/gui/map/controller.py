@@ -61,11 +61,11 @@ class MapController(QObject):
         self.window = window
         self.model = model
         self.params = params or MapParams()
-        self.panel = MapPanel()
+        self._panel: MapPanel | None = None  # built when the dock is first shown (``panel``)
         self.coords: np.ndarray | None = None
         self.map: Map | None = None
         self.job = LatestJob(self, track=window.track)  # one layout run at a time; other data drops it
-        self.job.progress.connect(self.panel.set_progress)
+        self.job.progress.connect(lambda done, total: self.panel.set_progress(done, total))
         self.job.yielded.connect(self._on_job_yielded)
         self.job.succeeded.connect(self._on_job_succeeded)
         self.job.failed.connect(self._on_job_failed)
@@ -80,16 +80,6 @@ class MapController(QObject):
         self.compute_action = QAction("Compute the &map", self)
         self.compute_action.setStatusTip("Lay out every image in 2-D in the Map dock")
         self.compute_action.triggered.connect(self._on_compute_action)
-        p = self.panel
-        p.compute_requested.connect(self.start)
-        p.stop_requested.connect(self.cancel)
-        p.color_mode_changed.connect(self._on_panel_color_mode_changed)
-        p.classes_changed.connect(lambda _c: self.redraw())
-        p.clear_requested.connect(self.clear_subset)
-        p.shown.connect(self._on_panel_shown)
-        p.plot.point_clicked.connect(self._on_plot_point_clicked)
-        p.plot.point_hovered.connect(self._on_plot_point_hovered)
-        p.plot.selected.connect(self._on_plot_selected)
         window.dataset_loaded.connect(self._on_window_dataset_loaded)
         window.selection_changed.connect(self._on_window_selection_changed)
         window.marks_changed.connect(self._update_marks)
@@ -97,7 +87,26 @@ class MapController(QObject):
         self._relabelled = model.recipe.relabelled
 
     def ui(self) -> FeatureUi:
-        return FeatureUi(docks=[DockSpec("map", "Map", self.panel, LEFT)], actions={"tools": [self.compute_action]})
+        return FeatureUi(docks=[DockSpec("map", "Map", build=lambda: self.panel, area=LEFT)],
+                         actions={"tools": [self.compute_action]})
+
+    @property
+    def panel(self) -> MapPanel:
+        """The dock's panel, built on first use: its pyqtgraph plot costs start-up time nobody sees."""
+        if self._panel is None:
+            self._panel = p = MapPanel()
+            p.compute_requested.connect(self.start)
+            p.stop_requested.connect(self.cancel)
+            p.color_mode_changed.connect(self._on_panel_color_mode_changed)
+            p.classes_changed.connect(lambda _c: self.redraw())
+            p.clear_requested.connect(self.clear_subset)
+            p.shown.connect(self._on_panel_shown)
+            p.plot.point_clicked.connect(self._on_plot_point_clicked)
+            p.plot.point_hovered.connect(self._on_plot_point_hovered)
+            p.plot.selected.connect(self._on_plot_selected)
+            if self.window.dataset is not None:
+                self._reset_panel(self.window.dataset)
+        return self._panel
 
     # ------------------------------------------------------------------ computing
 
@@ -210,9 +219,10 @@ class MapController(QObject):
             self._update_marks()
 
     def _update_marks(self) -> None:
-        ds, plot = self.window.dataset, self.panel.plot
-        if ds is None or self.coords is None:
+        ds = self.window.dataset
+        if ds is None or self.coords is None:  # (no map yet: the panel may not even be built)
             return
+        plot = self.panel.plot
         plot.set_marks(self.window.flagged, self.window.excluded_mask())
         plot.set_selected(self.window.browser.selected if self.window.browser is not None else None)
 
@@ -223,6 +233,12 @@ class MapController(QObject):
         self.job.cancel(drop=True)  # what it still sends belongs to the previous data
         self.coords, self.map, self.epoch = None, None, 0
         self._order = np.random.default_rng(0).permutation(len(ds))  # no class always on top
+        if self._panel is not None:  # else built for this data when first shown
+            self._reset_panel(ds)
+            if self.panel.isVisible():
+                self.start()
+
+    def _reset_panel(self, ds: Dataset) -> None:
         self.panel.set_classes(ds.class_names, CLASS_COLORS)
         self.panel.set_subset_info("")
         self.panel.tip.show_image(None)
@@ -230,8 +246,6 @@ class MapController(QObject):
         self.panel.set_progress(0, 1)
         self.panel.plot.show_points(np.zeros((len(ds), 2), np.float32), np.zeros(0, np.int64), np.zeros(0, object))
         self.panel.status.setText("Not computed yet.")
-        if self.panel.isVisible():
-            self.start()
 
     def _on_compute_action(self) -> None:
         self.window.docks["map"].show()

@@ -19,7 +19,7 @@ from ...core.processing.statistics import NormStatistics
 from ..feature import DockSpec, FeatureUi
 from .augment_panel import AugmentPanel
 from .model import RecipeModel
-from .normalize_panel import NormalizePanel
+from .normalize_panel import InkHistograms, NormalizePanel, ink_histograms
 from .preview_worker import PreviewWorker
 from ..workers import LatestJob
 from ..window_api import WindowApi
@@ -35,6 +35,7 @@ class RecipeController(QObject):
         self.normalize_panel = NormalizePanel(model)
         self.augment_panel = AugmentPanel(model)
         self.preview = PreviewWorker(self)
+        self.preview.extra = self._histograms  # counted in the worker, drawn in the slot
         self.preview.ready.connect(self._on_preview_ready)
         self.preview.failed.connect(self._on_preview_failed)
         self.view = window.processed_view  # what the grid shows; this feature writes it
@@ -172,7 +173,11 @@ class RecipeController(QObject):
         self.view.on = on
         self.window.refresh()
 
-    def _on_preview_ready(self, result: Preview) -> None:
+    def _histograms(self, dataset, result: Preview) -> InkHistograms:
+        """The page's ink histograms (called in the preview worker)."""
+        return ink_histograms(dataset.pixels[result.indices], result.values, self._background(result.recipe))
+
+    def _on_preview_ready(self, result: Preview, histograms: InkHistograms | None = None) -> None:
         w = self.window
         b = w.browser
         if b is None or result.recipe != self.model.recipe:
@@ -182,8 +187,11 @@ class RecipeController(QObject):
             return
         if self.showing_processed:
             w.draw_page(result.display)
-        self.normalize_panel.show_histograms(w.dataset.pixels[result.indices], result.values,
-                                             self._background(result.recipe))
+        if histograms is not None:
+            self.normalize_panel.show_histogram_data(histograms)
+        else:
+            self.normalize_panel.show_histograms(w.dataset.pixels[result.indices], result.values,
+                                                 self._background(result.recipe))
         self._show_rows(result)
 
     def _show_rows(self, result: Preview) -> None:

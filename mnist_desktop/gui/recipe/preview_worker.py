@@ -7,11 +7,14 @@ behind by more than one computation.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from ...core.dataset import Dataset
-from ...core.processing.preview import Previewer
+from ...core.processing.preview import Preview, Previewer
 from ...core.processing.statistics import NormStatistics
 from ...core.processing.recipe import Recipe, describe_problem
 from ..workers import Job
@@ -24,13 +27,14 @@ class PreviewWorker(QObject):
 
     Signals
     -------
-    ready(object)
-        A :class:`~mnist_desktop.core.processing.preview.Preview`.
+    ready(object, object)
+        A :class:`~mnist_desktop.core.processing.preview.Preview`, and what
+        :attr:`extra` made of it in the worker (None without ``extra``).
     failed(str)
         The recipe cannot be applied; the message says why.
     """
 
-    ready = Signal(object)
+    ready = Signal(object, object)
     failed = Signal(str)
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -42,6 +46,9 @@ class PreviewWorker(QObject):
         self._previewer: Previewer | None = None
         self.statistics: NormStatistics | None = None  # the feature's cache for the dataset on screen
         self.enabled = True
+        #: ``extra(dataset, preview)``, run in the worker after each preview (the ink histograms):
+        #: what the screen needs of a 1,024-tile page besides its pixels, kept off the UI thread.
+        self.extra: Callable[[Dataset, Preview], Any] | None = None
 
     def request(self, dataset: Dataset, indices: np.ndarray, selected: int | None, recipe: Recipe) -> None:
         """Ask for a preview; the newest request wins (ignored once the window is closing)."""
@@ -67,8 +74,8 @@ class PreviewWorker(QObject):
             return
         _dataset, indices, selected, recipe = self._pending
         self._pending = None
-        self._job = Job(self._previewer.compute, indices, selected, recipe, progress=False, cancel=False)
-        self._job.succeeded.connect(self.ready.emit)
+        self._job = Job(_compute, self._previewer, self.extra, indices, selected, recipe, progress=False, cancel=False)
+        self._job.succeeded.connect(lambda result: self.ready.emit(*result))
         self._job.failed.connect(lambda exc: self.failed.emit(str(exc)))
         self._job.finished.connect(self._on_job_finished)
         self._job.start()
@@ -82,3 +89,9 @@ class PreviewWorker(QObject):
         self.enabled = False
         self._timer.stop()
         self._pending = None
+
+
+def _compute(previewer: Previewer, extra, indices: np.ndarray, selected: int | None, recipe: Recipe) -> tuple:
+    """(preview, ``extra`` of it): both in the worker thread."""
+    preview = previewer.compute(indices, selected, recipe)
+    return preview, (extra(previewer.dataset, preview) if extra is not None else None)

@@ -47,6 +47,10 @@ class StatsPanel(QWidget):
 
     def show_counts(self, counts: np.ndarray, class_names: tuple[str, ...], excluded: int = 0) -> None:
         """Bars for ``counts`` per class, coloured like the grid's labels; ``excluded`` of them are dropped."""
+        key = (np.asarray(counts).tobytes(), tuple(class_names), excluded)
+        if key == getattr(self, "_counts_key", None):
+            return  # the same bars (a recipe change that moves no sample): no rebuild of brushes and axes
+        self._counts_key = key
         self.counts = np.asarray(counts)
         x = np.arange(len(counts))
         shown = x if len(x) <= 1000 else np.flatnonzero(self.counts)  # 100,000 classes: the bars that exist
@@ -64,6 +68,10 @@ class StatsPanel(QWidget):
 
     def show_means(self, means: np.ndarray) -> None:
         """Show the per-class mean images (n_classes, h, w) float in 0..255, in rows of up to 12."""
+        last = getattr(self, "_means_shown", None)
+        if last is not None and last.shape == means.shape and np.array_equal(last, means):
+            return  # unchanged: no new strip, no re-fit
+        self._means_shown = np.array(means)
         cols = len(means) if len(means) <= 12 else 12  # many classes (EMNIST's 47): rows of 12
         strip = make_mosaic(np.clip(means, 0, 255).astype(np.uint8), cols, gap=2)
         self.means.setImage(strip, levels=(0, 255))
