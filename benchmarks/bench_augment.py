@@ -15,7 +15,8 @@ from __future__ import annotations
 import numpy as np
 from _common import median_time, tiled_sample
 
-from mnist_desktop.core.processing.augment import AugParams, augment_batch
+from mnist_desktop.core.processing.aug_params import AugParams
+from mnist_desktop.core.processing.augment import augment_batch
 
 N = 60000
 SUBSET = 2000

@@ -34,7 +34,8 @@ import os
 import numpy as np
 from _common import median_time
 
-from mnist_desktop.core.processing.augment import THREADS, AugParams, augment_batch
+from mnist_desktop.core.processing.aug_params import AugParams
+from mnist_desktop.core.processing.augment import THREADS, augment_batch
 
 N = 50000
 SUBSET = 2000

@@ -65,7 +65,7 @@ _WHERE = {
     "load_dataset": ".core.formats.load", "load_files": ".core.formats.load",
     "DatasetError": ".core.errors", "IdxFormatError": ".core.errors", "MnistDesktopError": ".core.errors",
     "read_idx": ".core.idx", "write_idx": ".core.idx",
-    "AugParams": ".core.processing.augment", "augment_images": ".core.processing.augment",
+    "AugParams": ".core.processing.aug_params", "augment_images": ".core.processing.augment",
     "NormParams": ".core.processing.normalize", "normalize": ".core.processing.normalize",
     "Recipe": ".core.processing.recipe",
     "apply_recipe": ".core.processing.pipeline", "process_indices": ".core.processing.pipeline",

@@ -13,7 +13,7 @@ import argparse
 from dataclasses import replace
 
 from ..core.errors import RecipeError
-from ..core.processing.augment import AUG_RANGES, CROP_MODE_HELP, KEEP_ORIGINAL_HELP, AugParams
+from ..core.processing.aug_params import AUG_RANGES, CROP_MODE_HELP, KEEP_ORIGINAL_HELP, AugParams
 from ..core.processing.colour_ops import PAD_MODES
 from ..core.processing.normalize import NORM_RANGES, PRESETS
 from ..core.processing.recipe import SEED_RANGE, Recipe

@@ -8,7 +8,7 @@ from dataclasses import fields
 import pytest
 
 from mnist_desktop.cli import main
-from mnist_desktop.core.processing.augment import AUG_GROUPS, AUG_RANGES, AugParams
+from mnist_desktop.core.processing.aug_params import AUG_GROUPS, AUG_RANGES, AugParams
 from mnist_desktop.core.processing.normalize import NORM_RANGES, NormParams
 from mnist_desktop.core.processing.recipe import SEED_RANGE, Recipe
 

@@ -9,7 +9,8 @@ import scipy.ndimage as ndi
 from mnist_desktop import augment_images
 from mnist_desktop.core.processing import augment
 from mnist_desktop.core.processing import warp as _warp
-from mnist_desktop.core.processing.augment import AugParams, augment_batch
+from mnist_desktop.core.processing.aug_params import AugParams
+from mnist_desktop.core.processing.augment import augment_batch
 from mnist_desktop.core.errors import RecipeError
 
 ALL = dict(rotation=20, translate=0.1, scale=(0.8, 1.2), shear=15, elastic_alpha=34, elastic_sigma=4, noise=0.05)
@@ -150,7 +151,7 @@ def test_thread_count_does_not_change_a_single_pixel(sample_dataset, monkeypatch
     import mnist_desktop.core.processing.augment as aug_mod
 
     x = sample_dataset.images[:3000]
-    params = aug_mod.AugParams(rotation=20, translate=0.1, scale=(0.9, 1.1), elastic_alpha=34, noise=0.05)
+    params = AugParams(rotation=20, translate=0.1, scale=(0.9, 1.1), elastic_alpha=34, noise=0.05)
     results = []
     for threads in (1, 3):
         monkeypatch.setattr(aug_mod, "THREADS", threads)

@@ -13,7 +13,8 @@ from mnist_desktop import augment_images
 from mnist_desktop.core.dataset import Dataset, Split
 from mnist_desktop.core.errors import RecipeError
 from mnist_desktop.core.processing import colour_ops
-from mnist_desktop.core.processing.augment import AugParams, augment_batch
+from mnist_desktop.core.processing.aug_params import AugParams
+from mnist_desktop.core.processing.augment import augment_batch
 from mnist_desktop.core.processing.normalize import PRESETS, NormParams, normalize, to_uint8
 from mnist_desktop.core.processing.pipeline import apply_recipe, process_rows
 from mnist_desktop.core.processing.recipe import Recipe

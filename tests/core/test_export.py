@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from mnist_desktop.core.processing import pipeline as recipe_module
-from mnist_desktop.core.processing.augment import AugParams
+from mnist_desktop.core.processing.aug_params import AugParams
 from mnist_desktop.core.errors import Cancelled, ExportError
 from mnist_desktop.core.export.exporter import export
 from mnist_desktop.core.processing.normalize import NormParams, to_uint8

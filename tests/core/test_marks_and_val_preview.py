@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from mnist_desktop.core.export.exporter import export
-from mnist_desktop.core.processing.augment import AugParams
+from mnist_desktop.core.processing.aug_params import AugParams
 from mnist_desktop.core.processing.marks import merge_marks, relabels_from_json, relabels_to_json
 from mnist_desktop.core.processing.normalize import to_uint8
 from mnist_desktop.core.processing.preview import Previewer, preview_page

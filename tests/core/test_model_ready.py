@@ -16,7 +16,7 @@ from mnist_desktop.core.export.exporter import export
 from mnist_desktop.core.formats.common import make_split
 from mnist_desktop.core.formats.load import load_dataset
 from mnist_desktop.core.notebook.adapter import ImageDataset
-from mnist_desktop.core.processing.augment import AugParams
+from mnist_desktop.core.processing.aug_params import AugParams
 from mnist_desktop.core.processing.normalize import NormParams
 from mnist_desktop.core.processing.pipeline import apply_recipe
 from mnist_desktop.core.processing.preview import preview_page

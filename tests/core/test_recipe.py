@@ -8,7 +8,7 @@ import threading
 import numpy as np
 import pytest
 
-from mnist_desktop.core.processing.augment import AugParams
+from mnist_desktop.core.processing.aug_params import AugParams
 from mnist_desktop.core.errors import Cancelled, RecipeError
 from mnist_desktop.core.processing.normalize import NormParams
 from mnist_desktop.core.processing.pipeline import apply_recipe, output_rows, process_indices, process_rows

@@ -10,7 +10,7 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication, QSlider
 
-from mnist_desktop.core.processing.augment import AUG_RANGES, AugParams
+from mnist_desktop.core.processing.aug_params import AUG_RANGES, AugParams
 from mnist_desktop.core.processing.normalize import METHODS, NORM_RANGES, NormParams
 from mnist_desktop.core.processing.recipe import SEED_RANGE, Recipe
 from mnist_desktop.gui.recipe.augment_panel import GROUPS, AugmentPanel

@@ -42,40 +42,18 @@ from ..dataset import Dataset
 from ..errors import Problem, RecipeError
 from ..reprs import recipe_repr
 from ..validation import FieldRange, check_choice, parse_json, read_fields, shown
-from .augment import AUG_RANGES, AugParams
-from .normalize import NORM_RANGES, NormParams
-from .recipe_check import check_against_dataset, index_problems
-from .sampling import SAMPLING_RANGES, SamplingParams
+from .aug_params import AugParams
+from .normalize import NormParams
+from .recipe_check import check_against_dataset, index_problems, read_relabelled
+from .sampling import SamplingParams
 from .target_shape import TargetParams
 
-__all__ = ["Recipe", "RECIPE_VERSION", "SPLIT_CHOICES", "SEED_RANGE", "field_label", "describe_problem"]
+__all__ = ["Recipe", "RECIPE_VERSION", "SPLIT_CHOICES", "SEED_RANGE"]
 
 RECIPE_VERSION = 1
 SPLIT_CHOICES = ("all", "train", "val", "test")
 SEED_RANGE = FieldRange("Seed", 0, 2**63 - 1, 1, 1000, 0, integer=True,
                         help="same seed, same augmented images in preview and export")
-
-#: Labels of the fields that have no numeric range, in the user's words.
-_LABELS = {"augment.keep_original": "Keep original", "augment.crop_mode": "Padding mode",
-           "normalize.method": "Normalization method",
-           "normalize.scope": "Min-max scope", "seed": "Seed", "split": "Splits", "excluded": "Excluded samples",
-           "sampling.balance": "Class balance", "target.size": "Target size", "target.fit": "Fit",
-           "target.channels": "Channels"}
-
-
-def field_label(field_name: str) -> str:
-    """The control's label for a problem field ("augment.rotation" -> "Rotation")."""
-    section, _, name = field_name.rpartition(".")
-    table = {"augment": AUG_RANGES, "normalize": NORM_RANGES, "sampling": SAMPLING_RANGES}.get(section, {})
-    if name in table:
-        return table[name].label
-    return _LABELS.get(field_name, field_name)
-
-
-def describe_problem(problem: Problem) -> str:
-    """A problem as a sentence for a person, naming the control rather than the JSON field."""
-    return f"{field_label(problem.field)} {problem.message}"
-
 
 @dataclass(frozen=True)
 class Recipe:
@@ -351,7 +329,7 @@ class Recipe:
                                   f"got {shown(exc)}")
             kwargs["excluded"] = exc
         if "relabelled" in d:
-            kwargs["relabelled"] = _read_relabelled(d["relabelled"], where)
+            kwargs["relabelled"] = read_relabelled(d["relabelled"], where)
         return cls(**kwargs).validate(where)
 
     @classmethod
@@ -391,22 +369,3 @@ def is_recipe_file(path: Path) -> bool:
     doc = json_object(Path(path))
     fields = {"version", "seed", "split", "normalize", "augment", "excluded", "relabelled", "sampling", "target"}
     return doc is not None and doc.get("version") == RECIPE_VERSION and set(doc) <= fields
-
-
-def _read_relabelled(data: Any, where: str) -> dict[str, dict[int, int]]:
-    """``{split: {"index": label}}`` from JSON, or RecipeError naming the field."""
-    def is_int(v: Any) -> bool:
-        return isinstance(v, int) and not isinstance(v, bool)
-
-    bad = RecipeError(f"{where}: relabelled must map split names to {{sample index: label}} objects, "
-                      f"got {shown(data)}")
-    if not isinstance(data, Mapping) or not all(isinstance(v, Mapping) for v in data.values()):
-        raise bad
-    out: dict[str, dict[int, int]] = {}
-    for split, fixes in data.items():
-        out[str(split)] = {}
-        for key, label in fixes.items():
-            if not (isinstance(key, str) and key.isdigit()) or not is_int(label):
-                raise bad
-            out[str(split)][int(key)] = label
-    return out

@@ -16,12 +16,14 @@ Rules:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from ..dataset import Dataset
 from ..errors import Problem, RecipeError
+from ..validation import shown
 
-__all__ = ["INDEX_LIMIT", "index_problems", "check_against_dataset"]
+__all__ = ["INDEX_LIMIT", "index_problems", "check_against_dataset", "read_relabelled"]
 
 #: Indices and labels stop below this (numpy's int64 index range).
 INDEX_LIMIT = 2**63
@@ -78,3 +80,22 @@ def check_against_dataset(excluded: Any, relabelled: Any, dataset: Dataset, wher
             if y >= n_classes:
                 raise RecipeError(f"{where}: relabelled: label {y} of {split} sample {i} is not a class "
                                   f"(0..{n_classes - 1})")
+
+
+def read_relabelled(data: Any, where: str) -> dict[str, dict[int, int]]:
+    """``{split: {"index": label}}`` from JSON, or RecipeError naming the field."""
+    def is_int(v: Any) -> bool:
+        return isinstance(v, int) and not isinstance(v, bool)
+
+    bad = RecipeError(f"{where}: relabelled must map split names to {{sample index: label}} objects, "
+                      f"got {shown(data)}")
+    if not isinstance(data, Mapping) or not all(isinstance(v, Mapping) for v in data.values()):
+        raise bad
+    out: dict[str, dict[int, int]] = {}
+    for split, fixes in data.items():
+        out[str(split)] = {}
+        for key, label in fixes.items():
+            if not (isinstance(key, str) and key.isdigit()) or not is_int(label):
+                raise bad
+            out[str(split)][int(key)] = label
+    return out

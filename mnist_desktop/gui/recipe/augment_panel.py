@@ -23,9 +23,10 @@ from dataclasses import replace
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton,
                                QSpinBox, QToolButton, QVBoxLayout, QWidget)
 
-from ...core.processing.augment import AUG_GROUPS, AUG_RANGES, CROP_MODE_HELP, KEEP_ORIGINAL_HELP, AugParams
+from ...core.processing.aug_params import AUG_GROUPS, AUG_RANGES, CROP_MODE_HELP, KEEP_ORIGINAL_HELP, AugParams
 from ...core.processing.colour_ops import PAD_MODES
-from ...core.processing.recipe import SEED_RANGE, describe_problem
+from ...core.processing.problem_words import describe_problem
+from ...core.processing.recipe import SEED_RANGE
 from ...core.validation import is_number
 from .controls import HELPER_STYLE, PROBLEM_STYLE, BigIntEdit, make_range_slider, make_slider
 from .model import RecipeModel

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QStyle
 from ...core.errors import MnistDesktopError, describe_os_error
 from ...core.processing.normalize import normalize
 from ...core.processing.preview import Preview, preview_copy, row_names
-from ...core.processing.recipe import describe_problem
+from ...core.processing.problem_words import describe_problem
 from ...core.processing.split_plan import held_out
 from ...core.processing.statistics import NormStatistics
 from ..feature import DockSpec, FeatureUi

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidg
 
 from ...core.palette import ACCENT, CANVAS, NEUTRAL
 from ...core.processing.normalize import NORM_RANGES, PRESETS, NormParams
-from ...core.processing.recipe import describe_problem
+from ...core.processing.problem_words import describe_problem
 from ..theme import css, qcolor
 from .controls import HELPER_STYLE, PROBLEM_STYLE, OptionalNumber
 from .model import RecipeModel

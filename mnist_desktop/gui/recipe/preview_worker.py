@@ -16,7 +16,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from ...core.dataset import Dataset
 from ...core.processing.preview import Preview, Previewer
 from ...core.processing.statistics import NormStatistics
-from ...core.processing.recipe import Recipe, describe_problem
+from ...core.processing.problem_words import describe_problem
+from ...core.processing.recipe import Recipe
 from ..workers import Job
 
 DEBOUNCE_MS = 60
