@@ -125,7 +125,8 @@ def test_thorough_choice_runs_the_ensemble_and_cancel_stops_it(make_window, qtbo
     panel.thorough_box.setChecked(True)
     qtbot.mouseClick(panel.run_button, Qt.MouseButton.LeftButton)
     assert "patch-feature models" in panel.summary.text() and not panel.thorough_box.isEnabled()
-    qtbot.waitUntil(lambda: review.report is not None, timeout=60000)
+    # the report arrives, then the job's end re-enables the controls (a later event)
+    qtbot.waitUntil(lambda: review.report is not None and not review.running, timeout=60000)
     assert modes == [True] and review.report.params.thorough
     assert "(thorough mode)" in panel.summary.text() and panel.thorough_box.isEnabled()
 
