@@ -11,7 +11,9 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6.QtGui import QColor
 
-__all__ = ["qcolor", "css"]
+from ..core.palette import ERROR_TEXT
+
+__all__ = ["qcolor", "css", "HELPER_STYLE", "PROBLEM_STYLE"]
 
 pg.setConfigOptions(imageAxisOrder="row-major")
 
@@ -26,3 +28,9 @@ def css(rgb, alpha: int | None = None) -> str:
     """``rgb(r, g, b)`` (``rgba(r, g, b, alpha)`` with an alpha 0..255) for style sheets and rich text."""
     r, g, b = (int(v) for v in rgb[:3])
     return f"rgb({r}, {g}, {b})" if alpha is None else f"rgba({r}, {g}, {b}, {alpha})"
+
+
+#: Helper text under a control: the window text, a little smaller, still readable on the panel background.
+HELPER_STYLE = "color: palette(window-text); font-size: 9pt;"
+#: A problem with what the user typed.
+PROBLEM_STYLE = f"color: {css(ERROR_TEXT)};"

@@ -1,10 +1,17 @@
 """Run core functions in the thread pool with progress and cancel.
 
 Core functions take ``progress=callable(done, total)`` and
-``cancel=threading.Event`` keyword arguments; :class:`Job` wraps one in a
-superqt worker, forwards progress as a Qt signal (queued to the GUI thread)
+``cancel=threading.Event`` keyword arguments; :class:`Job` runs one in
+``QThreadPool``, forwards progress as a Qt signal (queued to the GUI thread)
 and sets the event on :meth:`Job.cancel`, so the GUI runs the very same code
 as the CLI.
+
+The runnable is our own (``_Runner``, 40 lines) rather than superqt's
+``create_worker``: importing superqt loads its whole package (sliders,
+combo boxes, collapsibles: ~150 ms), which start-up paid before any slider
+was on screen. It does what we used of superqt's workers: plain functions and
+generator functions (each value yielded as ``yielded``), and a cancelled run
+reports no result.
 """
 
 from __future__ import annotations
@@ -13,8 +20,9 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QThreadPool, Signal
-from superqt.utils import create_worker
+import inspect
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 
 class Job(QObject):
@@ -39,6 +47,7 @@ class Job(QObject):
     succeeded = Signal(object)
     failed = Signal(object)
     finished = Signal()
+    finished_in_worker = Signal()  # private: the runner's last word, handled in the GUI thread
 
     def __init__(self, fn: Callable[..., Any], /, *args: Any, progress: bool = True, cancel: bool = True,
                  parent: QObject | None = None, **kwargs: Any) -> None:
@@ -50,13 +59,8 @@ class Job(QObject):
             kwargs["cancel"] = self.cancel_event
         self.running = False
         self._fn = fn
-        # signals are connected before start(), as superqt asks
-        self._worker = create_worker(fn, *args, _start_thread=False, _ignore_errors=True, **kwargs)
-        if hasattr(self._worker, "yielded"):  # a generator function: superqt's GeneratorWorker
-            self._worker.yielded.connect(self.yielded.emit)
-        self._worker.returned.connect(self.succeeded.emit)
-        self._worker.errored.connect(self.failed.emit)
-        self._worker.finished.connect(self._on_worker_finished)
+        self._runner = _Runner(self, fn, args, kwargs)
+        self.finished_in_worker.connect(self._on_worker_finished)
 
     #: Names of the functions of jobs started and not yet finished (for leak reports).
     active: dict[int, str] = {}
@@ -64,15 +68,13 @@ class Job(QObject):
     def start(self) -> None:
         self.running = True
         Job.active[id(self)] = getattr(self._fn, "__qualname__", repr(self._fn))
-        # Straight into the pool: superqt's worker.start() defers the start by a
-        # timer tick when an event loop runs, and a worker that starts after the
-        # window's closeEvent has waited for the pool would outlive the window.
-        QThreadPool.globalInstance().start(self._worker)
+        # straight into the pool, not a timer tick later: a worker that starts after
+        # the window's closeEvent has waited for the pool would outlive the window
+        QThreadPool.globalInstance().start(self._runner)
 
     def cancel(self) -> None:
         """Ask the function to stop at its next check; returns at once."""
         self.cancel_event.set()
-        self._worker.quit()
 
     @property
     def cancelled(self) -> bool:
@@ -82,6 +84,43 @@ class Job(QObject):
         self.running = False
         Job.active.pop(id(self), None)
         self.finished.emit()
+
+
+class _Runner(QRunnable):
+    """The pooled body of one :class:`Job`: runs ``fn`` and emits the job's signals from the worker thread.
+
+    The job (a QObject of the GUI thread) owns the signals, so every
+    connection to the GUI thread is queued. After :meth:`Job.cancel` the
+    result is not reported (the function's :class:`Cancelled` still is, as
+    ``failed``), and a generator is not advanced again.
+    """
+
+    def __init__(self, job: Job, fn: Callable[..., Any], args: tuple, kwargs: dict) -> None:
+        super().__init__()
+        self.setAutoDelete(False)  # the job holds it; Qt must not delete what Python still references
+        self._job, self._fn, self._args, self._kwargs = job, fn, args, kwargs
+
+    def run(self) -> None:
+        job = self._job
+        try:
+            result = self._fn(*self._args, **self._kwargs)
+            if inspect.isgenerator(result):
+                result = self._drain(result)
+            if not job.cancelled:
+                job.succeeded.emit(result)
+        except Exception as exc:  # noqa: BLE001 - every failure goes to the GUI as a signal
+            job.failed.emit(exc)
+        job.finished_in_worker.emit()
+
+    def _drain(self, gen) -> Any:
+        """Send each value on as ``yielded`` until the generator returns (its value) or the job is cancelled."""
+        while not self._job.cancelled:
+            try:
+                self._job.yielded.emit(next(gen))
+            except StopIteration as stop:
+                return stop.value
+        gen.close()
+        return None
 
 
 def wait_for_workers(msecs: int = 60000) -> bool:

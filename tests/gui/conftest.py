@@ -44,3 +44,19 @@ def window(make_window, qtbot):
     with qtbot.waitSignal(w.dataset_loaded, timeout=20000):
         w.open_source("sample")
     return w
+
+
+@pytest.fixture
+def click_tab(qtbot):
+    """``click_tab(window, key)``: raise a dock as the user's click on its tab does; returns once its panel is built.
+
+    Docks behind other tabs hold a placeholder until first shown; keys and
+    shortcuts reach a panel only on screen, as for a user.
+    """
+    def click(window, key: str):
+        dock = window.docks[key]
+        dock.raise_()
+        qtbot.waitUntil(lambda: dock.widget().objectName() != "placeholder", timeout=5000)
+        return dock.widget().widget()
+
+    return click

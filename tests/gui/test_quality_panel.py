@@ -24,13 +24,15 @@ def planted(mnist_folder, sample_dataset):
 
 
 @pytest.mark.slow
-def test_review_finds_planted_problems_and_exclusions_reach_the_export(make_window, qtbot, planted, tmp_path):
+def test_review_finds_planted_problems_and_exclusions_reach_the_export(make_window, qtbot, planted, tmp_path,
+                                                                       click_tab):
     folder, relabelled, odd = planted
     window = make_window()
     with qtbot.waitSignal(window.dataset_loaded, timeout=20000):
         window.open_source(str(folder))
     review = window.quality
-    panel = review.panel
+    panel = click_tab(window, "suspicious")  # keys reach the list once it is on screen
+    assert panel is review.panel
     qtbot.mouseClick(panel.run_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: review.report is not None, timeout=120000)
     report = review.report

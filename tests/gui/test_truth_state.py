@@ -28,6 +28,8 @@ def _open(window, qtbot, source: str) -> None:
 
 
 def _analyze(window, qtbot):
+    window.docks["suspicious"].raise_()  # the user clicks the Suspicious tab: the panel is built there
+    qtbot.waitUntil(lambda: window.docks["suspicious"].widget().objectName() != "placeholder", timeout=5000)
     q = window.quality
     qtbot.mouseClick(q.panel.run_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: q.report is not None, timeout=120000)

@@ -20,11 +20,11 @@ from ..theme import css
 from ..recipe.model import RecipeModel
 from ..dock_job import DockJob
 from ..workers import Job
-from .panel import EvaluatePanel, confidence_scores
 from ..window_api import WindowApi
 
 if TYPE_CHECKING:
     from ...core.evaluate.report import EvaluationReport
+    from .panel import EvaluatePanel
 
 
 def _evaluate(dataset, recipe, **kwargs):
@@ -38,6 +38,14 @@ def _recipe_summary(recipe) -> str:
     from ...core.evaluate.report import recipe_summary  # loaded by the run that made the report
 
     return recipe_summary(recipe)
+
+
+def confidence_scores(n: int, indices: np.ndarray, confidence: np.ndarray) -> np.ndarray:
+    """Per global index: the prediction's confidence for test samples, -1 for the others."""
+    scores = np.full(n, -1.0, np.float32)
+    scores[indices] = confidence
+    return scores
+
 
 SORT_KEY = "confidence"
 
@@ -53,29 +61,40 @@ class EvaluateController(QObject):
         super().__init__(window)
         self.window = window
         self.model = model
-        self.panel = EvaluatePanel()
+        self._panel: EvaluatePanel | None = None  # built on first use (``panel``)
         self.runs: list[tuple[str, EvaluationReport]] = []
         self.shown: int | None = None
         self._model_name = "baseline"  # of the run in progress
         self._row_of: np.ndarray | None = None  # global index -> test row of the shown run, or -1
         self.cell: tuple[int, int] | None = None  # the (true, predicted) cell the grid shows, of the shown run
         self._cell_name = ""  # the grid's subset name while it shows that cell
-        self.job = DockJob(self, window, self.panel, "Could not evaluate the recipe")
+        self.job = DockJob(self, window, lambda: self.panel, "Could not evaluate the recipe")
         self.job.succeeded.connect(self._on_job_succeeded)
         self.action = QAction("E&valuate recipe", window, shortcut=QKeySequence("Ctrl+Shift+E"))
         self.action.setToolTip("Train the baseline model on the recipe's training rows and measure it")
         self.action.triggered.connect(self.start)
-        self.panel.run_requested.connect(self.start)
-        self.panel.cancel_requested.connect(self.cancel)
-        self.panel.cell_clicked.connect(self._on_panel_cell_clicked)
-        self.panel.run_chosen.connect(self._on_panel_run_chosen)
-        self.panel.save_requested.connect(self._on_panel_save_requested)
-        self.panel.show_all_requested.connect(self._on_panel_show_all_requested)
         window.dataset_loaded.connect(self._on_window_dataset_loaded)
         window.selection_changed.connect(self._on_window_selection_changed)
 
     def ui(self) -> FeatureUi:
-        return FeatureUi(docks=[DockSpec("evaluate", "Evaluate", self.panel)], actions={"tools": [self.action]})
+        return FeatureUi(docks=[DockSpec("evaluate", "Evaluate", build=lambda: self.panel)],
+                         actions={"tools": [self.action]})
+
+    @property
+    def panel(self) -> EvaluatePanel:
+        """The Evaluate dock's panel, built on first use (it starts behind the Filter tab); it starts
+        as "Not evaluated yet.", which is all there is to show before a run."""
+        if self._panel is None:
+            from .panel import EvaluatePanel  # here, not at the top: start-up does not pay for it
+
+            self._panel = p = EvaluatePanel()
+            p.run_requested.connect(self.start)
+            p.cancel_requested.connect(self.cancel)
+            p.cell_clicked.connect(self._on_panel_cell_clicked)
+            p.run_chosen.connect(self._on_panel_run_chosen)
+            p.save_requested.connect(self._on_panel_save_requested)
+            p.show_all_requested.connect(self._on_panel_show_all_requested)
+        return self._panel
 
     @property
     def report(self) -> EvaluationReport | None:
@@ -115,6 +134,8 @@ class EvaluateController(QObject):
         self.runs, self.shown = [], None
         self._row_of = None
         self.cell, self._cell_name = None, ""
+        if self._panel is None:
+            return  # a new panel starts blank
         self.panel.show_report(None)
         self.panel.set_runs([])
         self.panel.show_comparison(None, None)

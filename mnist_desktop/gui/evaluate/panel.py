@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton,
@@ -251,9 +250,3 @@ class EvaluatePanel(QWidget):
         elif len(rows) >= 2:
             self.run_chosen.emit(rows[-1])
 
-
-def confidence_scores(n: int, indices: np.ndarray, confidence: np.ndarray) -> np.ndarray:
-    """Per global index: the prediction's confidence for test samples, -1 for the others."""
-    scores = np.full(n, -1.0, np.float32)
-    scores[indices] = confidence
-    return scores

@@ -6,7 +6,7 @@ import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
-from ..recipe.controls import HELPER_STYLE
+from ..theme import HELPER_STYLE
 
 #: more rows than this are summarised (a list of 60,000 rows helps nobody)
 MAX_LISTED = 5000

@@ -1,10 +1,15 @@
 """The quality feature: the Suspicious dock, its worker, the "suspicion" sort order,
 flag outlines in the grid, and exclusions and corrected labels written into the recipe
-(each one undoable step of the recipe model: Edit > Undo)."""
+(each one undoable step of the recipe model: Edit > Undo).
+
+The panel is built when its dock is first shown (``panel``): it starts behind
+the Filter tab, and its trust note imports the quality models.
+"""
 
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QObject
@@ -13,9 +18,11 @@ from ..feature import DockSpec, FeatureUi
 from ..recipe.model import RecipeModel
 from ..dock_job import DockJob
 from ..workers import Job
-from .panel import SuspiciousPanel
 from ..progress import confirm
 from ..window_api import WindowApi
+
+if TYPE_CHECKING:
+    from .panel import SuspiciousPanel
 
 
 def _analyze(dataset, thorough: bool = False, **kwargs):
@@ -42,36 +49,53 @@ class QualityController(QObject):
         super().__init__(window)
         self.window = window
         self.model = model
-        self.panel = SuspiciousPanel()
+        self._panel: SuspiciousPanel | None = None
         self.report = None
-        self.job = DockJob(self, window, self.panel, "Could not rank the samples")
+        self._not_computed = "Not computed yet."  # what the panel says before a run
+        self.job = DockJob(self, window, lambda: self.panel, "Could not rank the samples")
         self.job.succeeded.connect(self._on_job_succeeded)
         self._t0 = 0.0
         self._excluded = model.recipe.excluded
         self._relabelled = model.recipe.relabelled
-        self.panel.analyze_requested.connect(self.start)
-        self.panel.cancel_requested.connect(self.cancel)
-        self.panel.sample_chosen.connect(self._on_panel_sample_chosen)
-        self.panel.exclude_requested.connect(self._on_panel_exclude_requested)
-        self.panel.relabel_requested.connect(self._on_panel_relabel_requested)
         model.changed.connect(self._on_model_changed)
         window.dataset_loaded.connect(self._on_window_dataset_loaded)
 
     def ui(self) -> FeatureUi:
-        return FeatureUi(docks=[DockSpec("suspicious", "Suspicious", self.panel)])
+        return FeatureUi(docks=[DockSpec("suspicious", "Suspicious", build=lambda: self.panel)])
+
+    @property
+    def panel(self) -> SuspiciousPanel:
+        """The Suspicious dock's panel, built on first use and told about the data on screen."""
+        if self._panel is None:
+            from .panel import SuspiciousPanel  # here, not at the top: start-up does not pay for it
+
+            self._panel = p = SuspiciousPanel()
+            p.analyze_requested.connect(self.start)
+            p.cancel_requested.connect(self.cancel)
+            p.sample_chosen.connect(self._on_panel_sample_chosen)
+            p.exclude_requested.connect(self._on_panel_exclude_requested)
+            p.relabel_requested.connect(self._on_panel_relabel_requested)
+            if self.window.dataset is not None:
+                self._show_dataset(self.window.dataset)
+        return self._panel
+
+    def _show_dataset(self, dataset) -> None:
+        self.panel.show_trust(*_trust_note(dataset))
+        self.panel.clear(self._not_computed)
 
     # ------------------------------------------------------------------ running
 
     def _on_window_dataset_loaded(self, dataset) -> None:
         """Forget the report: it belongs to the data shown before."""
         self.job.forget()  # its result, if it comes, is of the previous data: never shown
-        self.panel.show_trust(*_trust_note(dataset))
         self.report = None
         self._excluded, self._relabelled = self.model.recipe.excluded, self.model.recipe.relabelled
         n = self.model.recipe.excluded_count()
-        self.panel.clear("Not computed yet." + (
+        self._not_computed = "Not computed yet." + (
             f" {n:,} sample{'s' if n != 1 else ''} of this dataset {'are' if n != 1 else 'is'} excluded from "
-            "earlier work: see the Excluded panel." if n else ""))
+            "earlier work: see the Excluded panel." if n else "")
+        if self._panel is not None:
+            self._show_dataset(dataset)
 
     def start(self) -> Job | None:
         w = self.window

@@ -1,9 +1,17 @@
-"""The recipe feature: its Normalize and Augment docks, the live preview, recipe files, export."""
+"""The recipe feature: its Normalize and Augment docks, the live preview, recipe files, export.
+
+The two panels are built when their docks are first shown (or a test asks
+for them): their sliders are superqt's, whose import and construction cost
+start-up ~0.2 s for docks that start behind the Filter tab. Until then the
+feature keeps what it would show them (``_used``, ``_histograms_shown``) and
+hands it over when they are built.
+"""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QObject
@@ -17,12 +25,15 @@ from ...core.processing.problem_words import describe_problem
 from ...core.processing.split_plan import held_out
 from ...core.processing.statistics import NormStatistics
 from ..feature import DockSpec, FeatureUi
-from .augment_panel import AugmentPanel
+from .ink_histograms import InkHistograms, ink_histograms
 from .model import RecipeModel
-from .normalize_panel import InkHistograms, NormalizePanel, ink_histograms
 from .preview_worker import PreviewWorker
 from ..workers import LatestJob
 from ..window_api import WindowApi
+
+if TYPE_CHECKING:
+    from .augment_panel import AugmentPanel
+    from .normalize_panel import NormalizePanel
 
 
 class RecipeController(QObject):
@@ -32,8 +43,10 @@ class RecipeController(QObject):
         super().__init__(window)
         self.window = window
         self.model = model
-        self.normalize_panel = NormalizePanel(model)
-        self.augment_panel = AugmentPanel(model)
+        self._normalize_panel: NormalizePanel | None = None  # built on first use (``normalize_panel``)
+        self._augment_panel: AugmentPanel | None = None
+        self._used: tuple = (None, "")  # what the Normalize panel says of the statistics in use
+        self._histograms_shown: InkHistograms | None = None
         self.preview = PreviewWorker(self)
         self.preview.extra = self._histograms  # counted in the worker, drawn in the slot
         self.preview.ready.connect(self._on_preview_ready)
@@ -80,14 +93,44 @@ class RecipeController(QObject):
     def ui(self) -> FeatureUi:
         a = self.actions
         return FeatureUi(
-            docks=[DockSpec("normalize", "Normalize", self.normalize_panel),
-                   DockSpec("augment", "Augment", self.augment_panel)],
+            docks=[DockSpec("normalize", "Normalize", build=lambda: self.normalize_panel),
+                   DockSpec("augment", "Augment", build=lambda: self.augment_panel)],
             actions={"file": [a["load_recipe"], a["save_recipe"], a["export"]],
                      "edit": [a["undo"], a["redo"], a["reset_recipe"]],
                      "view": [a["show_processed"]],
                      "toolbar": [a["export"], a["show_processed"]]},
             commands={"show_processed": a["show_processed"], "load_recipe": self.load_recipe},
             busy=lambda: self.busy)
+
+    @property
+    def normalize_panel(self) -> NormalizePanel:
+        """The Normalize dock's panel, built on first use with what it would have been shown."""
+        if self._normalize_panel is None:
+            from .normalize_panel import NormalizePanel  # here, not at the top: start-up does not pay for it
+
+            self._normalize_panel = panel = NormalizePanel(self.model)
+            if self.window.dataset is not None:
+                panel.show_dataset(self.window.dataset)
+            panel.show_used(*self._used)
+            if self._histograms_shown is not None:
+                panel.show_histogram_data(self._histograms_shown)
+        return self._normalize_panel
+
+    @property
+    def augment_panel(self) -> AugmentPanel:
+        """The Augment dock's panel, built on first use."""
+        if self._augment_panel is None:
+            from .augment_panel import AugmentPanel  # here, not at the top: start-up does not pay for it
+
+            self._augment_panel = panel = AugmentPanel(self.model)
+            if self.window.dataset is not None:
+                panel.show_dataset(self.window.dataset)
+        return self._augment_panel
+
+    def _show_used(self, used, note: str) -> None:
+        self._used = (used, note)
+        if self._normalize_panel is not None:
+            self._normalize_panel.show_used(used, note)
 
     @property
     def showing_processed(self) -> bool:
@@ -131,8 +174,10 @@ class RecipeController(QObject):
         self._stats_job.cancel()
         self.statistics = NormStatistics(dataset)
         self.preview.statistics = self.statistics
-        self.normalize_panel.show_dataset(dataset)
-        self.augment_panel.show_dataset(dataset)
+        self._histograms_shown = None
+        for panel in (self._normalize_panel, self._augment_panel):
+            if panel is not None:
+                panel.show_dataset(dataset)
         self.show_statistics()
 
     def show_statistics(self) -> None:
@@ -143,21 +188,21 @@ class RecipeController(QObject):
         """
         ds, recipe, stats = self.window.dataset, self.model.recipe, self.statistics
         if ds is None or stats is None or recipe.normalize.problems():
-            self.normalize_panel.show_used(None, "")
+            self._show_used(None, "")
             return
         used = stats.cached(recipe)
         if used is not None:
-            self.normalize_panel.show_used(used, _statistics_note(recipe, ds, recipe.statistics_splits(ds)))
+            self._show_used(used, _statistics_note(recipe, ds, recipe.statistics_splits(ds)))
             return
         count = sum(len(ds.splits[n]) for n in recipe.statistics_splits(ds))
-        self.normalize_panel.show_used(None, f"Computing the statistics of {count:,} images…")
+        self._show_used(None, f"Computing the statistics of {count:,} images…")
         self._stats_job.start(stats.normalization, recipe, progress=False, cancel=False)
 
     def _on_stats_job_succeeded(self, _used) -> None:
         self.show_statistics()  # from the cache now, if the setting is still the current one
 
     def _on_stats_job_failed(self, exc: BaseException) -> None:
-        self.normalize_panel.show_used(None, f"Statistics not computed: {exc}")
+        self._show_used(None, f"Statistics not computed: {exc}")
 
     def _background(self, recipe):
         """The value a black pixel becomes under the recipe's normalization (as resolved): one per channel
@@ -187,11 +232,12 @@ class RecipeController(QObject):
             return
         if self.showing_processed:
             w.draw_page(result.display)
-        if histograms is not None:
-            self.normalize_panel.show_histogram_data(histograms)
-        else:
-            self.normalize_panel.show_histograms(w.dataset.pixels[result.indices], result.values,
-                                                 self._background(result.recipe))
+        if histograms is None:  # not counted in the worker
+            histograms = ink_histograms(w.dataset.pixels[result.indices], result.values,
+                                        self._background(result.recipe))
+        self._histograms_shown = histograms
+        if self._normalize_panel is not None:
+            self._normalize_panel.show_histogram_data(histograms)
         self._show_rows(result)
 
     def _show_rows(self, result: Preview) -> None:

@@ -16,13 +16,9 @@ from PySide6.QtWidgets import (QAbstractSlider, QCheckBox, QDoubleSpinBox, QHBox
                                QWidget)
 from superqt import QLabeledDoubleRangeSlider, QLabeledDoubleSlider
 
-from ...core.palette import ERROR_TEXT
 from ...core.validation import FieldRange
-from ..theme import css
+from ..theme import HELPER_STYLE, PROBLEM_STYLE  # noqa: F401 - the panels take them from here, with the controls
 
-#: Helper text: the window text, a little lighter, still readable on the panel background.
-HELPER_STYLE = "color: palette(window-text); font-size: 9pt;"
-PROBLEM_STYLE = f"color: {css(ERROR_TEXT)};"
 
 
 class _KeySteps(QObject):

@@ -14,7 +14,6 @@ values in use.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import NamedTuple
 
 import numpy as np
 import pyqtgraph as pg
@@ -26,6 +25,7 @@ from ...core.processing.normalize import NORM_RANGES, PRESETS, NormParams
 from ...core.processing.problem_words import describe_problem
 from ..theme import css, qcolor
 from .controls import HELPER_STYLE, PROBLEM_STYLE, OptionalNumber
+from .ink_histograms import InkHistograms, ink_histograms
 from .model import RecipeModel
 
 #: (title, method, scope or None when the method has no scope) per choice in the combo box
@@ -194,35 +194,6 @@ class NormalizePanel(QWidget):
         self.hist.setXRange(*h.span, padding=0.04)  # both curves whole, edges included
         self.legend.setText(self._legend_text("0..255" if h.raw else "0..1"))
 
-
-class InkHistograms(NamedTuple):
-    """(edges, counts) of the originals' and the processed ink, the x-range and whether values are 0..255."""
-
-    before: tuple[np.ndarray, np.ndarray]
-    after: tuple[np.ndarray, np.ndarray]
-    span: tuple[float, float]
-    raw: bool
-
-
-def ink_histograms(original: np.ndarray, processed: np.ndarray, background) -> InkHistograms:
-    """Count the page's ink: originals (non-zero) and processed values != ``background``; no Qt, any thread.
-
-    Both on the processed values' scale: 0..1 for the float methods, 0..255
-    for "none" (uint8 kept). On two scales one curve would collapse into a
-    spike at the left and set the y-range alone. ``background`` is the
-    value a black pixel becomes; processed pixels at that value are left
-    out, as the black pixels of the originals are.
-    """
-    raw = processed.dtype == np.uint8  # "none": the processed values are the 0..255 pixels
-    top = 255.0 if raw else 1.0
-    before = original[original > 0].astype(np.float32) * np.float32(top / 255)
-    counts, edges = np.histogram(before, bins=40, range=(0, top))
-    values = processed.astype(np.float32)
-    values = values[values != np.asarray(background, np.float32)]  # per channel: (3,) against (..., 3)
-    lo, hi = (float(values.min()), float(values.max())) if values.size else (0.0, top)
-    span = (min(lo, 0.0), max(hi, lo + 1e-6, top))
-    counts_after, edges_after = np.histogram(values, bins=40, range=span)
-    return InkHistograms((edges, counts), (edges_after, counts_after), span, bool(raw))
 
 def _preset_index(p: NormParams) -> int:
     """The preset box's row for ``p``: a known preset, "as the recipe gives them", or the boxes (0)."""
