@@ -45,11 +45,21 @@ def run(args: argparse.Namespace) -> int:
         check_output(args.screenshot, kind="screenshot", own=is_our_picture, inputs=given_inputs(args),
                      force=args.force)
 
+    early = _start_early_load(args.source)  # reads the data while Qt and the window start
     problem = check_gui_environment(screenshot=args.screenshot is not None)
     if problem is not None:  # say what is missing before Qt aborts with its own noise
+        early.close()
         print(f"error: {problem.error}\nhint: {problem.hint}", file=sys.stderr)
         return 1
     from ..gui.app import run_app  # Qt is imported only here
 
-    return run_app(source=args.source, recipe=args.recipe, screenshot=args.screenshot, size=args.size,
-                   force=args.force)
+    return run_app(source=early.source, recipe=args.recipe, screenshot=args.screenshot, size=args.size,
+                   force=args.force, early=early)
+
+
+def _start_early_load(source: str | None):
+    """Start loading ``source`` (default: the best data at hand) in a thread (core.view.open_data)."""
+    from ..core.formats.load import best_source
+    from ..core.view.open_data import EarlyLoad
+
+    return EarlyLoad(source or best_source())

@@ -6,13 +6,17 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..core.view.open_data import EarlyLoad
 
 
 SCREENSHOT_SIZE = (1400, 900)
 
 
 def run_app(source: str | None = None, recipe: str | None = None, screenshot: str | None = None,
-            size: tuple[int, int] | None = None, force: bool = False) -> int:
+            size: tuple[int, int] | None = None, force: bool = False, early: EarlyLoad | None = None) -> int:
     """Open the main window on ``source`` (default: the best data at hand).
 
     The window appears at once; the data loads in a worker. With
@@ -20,8 +24,18 @@ def run_app(source: str | None = None, recipe: str | None = None, screenshot: st
     shown, save a PNG and exit 0 (works offscreen). ``size`` (width, height)
     also sets the window size of a normal start. The screenshot follows the
     output rule (:mod:`..core.output`): never over an input, over an existing
-    file only when it is a picture of this tool, or with ``force``.
+    file only when it is a picture of this tool, or with ``force``. ``early``:
+    the load of ``source`` the ``gui`` command started before Qt was imported
+    (its thread is joined here before returning).
     """
+    try:
+        return _run(source, recipe, screenshot, size, force, early)
+    finally:
+        if early is not None:
+            early.close()
+
+
+def _run(source, recipe, screenshot, size, force, early) -> int:
     if screenshot and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from ..core.formats.load import best_source
@@ -34,7 +48,7 @@ def run_app(source: str | None = None, recipe: str | None = None, screenshot: st
         _dispose(app, window)
         return 1
     window.show()
-    job = window.open_source(source or best_source())
+    job = window.open_source(source or best_source(), early=early)
     if os.environ.get("MNIST_DESKTOP_STARTUP_PROBE"):  # benchmarks/bench_startup.py
         from PySide6.QtCore import QTimer
 

@@ -8,32 +8,9 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QStyle
 
-from ..core.processing.exclusions import dataset_key
-from ..core.formats.load import load_dataset, load_files
-from ..core.progress import raise_if_cancelled
-from ..core.stats import ClassMeans
 from .actions import make_action
 from .feature import FeatureUi
 from .window_api import WindowApi
-
-
-def load_for_view(source, *, progress=None, cancel=None, files: tuple[str, str] | None = None):
-    """Load a dataset and the per-class sums the statistics panel needs (runs in a worker).
-
-    ``cancel`` is checked between the steps and at every progress report of the
-    reader, so a superseded load stops early instead of finishing unseen.
-    """
-
-    def report(done, total):
-        raise_if_cancelled(cancel, "loading cancelled")
-        if progress is not None:
-            progress(done, total)
-
-    ds = load_files(*files) if files else load_dataset(source, progress=report)
-    raise_if_cancelled(cancel, "loading cancelled")
-    dataset_key(ds)  # hash the files here, off the UI thread (cached for the exclusions)
-    raise_if_cancelled(cancel, "loading cancelled")
-    return ds, ClassMeans(ds)
 
 
 class FileController(QObject):

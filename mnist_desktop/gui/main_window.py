@@ -21,12 +21,13 @@ from ..core.errors import Cancelled
 from ..core.stats import ClassMeans
 from ..core.view.browse import Browser
 from ..core.view.grid_layout import ZOOM_DEFAULT
+from ..core.view.open_data import EarlyLoad, load_for_view
 from .actions import create_actions, create_menus, create_tool_bar
 from .browsing import BrowsingMixin
 from .detail.panel import DetailView
 from .evaluate.controller import EvaluateController
 from .feature import RIGHT, DockSpec, FeatureUi
-from .files import FileController, load_for_view
+from .files import FileController
 from .layout import DockLayout, restore_window, save_window, scrollable
 from .grid.content import GridContent
 from .grid.filter_panel import FilterPanel
@@ -182,10 +183,17 @@ class MainWindow(BrowsingMixin, QMainWindow):
 
     # ------------------------------------------------------------------ loading
 
-    def open_source(self, source: str | None = None, *, files: tuple[str, str] | None = None) -> Job:
-        """Load a dataset in the background; the window stays usable meanwhile."""
+    def open_source(self, source: str | None = None, *, files: tuple[str, str] | None = None,
+                    early: EarlyLoad | None = None) -> Job:
+        """Load a dataset in the background; the window stays usable meanwhile.
+
+        ``early``: a load of ``source`` already running since start-up (``run_app``);
+        the job waits for it instead of reading the files again.
+        """
         label = " + ".join(Path(f).name for f in files) if files else str(source)
         self.status.show_busy(f"Loading {label}…")
+        if early is not None and early.source == source and files is None:
+            return self._loader.start(early.result)
         return self._loader.start(load_for_view, source, files=files)  # cancels a load still running
 
     def track(self, job: Job) -> None:

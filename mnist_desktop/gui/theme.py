@@ -34,3 +34,6 @@ def css(rgb, alpha: int | None = None) -> str:
 HELPER_STYLE = "color: palette(window-text); font-size: 9pt;"
 #: A problem with what the user typed.
 PROBLEM_STYLE = f"color: {css(ERROR_TEXT)};"
+#: ``addViewBox`` options for an image the mouse does not pan or zoom: no context menu, and none is
+#: built (pyqtgraph's menu of axis controls costs start-up time for a menu that would never open).
+STILL_IMAGE = dict(lockAspect=True, invertY=True, enableMouse=False, enableMenu=False)

@@ -177,28 +177,40 @@ def test_screenshot_at_a_chosen_size(tmp_path):
     assert bad.returncode == 2 and "WIDTHxHEIGHT" in bad.stderr and not (tmp_path / "x.png").exists()
 
 
-@pytest.mark.slow
-def test_the_load_asked_for_last_wins(window, qtbot, tmp_path, monkeypatch, sample_dataset):
-    """Open a 20,000-row CSV, then the sample before the CSV is read: the sample stays on screen."""
-    import threading
-
+def _big_csv(tmp_path, sample_dataset):
+    """A 20,000-row Kaggle-style CSV of the sample's digits."""
     import numpy as np
-
-    import mnist_desktop.gui.files as files
 
     split = sample_dataset.splits["test"]
     rows = np.concatenate([split.labels[:, None].astype(np.int64), split.images.reshape(len(split), -1)], axis=1)
     big = tmp_path / "big.csv"
     header = "label," + ",".join(f"pixel{i}" for i in range(784))
     np.savetxt(big, np.tile(rows, (2, 1)), fmt="%d", delimiter=",", header=header, comments="")
-    real, release = files.load_dataset, threading.Event()
+    return big
 
-    def held(source, **kwargs):  # the CSV read starts only after the sample is shown: it finishes last
-        if str(source) == str(big):
+
+def _hold_loading_of(monkeypatch, path):
+    """Make the load of ``path`` wait until the returned event is set (it then finishes last)."""
+    import threading
+
+    import mnist_desktop.core.view.open_data as open_data
+
+    real, release = open_data.load_dataset, threading.Event()
+
+    def held(source, **kwargs):
+        if str(source) == str(path):
             release.wait(20)
         return real(source, **kwargs)
 
-    monkeypatch.setattr(files, "load_dataset", held)
+    monkeypatch.setattr(open_data, "load_dataset", held)
+    return release
+
+
+@pytest.mark.slow
+def test_the_load_asked_for_last_wins(window, qtbot, tmp_path, monkeypatch, sample_dataset):
+    """Open a 20,000-row CSV, then the sample before the CSV is read: the sample stays on screen."""
+    big = _big_csv(tmp_path, sample_dataset)
+    release = _hold_loading_of(monkeypatch, big)
     csv_job = window.open_source(str(big))
     with qtbot.waitSignal(window.dataset_loaded, timeout=20000):
         window.open_source("sample")
@@ -209,6 +221,26 @@ def test_the_load_asked_for_last_wins(window, qtbot, tmp_path, monkeypatch, samp
     assert len(window.dataset) == 10_000
     assert csv_job.cancelled  # it was told to stop, not left to read 20,000 rows unseen
     assert window.last_error == ""
+
+
+def test_the_start_up_load_is_superseded_like_any_load(make_window, qtbot, tmp_path, monkeypatch, sample_dataset):
+    """``gui --source big.csv`` starts reading before the window exists; opening the sample meanwhile wins."""
+    from mnist_desktop.core.view.open_data import EarlyLoad
+
+    big = _big_csv(tmp_path, sample_dataset)
+    release = _hold_loading_of(monkeypatch, big)
+    early = EarlyLoad(str(big))  # what the gui command starts before importing Qt
+    window = make_window()
+    early_job = window.open_source(str(big), early=early)
+    with qtbot.waitSignal(window.dataset_loaded, timeout=20000):
+        window.open_source("sample")
+    qtbot.waitUntil(lambda: not early_job.running, timeout=20000)
+    release.set()
+    early.close()  # run_app does this on exit: the thread ends, nothing reads on unseen
+    assert not early.running
+    qtbot.wait(50)
+    assert window.dataset.source == "sample" and len(window.dataset) == 10_000
+    assert early_job.cancelled and window.last_error == ""
 
 
 def _ink_columns(widget) -> int:

@@ -8,7 +8,7 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ...core.palette import ACCENT, CANVAS, INK_DARK, NEUTRAL, RELABELLED, class_color
-from ..theme import css, qcolor
+from ..theme import STILL_IMAGE, css, qcolor
 
 HOVER_HINT = "Move the mouse over the image to read pixel values"
 #: Narrowest the panel gets: the histogram's title and its 0..255 axis stay whole (a narrower dock scrolls).
@@ -54,19 +54,18 @@ class DetailView(QWidget):
         self.pixel.setWordWrap(True)
         self.canvas = _Canvas()
         self.canvas.setBackground(qcolor(CANVAS))
-        self.box = self.canvas.addViewBox(row=0, col=0, lockAspect=True, invertY=True, enableMouse=False)
+        self.box = self.canvas.addViewBox(row=0, col=0, **STILL_IMAGE)
         self.box.setDefaultPadding(0.02)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.box.addItem(self.image)
-        self.rows_box = self.canvas.addViewBox(row=1, col=0, lockAspect=True, invertY=True, enableMouse=False)
+        self.rows_box = self.canvas.addViewBox(row=1, col=0, **STILL_IMAGE)
         self.rows_box.setDefaultPadding(0.02)
         self.rows_image = pg.ImageItem(axisOrder="row-major")
         self.rows_box.addItem(self.rows_image)
         self.rows_box.hide()
-        self.hist = self.canvas.addPlot(row=2, col=0)
+        self.hist = self.canvas.addPlot(row=2, col=0, enableMenu=False)
         self.hist.setMouseEnabled(False, False)
         self.hist.hideButtons()
-        self.hist.setMenuEnabled(False)
         self.hist.setLabel("bottom", "intensity (non-zero pixels)")
         self.hist.setXRange(0, 256, padding=0.02)
         self.hist.getAxis("bottom").setTicks([[(v, str(v)) for v in INTENSITY_TICKS]])

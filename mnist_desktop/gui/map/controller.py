@@ -76,7 +76,7 @@ class MapController(QObject):
         self._from_cache = False
         self._again = False
         self._frames = 0
-        self._order = np.zeros(0, np.int64)
+        self._order: np.ndarray | None = None  # drawing order, made when first drawn (_shuffled)
         self.compute_action = QAction("Compute the &map", self)
         self.compute_action.setStatusTip("Lay out every image in 2-D in the Map dock")
         self.compute_action.triggered.connect(self._on_compute_action)
@@ -192,7 +192,7 @@ class MapController(QObject):
             colors = SPLIT_COLORS[np.arange(len(names)) % len(SPLIT_COLORS)]
             self.panel.set_color_key("  ".join(f"<span style='color: {css(colors[i])}'>● {n}</span>"
                                                for i, n in enumerate(names)))
-            return brushes_for(colors)[ds.split_codes], self._order
+            return brushes_for(colors)[ds.split_codes], self._shuffled(len(ds))
         if self.color_mode == "suspicion":
             scores = self.window.sort_scores("suspicion")
             if scores is not None and len(scores) == len(ds):
@@ -208,7 +208,14 @@ class MapController(QObject):
             self.panel.set_color_key("")
         colors = np.vstack([CLASS_COLORS, [UNLABELLED_GREY]])
         labels = self.window.current_labels().astype(np.int64)
-        return brushes_for(colors)[np.where(labels < 0, len(CLASS_COLORS), labels % len(CLASS_COLORS))], self._order
+        codes = np.where(labels < 0, len(CLASS_COLORS), labels % len(CLASS_COLORS))
+        return brushes_for(colors)[codes], self._shuffled(len(ds))
+
+    def _shuffled(self, n: int) -> np.ndarray:
+        """A fixed shuffle of the ``n`` points, so no class is always drawn on top (made on first use)."""
+        if self._order is None:
+            self._order = np.random.default_rng(0).permutation(n)
+        return self._order
 
     def _on_model_changed(self, recipe) -> None:
         """Exclusions move the marks; a relabel recolours its point."""
@@ -232,7 +239,7 @@ class MapController(QObject):
         """Forget the map of the data shown before; compute the new one if the dock is on screen."""
         self.job.cancel(drop=True)  # what it still sends belongs to the previous data
         self.coords, self.map, self.epoch = None, None, 0
-        self._order = np.random.default_rng(0).permutation(len(ds))  # no class always on top
+        self._order = None
         if self._panel is not None:  # else built for this data when first shown
             self._reset_panel(ds)
             if self.panel.isVisible():

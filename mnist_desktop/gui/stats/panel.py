@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ...core.palette import CANVAS, class_color
 from ...core.draw.mosaic import make_mosaic
-from ..theme import qcolor
+from ..theme import STILL_IMAGE, qcolor
 
 
 class StatsPanel(QWidget):
@@ -19,14 +19,13 @@ class StatsPanel(QWidget):
         super().__init__(parent)
         self.canvas = pg.GraphicsLayoutWidget()
         self.canvas.setBackground(qcolor(CANVAS))
-        self.plot = self.canvas.addPlot(row=0, col=0)
+        self.plot = self.canvas.addPlot(row=0, col=0, enableMenu=False)
         self.plot.setMouseEnabled(False, False)
         self.plot.hideButtons()
-        self.plot.setMenuEnabled(False)
         self.plot.setTitle("Images per class (current filter)", size="9pt")
         self.bars = pg.BarGraphItem(x=[], height=[], width=0.8)
         self.plot.addItem(self.bars)
-        self.means_box = self.canvas.addViewBox(row=1, col=0, lockAspect=True, invertY=True, enableMouse=False)
+        self.means_box = self.canvas.addViewBox(row=1, col=0, **STILL_IMAGE)
         self.means = pg.ImageItem(axisOrder="row-major")
         self.means_box.addItem(self.means)
         self.canvas.ci.layout.setRowStretchFactor(0, 3)
