@@ -37,8 +37,8 @@ from ..validation import FieldRange, check_choice, read_fields
 from ..errors import Problem, RecipeError
 from ..stats import pixel_stats
 
-__all__ = ["NormParams", "METHODS", "SCOPES", "STATISTICS", "NORM_RANGES", "PRESETS", "normalize", "output_dtype", "to_uint8", "to_unit_float",
-           "channel_count"]
+__all__ = ["NormParams", "METHODS", "SCOPES", "STATISTICS", "NORM_RANGES", "PRESETS", "normalize", "output_dtype",
+           "to_uint8", "to_unit_float", "channel_count"]
 
 METHODS = ("none", "scale", "minmax", "zscore")
 SCOPES = ("dataset", "channel", "image")
