@@ -127,6 +127,11 @@ class NormParams:
             return self.low is not None and self.high is not None
         return True
 
+    @property
+    def is_per_channel(self) -> bool:
+        """True when a statistic of the method is given per colour channel (a tuple)."""
+        return any(isinstance(getattr(self, name), tuple) for name in STATISTICS.get(self.method, ()))
+
     def fit(self, images: np.ndarray) -> NormParams:
         """Fill the statistics left as None from ``images`` (uint8 0..255 or float 0..1).
 

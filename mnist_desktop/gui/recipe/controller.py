@@ -210,7 +210,7 @@ class RecipeController(QObject):
         used = (self.statistics.cached(recipe) if self.statistics is not None else None) or recipe.normalize
         if not used.is_resolved:
             return 0.0
-        if isinstance(used.mean, tuple) or isinstance(used.std, tuple):
+        if used.is_per_channel:
             return normalize(np.zeros((1, 1, 1, 3), np.uint8), used).reshape(-1)
         return float(normalize(np.zeros((1, 1, 1), np.uint8), used).reshape(-1)[0])
 
