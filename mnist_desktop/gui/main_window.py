@@ -182,11 +182,15 @@ class MainWindow(BrowsingMixin, QMainWindow):
 
     # ------------------------------------------------------------------ loading
 
-    def open_source(self, source: str | None = None, *, files: tuple[str, str] | None = None) -> Job:
-        """Load a dataset in the background; the window stays usable meanwhile."""
+    def open_source(self, source: str | None = None, *, files: tuple[str, str] | None = None,
+                    labels: str = "fine") -> Job:
+        """Load a dataset in the background; the window stays usable meanwhile.
+
+        ``labels="coarse"``: CIFAR-100 with its 20 superclasses (see ``load_dataset``).
+        """
         label = " + ".join(Path(f).name for f in files) if files else str(source)
-        self.status.show_busy(f"Loading {label}…")
-        return self._loader.start(load_for_view, source, files=files)  # cancels a load still running
+        self.status.show_busy(f"Loading {label}{' (coarse labels)' if labels == 'coarse' else ''}…")
+        return self._loader.start(load_for_view, source, files=files, labels=labels)  # cancels a load still running
 
     def track(self, job: Job) -> None:
         """Keep ``job`` alive until it ends; closing the window cancels it."""
