@@ -37,6 +37,7 @@ def test_per_channel_min_max_shows_its_values_and_the_preview_equals_the_export(
     text = norm.channels.text()
     assert f"G {low[1]:.4f}" in text and f"B {high[2]:.4f}" in text  # the values used, per channel
     assert norm.channels.isVisibleTo(norm) and "train split (300 images)" in norm.source.text()
+    assert "the per-channel line above shows the values used" in norm.source.text()
     dialog = p.open_export_dialog()
     assert "min-max per channel" in dialog.recipe_text.text()
     out = tmp_path / "minmax.npz"
