@@ -96,3 +96,12 @@ def binary_records(x: np.ndarray, labels: list) -> bytes:
     """CIFAR binary records: the label bytes (in order) then 3072 pixel bytes, per image."""
     cols = [np.asarray(lab, np.uint8)[:, None] for lab in labels]
     return np.hstack(cols + [to_rows(x)]).tobytes()
+
+
+def uneven_channels(x: np.ndarray) -> np.ndarray:
+    """``x`` with a different value range per channel (R 0..255, G 20..173, B 50..101): per-channel
+    statistics then differ from global ones."""
+    out = x.astype(np.float32)
+    out[..., 1] = 20 + out[..., 1] * 0.6
+    out[..., 2] = 50 + out[..., 2] * 0.2
+    return np.rint(out).astype(np.uint8)

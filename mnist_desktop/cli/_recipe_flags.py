@@ -1,5 +1,5 @@
 """The recipe flags shared by ``export`` and ``evaluate``: --recipe, normalization (with per-channel
---mean/--std and --norm-preset), augmentation (photo flips, crops and colour jitter too), --seed,
+--mean/--std, --norm-preset and min-max --per-channel), augmentation (photo flips, crops and colour jitter too), --seed,
 sampling (--val-fraction, --test-fraction, --balance) and the target shape (--size, --fit, --channels).
 
 Both subcommands build their recipe the same way (the file or the defaults,
@@ -44,8 +44,12 @@ def add_recipe_arguments(p: argparse.ArgumentParser) -> None:
                         "statistics it pinned: reproduces that export)")
     g = p.add_argument_group("normalization")
     g.add_argument("--normalize", choices=("none", "scale", "minmax", "zscore"),
-                   help="none keeps uint8; scale = x/255; minmax (over the dataset; a recipe can set "
-                        "\"scope\": \"image\"); zscore (default: scale)")
+                   help="none keeps uint8; scale = x/255; minmax (over the dataset; --per-channel: per colour "
+                        "channel; a recipe can set \"scope\": \"image\"); zscore (default: scale)")
+    g.add_argument("--per-channel", action="store_true", default=None,
+                   help="with --normalize minmax: one low/high per colour channel (R, G, B), computed from the "
+                        "train split, instead of one for all channels (recipe: \"scope\": \"channel\"); "
+                        "grey data has one channel, so it is the same as without")
     for name in ("mean", "std"):
         spec = NORM_RANGES[name]
         g.add_argument("--" + name, type=_channel_values, metavar=METAVARS[name] + "|R,G,B",
@@ -123,6 +127,11 @@ def build_recipe(args: argparse.Namespace) -> Recipe:
         norm = {"method": "zscore", "mean": mean, "std": std}
     norm.update({k: v for k, v in (("method", args.normalize), ("mean", args.mean), ("std", args.std))
                  if v is not None})
+    if getattr(args, "per_channel", None):
+        norm["scope"] = "channel"
+        if norm.get("method", base.normalize.method) != "minmax":
+            raise RecipeError("--per-channel applies to --normalize minmax (a z-score of colour data is per "
+                              "channel already)")
     aug = {k: getattr(args, k) for k in AUG_FLAGS + PHOTO_FLAGS if getattr(args, k) is not None}
     top = {k: getattr(args, k, None) for k in ("seed", "split") if getattr(args, k, None) is not None}
     samp = {k: getattr(args, k) for k in SAMPLING_FLAGS if getattr(args, k, None) is not None}

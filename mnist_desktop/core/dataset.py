@@ -133,6 +133,9 @@ class Dataset:
     info: DatasetInfo | None = field(default=None, compare=False)
     format: str = "idx"  # what the registry recognised: "idx", "npz", "npy", "csv", "images", ...
     notes: tuple[str, ...] = ()  # what a user should know about how it was read
+    #: Which of its label sets was read, for data that has more than one (CIFAR-100: "fine" or
+    #: "coarse", see ``load_dataset(labels=)``); None: the data has one set of labels.
+    label_set: str | None = None
 
     def labelled_only(self) -> Dataset:
         """The same dataset without its unlabelled splits (for label-based analysis)."""

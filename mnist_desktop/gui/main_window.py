@@ -184,17 +184,18 @@ class MainWindow(BrowsingMixin, QMainWindow):
     # ------------------------------------------------------------------ loading
 
     def open_source(self, source: str | None = None, *, files: tuple[str, str] | None = None,
-                    early: EarlyLoad | None = None) -> Job:
+                    labels: str = "fine", early: EarlyLoad | None = None) -> Job:
         """Load a dataset in the background; the window stays usable meanwhile.
 
+        ``labels="coarse"``: CIFAR-100 with its 20 superclasses (see ``load_dataset``).
         ``early``: a load of ``source`` already running since start-up (``run_app``);
         the job waits for it instead of reading the files again.
         """
         label = " + ".join(Path(f).name for f in files) if files else str(source)
-        self.status.show_busy(f"Loading {label}…")
-        if early is not None and early.source == source and files is None:
+        self.status.show_busy(f"Loading {label}{' (coarse labels)' if labels == 'coarse' else ''}…")
+        if early is not None and early.source == source and files is None and labels == "fine":
             return self._loader.start(early.result)
-        return self._loader.start(load_for_view, source, files=files)  # cancels a load still running
+        return self._loader.start(load_for_view, source, files=files, labels=labels)  # cancels a load still running
 
     def track(self, job: Job) -> None:
         """Keep ``job`` alive until it ends; closing the window cancels it."""

@@ -83,7 +83,7 @@ def test_problems_name_the_field():
     assert list(map(str, NormParams("l2").problems())) == [
         "method must be one of none, scale, minmax, zscore, got \"l2\""]
     assert str(NormParams("zscore", std=0).problems()[0]).startswith("std must be a number between 1e-06")
-    with pytest.raises(RecipeError, match="normalize.scope must be one of dataset, image"):
+    with pytest.raises(RecipeError, match="normalize.scope must be one of dataset, channel, image"):
         NormParams.from_dict({"scope": "pixel"})
     with pytest.raises(RecipeError, match="normalize.median is not a known field"):
         NormParams.from_dict({"median": 1})

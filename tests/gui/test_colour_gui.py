@@ -37,3 +37,19 @@ def test_suspicious_panel_says_how_far_to_trust_the_ranking_on_colour(window, qt
     with qtbot.waitSignal(window.dataset_loaded, timeout=20000):
         window.open_source("sample")
     assert not panel.trust.isVisibleTo(panel)
+
+
+def test_hovering_a_colour_tile_reads_its_three_channels(window, qtbot, tmp_path, sample_dataset):
+    x, y = coloured_mnist(sample_dataset, 30, seed=5)
+    cifar10_python(tmp_path, x[:20], y[:20], x[20:], y[20:])
+    with qtbot.waitSignal(window.dataset_loaded, timeout=20000):
+        window.files.open_paths([tmp_path])
+    window.grid.tile_hovered.emit(0, 3, 4)  # pixel (x=3, y=4) of the first tile
+    r, g, b = x[0, 4, 3].tolist()
+    assert window.status.hover_label.text().endswith(f"pixel (3, 4) = R {r} G {g} B {b}")
+    p = window.recipe
+    p.actions["show_processed"].setChecked(True)  # the default recipe: scale, x / 255
+    qtbot.waitUntil(lambda: p.last is not None and not p.busy, timeout=20000)
+    window.grid.tile_hovered.emit(0, 3, 4)
+    expected = " ".join(f"{c} {float(np.float32(v) / np.float32(255)):.4g}" for c, v in zip("RGB", (r, g, b)))
+    assert window.status.hover_label.text().endswith(f"= {expected} (processed)")

@@ -31,7 +31,7 @@ def test_colour_only_controls_are_off_for_grey_data_and_on_for_colour(window, qt
     aug.groups["jitter"].setChecked(True)
     assert not aug.sliders["jitter_hue"].isEnabled() and "grey" in aug.sliders["jitter_hue"].toolTip()
     assert aug.sliders["jitter_brightness"].isEnabled() and aug.groups["flip"].isEnabled()
-    norm.method.setCurrentIndex(4)
+    norm.method.setCurrentIndex(5)
     assert norm.preset.isHidden()  # no RGB presets for grey data
     x, y = coloured_mnist(sample_dataset, 40)
     cifar10_python(tmp_path, x[:30], y[:30], x[30:], y[30:])
@@ -47,7 +47,7 @@ def test_preview_equals_the_export_for_flip_crop_jitter_and_imagenet(colour_wind
     p = w.recipe
     aug, norm = p.augment_panel, p.normalize_panel
     p.actions["show_processed"].setChecked(True)
-    norm.method.setCurrentIndex(4)  # z-score
+    norm.method.setCurrentIndex(5)  # z-score
     norm.preset.setCurrentIndex(1)  # ImageNet
     for group in ("flip", "crop", "jitter"):
         aug.groups[group].setChecked(True)  # typical values: 0.5, pad 4, jitter 0.4/0.4/0.4/0.1

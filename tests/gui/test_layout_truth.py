@@ -177,3 +177,19 @@ def test_800_1600_800_comes_back_as_a_fresh_start(make_window, qtbot):
         assert back["panel"] >= fresh.detail.minimumWidth()
     finally:
         fresh.close()
+
+
+def test_long_class_names_in_the_filter_are_shortened_to_two_columns_that_fit(qtbot):
+    """CIFAR-100's superclasses ("large_natural_outdoor_scenes"): two columns in a narrow dock, whole in the tip."""
+    from mnist_desktop.gui.grid.filter_panel import FilterPanel
+
+    names = ("aquatic_mammals", "fish", "flowers", "food_containers", "fruit_and_vegetables",
+             "household_electrical_devices", "household_furniture", "insects", "large_carnivores",
+             "large_man-made_outdoor_things", "large_natural_outdoor_scenes", "large_omnivores_and_herbivores")
+    panel = FilterPanel()
+    qtbot.addWidget(panel)
+    panel.set_choices(["train", "test"], names)
+    assert panel.minimumSizeHint().width() < 330  # the Filter dock of a 1600x1000 window
+    buttons = panel.label_buttons
+    assert buttons[1].text() == "1 fish" and buttons[10].text() == "10 large_natu…"
+    assert "large_natural_outdoor_scenes" in buttons[10].toolTip()

@@ -36,7 +36,7 @@ def test_the_normalize_histograms_counted_in_the_worker_are_those_of_the_page_sh
     from mnist_desktop.gui.recipe.normalize_panel import ink_histograms
 
     norm = window.recipe.normalize_panel
-    norm.method.setCurrentIndex(3)  # min-max over the data
+    norm.method.setCurrentIndex(2)  # min-max over the data
     qtbot.waitUntil(lambda: window.recipe.last is not None and window.recipe.last.recipe == window.recipe_model.recipe
                     and not window.recipe.busy, timeout=30000)
     window.wait_idle()
@@ -97,5 +97,5 @@ def test_panels_behind_tabs_are_built_when_shown_with_the_data_loaded_before(win
     assert window.docks["augment"].widget().widget() is aug
     assert window.docks["suspicious"].widget().widget() is sus
     assert "Not computed yet." in sus.summary.text()
-    norm.method.setCurrentIndex(4)  # z-score from the data: the built panel drives the recipe
+    norm.method.setCurrentIndex(5)  # z-score from the data: the built panel drives the recipe
     assert window.recipe_model.recipe.normalize.method == "zscore"

@@ -80,7 +80,7 @@ def test_detail_shows_every_exported_row_of_the_selected_image(window, qtbot):
 def test_save_then_load_restores_every_control(window, qtbot, tmp_path):
     p = window.recipe
     aug, norm = p.augment_panel, p.normalize_panel
-    norm.method.setCurrentIndex(4)  # z-score, with given mean/std
+    norm.method.setCurrentIndex(5)  # z-score, with given mean/std
     for name, value in (("mean", 0.2), ("std", 0.4)):
         norm.stats[name].given.setChecked(True)
         norm.stats[name].box.setValue(value)
@@ -109,7 +109,7 @@ def test_save_then_load_restores_every_control(window, qtbot, tmp_path):
     assert all(b.isChecked() for b in aug.groups.values())
     assert saved.augment.crop_padding == 3 and saved.augment.crop_mode == "reflect" and saved.augment.flip == 0.5
     assert aug.sliders["jitter_hue"].value() == 0.25 and aug.crop_mode.currentData() == "reflect"
-    assert norm.method.currentIndex() == 4 and norm.stats["mean"].value() == 0.2 and norm.stats["std"].value() == 0.4
+    assert norm.method.currentIndex() == 5 and norm.stats["mean"].value() == 0.2 and norm.stats["std"].value() == 0.4
 
 
 def test_bad_recipe_file_is_reported_not_raised(window, tmp_path):
@@ -122,7 +122,7 @@ def test_bad_recipe_file_is_reported_not_raised(window, tmp_path):
 @pytest.mark.slow
 def test_export_from_dialog_equals_cli_for_the_copied_command(window, qtbot, tmp_path, monkeypatch):
     p = window.recipe
-    p.normalize_panel.method.setCurrentIndex(4)  # z-score from the data
+    p.normalize_panel.method.setCurrentIndex(5)  # z-score from the data
     p.augment_panel.groups["affine"].setChecked(True)
     p.augment_panel.copies.setValue(2)
     dialog = p.open_export_dialog()
@@ -197,7 +197,7 @@ def test_last_recipe_is_restored_at_start(make_window, settings, qtbot):
 def test_export_dialog_estimates_without_blocking(window, qtbot):
     """With statistics not computed yet, the dialog opens at once, says so, and shows the size when ready."""
     norm = window.recipe.normalize_panel
-    norm.method.setCurrentIndex(3)  # min-max over the data: statistics needed
+    norm.method.setCurrentIndex(2)  # min-max over the data: statistics needed
     dialog = window.recipe.open_export_dialog()
     qtbot.addWidget(dialog)
     # either the statistics job of the panel already finished, or the dialog says it is computing them

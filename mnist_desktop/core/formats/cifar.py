@@ -23,7 +23,7 @@ or the folder that holds one of the official folders.
 from __future__ import annotations
 
 import pickle
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -262,5 +262,6 @@ def load_cifar(layout: CifarLayout, *, splits: tuple[str, ...] | None = None, la
         notes.append(f"{len(chosen['train'])} of the 5 CIFAR-10 training batches found")
     if layout.kind == "cifar100":
         notes.append(f"CIFAR-100 {labels} labels ({'100 classes' if labels == 'fine' else '20 superclasses'})")
-    return build_dataset(layout.kind, layout.title, loaded, layout.folder, f"cifar-{layout.encoding}",
-                         class_names=_class_names(layout, labels), notes=notes)
+    ds = build_dataset(layout.kind, layout.title, loaded, layout.folder, f"cifar-{layout.encoding}",
+                       class_names=_class_names(layout, labels), notes=notes)
+    return replace(ds, label_set=labels) if layout.kind == "cifar100" else ds

@@ -8,9 +8,11 @@ scale
     x / 255, float32 in [0, 1].
 minmax
     (t - low) / (high - low) with t = x / 255, where low/high are the pixel
-    minimum and maximum of the whole dataset (``scope="dataset"``) or of each
-    image (``scope="image"``). A constant image (high == low) becomes all zeros
-    instead of dividing by zero.
+    minimum and maximum of the whole dataset (``scope="dataset"``), of each
+    colour channel over the dataset (``scope="channel"``: one low/high per
+    channel, R, G, B; grey data has one channel, so it equals "dataset") or of
+    each image (``scope="image"``). A constant image or channel (high == low)
+    becomes all zeros instead of dividing by zero.
 zscore
     (t - mean) / std with t = x / 255; mean and std are given (e.g. MNIST's
     0.1307 / 0.3081) or computed from the training split. For colour data
@@ -35,11 +37,11 @@ from ..validation import FieldRange, check_choice, read_fields
 from ..errors import Problem, RecipeError
 from ..stats import pixel_stats
 
-__all__ = ["NormParams", "METHODS", "NORM_RANGES", "PRESETS", "normalize", "output_dtype", "to_uint8", "to_unit_float",
-           "channel_count"]
+__all__ = ["NormParams", "METHODS", "SCOPES", "STATISTICS", "NORM_RANGES", "PRESETS", "normalize", "output_dtype",
+           "to_uint8", "to_unit_float", "channel_count"]
 
 METHODS = ("none", "scale", "minmax", "zscore")
-SCOPES = ("dataset", "image")
+SCOPES = ("dataset", "channel", "image")
 #: Smallest zscore std: below it the outputs overflow float32 or mean nothing (a 1e-300 std gives inf).
 MIN_STD = 1e-6
 #: The statistics a recipe may give (None = computed from the data): range, steps,
@@ -62,6 +64,9 @@ PRESETS: dict[str, tuple[Any, Any, str]] = {
     "clip": ((0.48145466, 0.4578275, 0.40821073), (0.26862954, 0.26130258, 0.27577711),
              "CLIP (OpenAI's image encoders)"),
 }
+#: The statistics each method uses; each may be one number or one per colour channel.
+STATISTICS = {"zscore": ("mean", "std"), "minmax": ("low", "high")}
+CHANNEL_FIELDS = ("mean", "std", "low", "high")
 #: Images per chunk: the 3-pass methods keep a chunk in L2 between passes.
 CHUNK = 512
 
@@ -75,24 +80,28 @@ class NormParams:
     method
         "none", "scale", "minmax" or "zscore".
     scope
-        For minmax: "dataset" (one low/high for all) or "image" (per image).
+        For minmax: "dataset" (one low/high for all), "channel" (one low/high
+        per colour channel, computed from the data like the z-score's) or
+        "image" (per image).
     mean, std
         For zscore, on the 0..1 scale: one number, or one per colour channel
         (a tuple of 3). None: computed from the data (see :meth:`fit`), per
         channel for colour images.
     low, high
-        For minmax over the dataset, on the 0..1 scale. None: computed from the data.
+        For minmax over the dataset or per channel, on the 0..1 scale: one
+        number, or one per colour channel (a tuple of 3). None: computed from
+        the data (per channel with ``scope="channel"`` on colour images).
     """
 
     method: str = "scale"
     scope: str = "dataset"
     mean: Any = None
     std: Any = None
-    low: float | None = None
-    high: float | None = None
+    low: Any = None
+    high: Any = None
 
     def __post_init__(self) -> None:
-        for name in ("mean", "std"):  # JSON gives lists; keep the object hashable
+        for name in CHANNEL_FIELDS:  # JSON gives lists; keep the object hashable
             if isinstance(getattr(self, name), list):
                 object.__setattr__(self, name, tuple(getattr(self, name)))
 
@@ -101,12 +110,12 @@ class NormParams:
         out = [check_choice("method", self.method, METHODS), check_choice("scope", self.scope, SCOPES)]
         for name, spec in NORM_RANGES.items():
             value = getattr(self, name)
-            if isinstance(value, tuple) and name in ("mean", "std"):
+            if isinstance(value, tuple):
                 out.append(_check_channels(name, value, spec))
             elif value is not None:
                 out.append(spec.check(name, value))
-        if self.low is not None and self.high is not None and not any(out[-2:]) and self.low > self.high:
-            out.append(Problem("low", f"({self.low:g}) must not be greater than high ({self.high:g})"))
+        if self.low is not None and self.high is not None and not any(out[-2:]):
+            out.append(_check_low_high(self.low, self.high))
         return [p for p in out if p]
 
     @property
@@ -114,9 +123,14 @@ class NormParams:
         """True when no statistic is left to compute from data."""
         if self.method == "zscore":
             return self.mean is not None and self.std is not None
-        if self.method == "minmax" and self.scope == "dataset":
+        if self.method == "minmax" and self.scope in ("dataset", "channel"):
             return self.low is not None and self.high is not None
         return True
+
+    @property
+    def is_per_channel(self) -> bool:
+        """True when a statistic of the method is given per colour channel (a tuple)."""
+        return any(isinstance(getattr(self, name), tuple) for name in STATISTICS.get(self.method, ()))
 
     def fit(self, images: np.ndarray) -> NormParams:
         """Fill the statistics left as None from ``images`` (uint8 0..255 or float 0..1).
@@ -132,6 +146,10 @@ class NormParams:
             std = tuple(v / k if v > 0 else 1.0 for v in st["std"])
             return replace(self, mean=self.mean if self.mean is not None else tuple(v / k for v in st["mean"]),
                            std=self.std if self.std is not None else std)
+        if self.method == "minmax" and self.scope == "channel" and images.ndim == 4:
+            st = channel_stats(images)
+            return replace(self, low=self.low if self.low is not None else tuple(v / k for v in st["min"]),
+                           high=self.high if self.high is not None else tuple(v / k for v in st["max"]))
         st = pixel_stats(images)
         if self.method == "zscore":
             std = st["std"] / k
@@ -142,16 +160,16 @@ class NormParams:
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
-        for name in ("mean", "std"):
+        for name in CHANNEL_FIELDS:
             if isinstance(d[name], tuple):
                 d[name] = list(d[name])
         return d
 
     def check_channels(self, channels: int) -> Problem | None:
         """A problem when per-channel statistics do not fit images of ``channels`` channels."""
-        for name in ("mean", "std"):
+        for name in STATISTICS[self.method] if self.method in STATISTICS else ():
             value = getattr(self, name)
-            if self.method == "zscore" and isinstance(value, tuple) and len(value) != channels:
+            if isinstance(value, tuple) and len(value) != channels:
                 what = "grey images (1 channel)" if channels == 1 else f"images of {channels} channels"
                 return Problem(name, f"has {len(value)} values (one per channel) but the data has {what}: "
                                      "give one number")
@@ -214,9 +232,10 @@ def channel_count(images: np.ndarray) -> int:
 
 
 def channel_stats(images: np.ndarray, chunk: int = 1 << 12) -> dict[str, tuple[float, ...]]:
-    """Per-channel mean and standard deviation of an (n, H, W, C) batch, chunked over images.
+    """Per-channel mean, standard deviation, minimum and maximum of an (n, H, W, C) batch, chunked over images.
 
-    uint8 data: one exact 256-bin histogram per channel, as :func:`pixel_stats`.
+    uint8 data: one exact 256-bin histogram per channel, as :func:`pixel_stats`
+    (min and max are its first and last non-empty bins).
     """
     c = images.shape[3]
     if images.dtype == np.uint8:
@@ -229,10 +248,15 @@ def channel_stats(images: np.ndarray, chunk: int = 1 << 12) -> dict[str, tuple[f
         total = np.maximum(counts.sum(axis=1), 1).astype(np.float64)
         mean = counts @ values / total
         var = (counts * (values[None, :] - mean[:, None]) ** 2).sum(axis=1) / total
+        seen = [np.flatnonzero(row) for row in counts]
+        low = [float(s[0]) if len(s) else 0.0 for s in seen]
+        high = [float(s[-1]) if len(s) else 0.0 for s in seen]
     else:
         flat = np.asarray(images, np.float64).reshape(-1, c)
         mean, var = flat.mean(axis=0), flat.var(axis=0)
-    return {"mean": tuple(float(v) for v in mean), "std": tuple(float(v) ** 0.5 for v in var)}
+        low, high = (flat.min(axis=0), flat.max(axis=0)) if len(flat) else (np.zeros(c), np.zeros(c))
+    return {"mean": tuple(float(v) for v in mean), "std": tuple(float(v) ** 0.5 for v in var),
+            "min": tuple(float(v) for v in low), "max": tuple(float(v) for v in high)}
 
 
 def _check_channels(name: str, value: tuple, spec: FieldRange) -> Problem | None:
@@ -243,6 +267,15 @@ def _check_channels(name: str, value: tuple, spec: FieldRange) -> Problem | None
         problem = spec.check(name, v)
         if problem:
             return problem
+    return None
+
+
+def _check_low_high(low: Any, high: Any) -> Problem | None:
+    """Min-max: low must not exceed high (per channel when either is per channel)."""
+    for c, (lo, hi) in enumerate(zip(np.broadcast_to(low, (3,)), np.broadcast_to(high, (3,)))):
+        if lo > hi:
+            which = f" (channel {'RGB'[c]})" if isinstance(low, tuple) or isinstance(high, tuple) else ""
+            return Problem("low", f"({float(lo):g}) must not be greater than high ({float(hi):g}){which}")
     return None
 
 
@@ -303,6 +336,13 @@ def _normalize_chunk(x: np.ndarray, p: NormParams, out: np.ndarray) -> None:
         div = (255 * np.broadcast_to(_per_channel(p.std), (3,))).astype(np.float32)
         np.subtract(v, shift, out=out, dtype=np.float32)
         out /= div
+        return
+    if p.method == "minmax" and (isinstance(p.low, tuple) or isinstance(p.high, tuple)):
+        # per channel, the very arithmetic of the global case below on each channel
+        low = np.broadcast_to(_per_channel(p.low), (3,))
+        span = 255 * (np.broadcast_to(_per_channel(p.high), (3,)) - low)
+        np.subtract(v, (255 * low).astype(np.float32), out=out, dtype=np.float32)
+        out /= np.where(span == 0, 1.0, span).astype(np.float32)
         return
     if p.method == "zscore":
         shift, div = 255 * p.mean, 255 * p.std

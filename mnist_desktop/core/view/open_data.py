@@ -24,11 +24,13 @@ from ..stats import ClassMeans
 _POLL_S = 0.01  # how often a waiting job looks at its own cancel flag
 
 
-def load_for_view(source, *, progress=None, cancel=None, files: tuple[str, str] | None = None):
+def load_for_view(source, *, progress=None, cancel=None, files: tuple[str, str] | None = None,
+                  labels: str = "fine"):
     """Load a dataset and the per-class sums the statistics panel needs (runs in a worker).
 
     ``cancel`` is checked between the steps and at every progress report of the
     reader, so a superseded load stops early instead of finishing unseen.
+    ``labels`` picks CIFAR-100's label set ("fine" or "coarse").
     Returns ``(dataset, ClassMeans)``.
     """
 
@@ -37,7 +39,7 @@ def load_for_view(source, *, progress=None, cancel=None, files: tuple[str, str] 
         if progress is not None:
             progress(done, total)
 
-    ds = load_files(*files) if files else load_dataset(source, progress=report)
+    ds = load_files(*files) if files else load_dataset(source, progress=report, labels=labels)
     raise_if_cancelled(cancel, "loading cancelled")
     dataset_key(ds)  # hash the files here, off the UI thread (cached for the exclusions)
     raise_if_cancelled(cancel, "loading cancelled")

@@ -50,9 +50,9 @@ class GridContent:
         if self.placeholder:
             value = "computing…"
         elif self.processed and self.preview is not None:
-            value = f"{float(self.preview.values[position, y, x]):.4g} (processed)"
+            value = _pixel_text(self.preview.values[position, y, x], ".4g") + " (processed)"
         else:
-            value = f"{dataset.images[index, y, x]:g}"  # the stored value: float data shows its own scale
+            value = _pixel_text(dataset.images[index, y, x], "g")  # the stored value: float data shows its own scale
         own = int(dataset.labels[index])
         label = own if labels is None else int(labels[index])
         name = dataset.label_text(label) + (f" (was {dataset.label_text(own)})" if label != own else "")
@@ -64,3 +64,11 @@ class GridContent:
             return None
         hits = np.flatnonzero(self.indices == index)
         return int(hits[0]) if len(hits) else None
+
+
+def _pixel_text(value, spec: str) -> str:
+    """One pixel in words: ``"128"`` grey, ``"R 12 G 200 B 31"`` colour (one value per channel)."""
+    v = np.asarray(value)
+    if v.ndim == 0:
+        return format(v.item(), spec)
+    return " ".join(f"{c} {format(x, spec)}" for c, x in zip("RGB", v.tolist()))

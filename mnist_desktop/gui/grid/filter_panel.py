@@ -12,6 +12,8 @@ from ..theme import css
 #: Most classes that get a toggle each; beyond, every class is shown and a line says why
 #: (thousands of buttons made laying out the window take minutes, and nobody can use them).
 TOGGLE_LIMIT = 200
+#: Longest class button text (characters): two columns of them fit the Filter dock.
+BUTTON_TEXT = 14
 
 
 class FilterPanel(QWidget):
@@ -79,7 +81,8 @@ class FilterPanel(QWidget):
         per_row = 5 if longest <= 2 else 4 if longest <= 6 else 2  # one grid for all: EMNIST's 47 fit
         for label, (name, text) in enumerate(zip(class_names, texts)):
             button = QToolButton()
-            button.setText(text)
+            # long names (CIFAR-100's superclasses) are shortened so two columns fit the dock; the tip has them whole
+            button.setText(text if len(text) <= BUTTON_TEXT else text[:BUTTON_TEXT - 1] + "…")
             button.setToolTip(f"show or hide class {label} ({name})")
             button.setCheckable(True)
             button.setChecked(True)

@@ -192,7 +192,7 @@ class RecipeController(QObject):
             return
         used = stats.cached(recipe)
         if used is not None:
-            self._show_used(used, _statistics_note(recipe, ds, recipe.statistics_splits(ds)))
+            self._show_used(used, _statistics_note(recipe, ds, recipe.statistics_splits(ds), used.is_per_channel))
             return
         count = sum(len(ds.splits[n]) for n in recipe.statistics_splits(ds))
         self._show_used(None, f"Computing the statistics of {count:,} images…")
@@ -210,7 +210,7 @@ class RecipeController(QObject):
         used = (self.statistics.cached(recipe) if self.statistics is not None else None) or recipe.normalize
         if not used.is_resolved:
             return 0.0
-        if isinstance(used.mean, tuple) or isinstance(used.std, tuple):
+        if used.is_per_channel:
             return normalize(np.zeros((1, 1, 1, 3), np.uint8), used).reshape(-1)
         return float(normalize(np.zeros((1, 1, 1), np.uint8), used).reshape(-1)[0])
 
@@ -339,14 +339,18 @@ class RecipeController(QObject):
         self.model.remember()
 
 
-def _statistics_note(recipe, dataset, names: tuple[str, ...]) -> str:
-    """Where the normalization statistics come from, in words (empty when none are computed)."""
+def _statistics_note(recipe, dataset, names: tuple[str, ...], per_channel: bool = False) -> str:
+    """Where the normalization statistics come from, in words (empty when none are computed).
+
+    ``per_channel``: the values used are per colour channel, listed on the panel's per-channel line.
+    """
+    shown = "the per-channel line above shows the values used" if per_channel else \
+        "greyed boxes show the values used"
     if not names:
         return "Given values are used." if recipe.normalize.method in ("zscore", "minmax") else ""
     count = sum(len(dataset.splits[n]) for n in names)
     warning = recipe.statistics_warning(dataset)
     if warning:
         return (f"<b>Computed from the test split</b> ({count:,} images): this dataset has no train split, "
-                "so test statistics shape the normalization. Greyed boxes show the values used.")
-    return (f"Computed from the {' and '.join(names)} split{'s' if len(names) > 1 else ''} ({count:,} images); "
-            "greyed boxes show the values used.")
+                f"so test statistics shape the normalization. {shown[0].upper()}{shown[1:]}.")
+    return f"Computed from the {' and '.join(names)} split{'s' if len(names) > 1 else ''} ({count:,} images); {shown}."

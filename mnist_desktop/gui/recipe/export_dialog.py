@@ -122,7 +122,8 @@ class ExportDialog(JobDialog):
         excluded_row.addWidget(self.no_exclusions)
         aug = recipe.augment
         norm = recipe.normalize
-        method = METHOD_WORDS[norm.method] + (" per image" if norm.method == "minmax" and norm.scope == "image" else "")
+        scoped = norm.method == "minmax" and norm.scope != "dataset"
+        method = METHOD_WORDS[norm.method] + (f" per {norm.scope}" if scoped else "")
         warning = recipe.statistics_warning(dataset)
         n_relabelled = recipe.relabelled_count(dataset)
         relabelled = (f"<br>{n_relabelled:,} sample{'s' if n_relabelled != 1 else ''} relabelled: every format "

@@ -8,7 +8,8 @@ because the dataset has no train split.
 For colour data the z-score is per channel: a preset row offers ImageNet's
 and CLIP's mean/std (R, G, B), or "this data" (computed per channel from
 train, or one value typed for all channels); a line under it shows the three
-values in use.
+values in use. Min-max per channel shows its low/high per channel on that same
+line (grey data has one channel: the same as min-max over the dataset).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from ...core.palette import ACCENT, CANVAS, NEUTRAL
-from ...core.processing.normalize import NORM_RANGES, PRESETS, NormParams
+from ...core.processing.normalize import NORM_RANGES, PRESETS, STATISTICS, NormParams
 from ...core.processing.problem_words import describe_problem
 from ..theme import css, qcolor
 from .controls import HELPER_STYLE, PROBLEM_STYLE, OptionalNumber
@@ -33,11 +34,12 @@ CHOICES = (
     ("None (keep uint8 0..255)", "none", None),
     ("Scale to 0..1 (x / 255)", "scale", None),
     ("Min-max over the dataset", "minmax", "dataset"),
+    ("Min-max per channel", "minmax", "channel"),
     ("Min-max per image", "minmax", "image"),
     ("Z-score (x − mean) / std", "zscore", None),
 )
-#: which statistics each method uses
-STATISTICS = {"zscore": ("mean", "std"), "minmax": ("low", "high")}
+#: the per-channel line's row names, padded to line up
+ROW_NAMES = {"mean": "mean", "std": "std&nbsp;&nbsp;", "low": "low&nbsp;&nbsp;", "high": "high"}
 BEFORE_PEN, AFTER_PEN = NEUTRAL, ACCENT
 #: (title, preset key) of the z-score preset box (colour data); None = the boxes below (given or computed)
 PRESET_CHOICES = (("This data (per channel)", None), ("ImageNet", "imagenet"), ("CLIP", "clip"),
@@ -155,7 +157,7 @@ class NormalizePanel(QWidget):
         self.preset.blockSignals(True)
         self.preset.setCurrentIndex(_preset_index(p))
         self.preset.blockSignals(False)
-        self.channels.setText(_channels_text(p, used))
+        self.channels.setText(_channels_text(p, used, self._colour))
         self._show_rows(p.method, p.scope)
         problems = [describe_problem(q) for q in recipe.problems() if q.field.startswith("normalize.")]
         self.problem.setText("\n".join(problems))
@@ -169,7 +171,8 @@ class NormalizePanel(QWidget):
         self.source.setVisible(bool(shown))
         zscore_colour = method == "zscore" and (self._colour or per_channel)
         self.form.setRowVisible(self.preset, zscore_colour)
-        self.channels.setVisible(zscore_colour and bool(self.channels.text()))
+        minmax_channel = method == "minmax" and scope == "channel"
+        self.channels.setVisible((zscore_colour or minmax_channel) and bool(self.channels.text()))
 
     def show_used(self, used: NormParams | None, note: str) -> None:
         """Show the statistics actually used (greyed where computed) and where they come from."""
@@ -205,14 +208,26 @@ def _preset_index(p: NormParams) -> int:
     return len(PRESET_CHOICES) - 1
 
 
-def _channels_text(p: NormParams, used: NormParams | None) -> str:
-    """The per-channel mean and std in use, in words (empty when they are single numbers)."""
+def _channels_text(p: NormParams, used: NormParams | None, colour: bool = True) -> str:
+    """The per-channel statistics in use (z-score mean/std, min-max low/high), in words.
+
+    Empty when they are single numbers, except min-max per channel, which
+    always says what it used (and, on grey data, that one channel is global).
+    """
     q = used if used is not None and used.is_resolved else p
-    if not (isinstance(q.mean, tuple) or isinstance(q.std, tuple)):
-        return ""
+    first, second = STATISTICS.get(p.method, ("mean", "std"))
+    a, b = getattr(q, first), getattr(q, second)
+    per_channel_minmax = p.method == "minmax" and p.scope == "channel"
+    if per_channel_minmax and not colour and not isinstance(a, tuple):
+        return "Grey data has one channel: per channel is the same as over the dataset."
+    if not (isinstance(a, tuple) or isinstance(b, tuple)):
+        return "Per channel: computed from the data when the preview runs." if per_channel_minmax and a is None \
+            else ""
 
     def rgb(v) -> str:
+        if v is None:
+            return "from the data"
         values = v if isinstance(v, tuple) else (v,) * 3
         return " &nbsp; ".join(f"{c} {x:.4f}" for c, x in zip("RGB", values))
-    where = "given" if isinstance(p.mean, tuple) else "computed from the data"
-    return f"Per channel ({where}):<br>mean {rgb(q.mean)}<br>std&nbsp;&nbsp; {rgb(q.std)}"
+    where = "given" if isinstance(getattr(p, first), tuple) else "computed from the data"
+    return f"Per channel ({where}):<br>{ROW_NAMES[first]} {rgb(a)}<br>{ROW_NAMES[second]} {rgb(b)}"
