@@ -43,7 +43,7 @@ def test_cancelling_the_waiting_job_stops_the_early_load(mnist_folder, monkeypat
     started, stopped = threading.Event(), threading.Event()
     real = open_data.load_dataset
 
-    def slow(source, progress=None):  # a reader that reports progress until told to stop
+    def slow(source, progress=None, **_kwargs):  # a reader that reports progress until told to stop
         started.set()
         try:
             for i in range(2000):
