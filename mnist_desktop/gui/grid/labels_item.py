@@ -21,6 +21,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
 
 from ...core.view.grid_layout import GridLayout
+from ...core.view.tile_text import tile_texts
 from ...core.palette import FLAG, NEUTRAL, RELABELLED, class_color
 from ..theme import qcolor
 
@@ -92,9 +93,12 @@ class TileLabels(pg.GraphicsObject):
         return self._texts[label]
 
     def _variants(self, name: str) -> list[tuple[float, str]]:
-        """(width, text) from the full name down to its first letter plus an ellipsis, widest first."""
-        texts = [name] + [name[:k] + "…" for k in range(len(name) - 1, 0, -1)]
-        return [(self._metrics.horizontalAdvance(t), t) for t in texts]
+        """(width, text) from the full name down to its first letter plus an ellipsis, in order of preference.
+
+        Names of several words are shortened word by word first (core.view.tile_text), so
+        "large_carnivores" and "large_natural_outdoor_scenes" stay apart on a narrow tile.
+        """
+        return [(self._metrics.horizontalAdvance(t), t) for t in tile_texts(name)]
 
     def _stamp(self, label: int, text: str, ratio: float, relabelled: bool = False) -> QImage:
         """``text`` in class ``label``'s colour (or the relabel colour) on a transparent image,
