@@ -13,7 +13,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("gui", help="open the desktop app (the default)",
                        description="Open the desktop app on a dataset: the full MNIST in the data folder "
                                    "when it is there, otherwise the embedded sample.")
-    add_source_argument(p, default=None, labels=False)
+    add_source_argument(p, default=None)
     p.add_argument("--recipe", metavar="R.json", help="start with this processing recipe")
     p.add_argument("--screenshot", metavar="OUT.png", type=output_name("window.png"),
                    help="render the main window offscreen, save it as a PNG and exit (an existing file only "
@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
         check_output(args.screenshot, kind="screenshot", own=is_our_picture, inputs=given_inputs(args),
                      force=args.force)
 
-    early = _start_early_load(args.source)  # reads the data while Qt and the window start
+    early = _start_early_load(args.source, args.labels)  # reads the data while Qt and the window start
     problem = check_gui_environment(screenshot=args.screenshot is not None)
     if problem is not None:  # say what is missing before Qt aborts with its own noise
         early.close()
@@ -57,9 +57,9 @@ def run(args: argparse.Namespace) -> int:
                    force=args.force, early=early)
 
 
-def _start_early_load(source: str | None):
+def _start_early_load(source: str | None, labels: str):
     """Start loading ``source`` (default: the best data at hand) in a thread (core.view.open_data)."""
     from ..core.formats.load import best_source
     from ..core.view.open_data import EarlyLoad
 
-    return EarlyLoad(source or best_source())
+    return EarlyLoad(source or best_source(), labels=labels)

@@ -48,7 +48,7 @@ def _run(source, recipe, screenshot, size, force, early) -> int:
         _dispose(app, window)
         return 1
     window.show()
-    job = window.open_source(source or best_source(), early=early)
+    job = window.open_source(source or best_source(), labels=early.labels if early else "fine", early=early)
     if os.environ.get("MNIST_DESKTOP_STARTUP_PROBE"):  # benchmarks/bench_startup.py
         from PySide6.QtCore import QTimer
 

@@ -193,7 +193,7 @@ class MainWindow(BrowsingMixin, QMainWindow):
         """
         label = " + ".join(Path(f).name for f in files) if files else str(source)
         self.status.show_busy(f"Loading {label}{' (coarse labels)' if labels == 'coarse' else ''}…")
-        if early is not None and early.source == source and files is None and labels == "fine":
+        if early is not None and (early.source, early.labels) == (source, labels) and files is None:
             return self._loader.start(early.result)
         return self._loader.start(load_for_view, source, files=files, labels=labels)  # cancels a load still running
 

@@ -59,3 +59,32 @@ def test_a_failed_reload_keeps_the_data_and_the_checked_label_set(window, qtbot,
         choice["Coarse"].trigger()
     assert window.last_error.startswith(str(folder))  # the message names the folder
     assert window.dataset.label_set == "fine" and choice["Fine"].isChecked() and not choice["Coarse"].isChecked()
+
+
+def test_gui_labels_coarse_opens_with_the_superclasses(make_window, qtbot, tmp_path, sample_dataset):
+    """``gui --labels coarse``: the start-up load reads the coarse set, and the menu shows it checked."""
+    from mnist_desktop.core.view.open_data import EarlyLoad
+
+    x, y = coloured_mnist(sample_dataset, 40, seed=3)
+    folder = cifar100_python(tmp_path, x[:30], y[:30] * 10, x[30:], y[30:] * 10)
+    early = EarlyLoad(str(folder), labels="coarse")  # what the gui command starts before Qt
+    window = make_window()
+    with qtbot.waitSignal(window.dataset_loaded, timeout=20000) as loaded:
+        window.open_source(str(folder), labels="coarse", early=early)
+    early.close()
+    ds = loaded.args[0]
+    assert ds.label_set == "coarse" and ds.class_names == tuple(f"c{i}" for i in range(20))
+    assert ds.splits["train"].labels.tolist() == (y[:30] * 2).tolist()  # fine = 10 y, coarse = fine // 5
+    _item, choice = labels_menu(window)
+    assert choice["Coarse"].isChecked() and not choice["Fine"].isChecked()
+
+
+def test_gui_labels_coarse_on_data_with_one_label_set_is_one_error_line(tmp_path):
+    import subprocess
+    import sys
+
+    out = tmp_path / "x.png"
+    result = subprocess.run([sys.executable, "-m", "mnist_desktop", "gui", "--source", "sample", "--labels", "coarse",
+                             "--screenshot", str(out)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and not out.exists()
+    assert result.stderr.startswith("error: sample: coarse labels") and "Traceback" not in result.stderr

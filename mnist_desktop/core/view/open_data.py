@@ -53,8 +53,8 @@ class EarlyLoad:
     stops and joins the thread (after use, or when the window never opened).
     """
 
-    def __init__(self, source: str) -> None:
-        self.source = source
+    def __init__(self, source: str, *, labels: str = "fine") -> None:
+        self.source, self.labels = source, labels
         self._stop = threading.Event()
         self._done = threading.Event()
         self._progress: tuple[int, int] | None = None
@@ -64,7 +64,8 @@ class EarlyLoad:
 
     def _run(self) -> None:
         try:
-            self._outcome = (True, load_for_view(self.source, progress=self._on_progress, cancel=self._stop))
+            self._outcome = (True, load_for_view(self.source, progress=self._on_progress, cancel=self._stop,
+                                                labels=self.labels))
         except BaseException as exc:  # noqa: BLE001 - handed to the job that waits, raised there
             self._outcome = (False, exc)
         finally:
