@@ -263,3 +263,30 @@ def test_a_status_message_is_painted_then_the_fields_come_back(window, qtbot):
     assert not bar.dataset_label.isVisible()
     qtbot.waitUntil(lambda: bar.currentMessage() == "", timeout=10000)
     assert bar.dataset_label.isVisible() and "test 10,000" in bar.dataset_label.text()
+
+
+def test_start_up_turns_the_gc_back_on_and_frees_the_first_dataset_once_replaced(make_window, qtbot, mnist_folder):
+    """gui runs start-up with the cyclic GC off; once the window is up it is on, and what start-up
+    froze is handed back after the first data is shown, so the first dataset, replaced, is collected."""
+    import gc
+    import weakref
+
+    from mnist_desktop.gui.app import _start_up_done
+
+    window = make_window()
+    gc.disable()
+    try:
+        _start_up_done(window)
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+        with qtbot.waitSignal(window.dataset_loaded, timeout=20000):
+            window.open_source("sample")
+        assert gc.get_freeze_count() == 0
+        first = weakref.ref(window.dataset)
+        with qtbot.waitSignal(window.dataset_loaded, timeout=20000):
+            window.open_source(str(mnist_folder(test=50)))
+        qtbot.wait(50)
+        gc.collect()
+        assert first() is None  # 7.8 MB of images not kept alive by a frozen reference cycle
+    finally:
+        gc.enable()
+        gc.unfreeze()
