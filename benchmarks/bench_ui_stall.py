@@ -136,6 +136,10 @@ def _longest_gap(app, start, done, timeout: float = 60.0) -> float:
 def big_dataset_stalls(app, window) -> None:
     from mnist_desktop.core.export.estimate import estimate
     from mnist_desktop.core.processing.statistics import NormStatistics
+    from mnist_desktop.gui.recipe.normalize_panel import CHOICES
+
+    choice = {(method, scope): i for i, (_, method, scope) in enumerate(CHOICES)}
+    zscore, minmax, scale = choice["zscore", None], choice["minmax", "dataset"], choice["scale", None]
 
     ds = _tiled(window)
     window.set_dataset(ds)
@@ -143,13 +147,13 @@ def big_dataset_stalls(app, window) -> None:
     computing = lambda: norm.source.text().startswith("Computing")  # noqa: E731
     switch, dialog, base_switch, base_dialog = [], [], [], []
     for _ in range(3):
-        for index in (4, 3):  # z-score from the data, min-max over the data: new statistics each time
+        for index in (zscore, minmax):  # from the data: new statistics each time
             window.set_dataset(ds)  # a fresh cache: the statistics must be computed again
             switch.append(_longest_gap(app, lambda i=index: norm.method.setCurrentIndex(i),
                                        lambda: not computing() and not window.recipe.busy))
-            norm.method.setCurrentIndex(1)
+            norm.method.setCurrentIndex(scale)
         window.set_dataset(ds)
-        norm.method.setCurrentIndex(4)
+        norm.method.setCurrentIndex(zscore)
         holder = {}
 
         def open_dialog(holder=holder):
@@ -160,7 +164,7 @@ def big_dataset_stalls(app, window) -> None:
         recipe = window.recipe.model.recipe
         base_switch.append(_longest_gap(app, lambda r=recipe: NormStatistics(ds).normalization(r), lambda: True))
         base_dialog.append(_longest_gap(app, lambda r=recipe: estimate(ds, r, "npz"), lambda: True))
-        norm.method.setCurrentIndex(1)
+        norm.method.setCurrentIndex(scale)
     med = statistics.median
     print(f"60,000 images: switching the normalization: longest UI stall {med(switch) * 1e3:.0f} ms "
           f"(median of {len(switch)}; max {max(switch) * 1e3:.0f} ms); statistics on the UI thread "
