@@ -135,7 +135,8 @@ def test_long_names_shorten_then_hide_only_when_too_small(qtbot):
     grid.set_classes(["Ankle boot", "7"], (28, 28))
     item = grid.labels
     assert item.text_for(0, 400) == "Ankle boot"
-    assert item.text_for(0, 30).endswith("…")
+    short = item.text_for(0, 30)
+    assert short != "Ankle boot" and short in ("A.boot", "A.boo…", "A.bo…", "A.b…", "Ab")  # word by word
     assert item.text_for(1, 14) == "7"  # a digit fits the smallest tiles
     assert item.text_for(1, 2) is None
 
