@@ -143,12 +143,12 @@ def grey_if_equal(arr: np.ndarray, chunk: int | None = None) -> np.ndarray | Non
 
     Compared a chunk of images at a time, so a memory-mapped file is not
     loaded whole to find that it is real colour (it stops at the first chunk
-    that differs). The default chunk holds about a million pixels: each
+    that differs). The default chunk holds about 256k pixels: each
     comparison makes a temporary of one byte per pixel, and at 4,096 CIFAR
     images (4 MB) that was 14 % of a 10,000-image folder's peak memory.
     """
     if chunk is None:
-        chunk = max(1, (1 << 20) // max(1, arr.shape[1] * arr.shape[2]))
+        chunk = max(1, (1 << 18) // max(1, arr.shape[1] * arr.shape[2]))
     for start in range(0, len(arr), chunk):
         part = arr[start:start + chunk]
         if not (np.array_equal(part[..., 0], part[..., 1]) and np.array_equal(part[..., 1], part[..., 2])):

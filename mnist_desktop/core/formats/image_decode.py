@@ -117,6 +117,9 @@ def _read_files(files: list[str], tick, colour: bool = False) -> tuple[np.ndarra
         except BaseException:
             for fut in futures:
                 fut.cancel()
+            # A failed future holds the exception, whose traceback holds this frame and so the futures:
+            # a cycle that would keep ``out`` alive (beside the RGB array of a re-read) until the next gc.
+            futures = fut = None  # noqa: F841
             raise
     return out, counts
 
