@@ -134,8 +134,11 @@ def scan_image_folder(folder: Path, notes: list[str] | None = None) -> dict[str,
     scan = _Scan(folder, notes)
     subs = {sub: scan.classes(sub) for sub in scan.subdirs(folder)}
     nested = any(c.keys() - {""} for c in subs.values()) or (folder / "manifest.json").is_file()
-    if not nested:
-        direct = scan.classes(folder)
+    if not nested:  # each subfolder is a class: its images were listed above (listing them again held both)
+        direct = {sub.name: c[""] for sub, c in subs.items() if c.get("")}
+        loose = scan.images_in(folder)
+        if loose:
+            direct[""] = loose
         return {split_name_of(folder.name, "images"): direct} if direct else None
     splits = {split_name_of(sub.name): classes for sub, classes in subs.items() if classes}
     return order_splits(splits) or None
@@ -158,12 +161,29 @@ def _plan(folder: Path, layout: dict[str, dict[str, list[str]]]):
         if "" in classes and len(classes) > 1:
             raise DatasetError(f"{folder / split}: holds both images and class folders; "
                                "put every image in a class folder, or none (unlabelled)")
-        files = [(p, label_of.get(c, -1)) for c, ps in classes.items() for p in ps]
-        if all(_EXPORT_NAME.match(os.path.basename(p)) for p, _ in files):
-            files.sort(key=lambda fl: tuple(int(g or -1) for g in _EXPORT_NAME.match(os.path.basename(fl[0])).groups()))
-        labels = None if "" in classes else np.array([lab for _, lab in files], np.int64)
-        plan[split] = ([p for p, _ in files], labels)
+        files = [p for ps in classes.values() for p in ps]
+        labels = np.repeat(np.array([label_of.get(c, -1) for c in classes], np.int64),
+                           [len(ps) for ps in classes.values()])
+        order = _export_order(files)
+        if order is not None:
+            files, labels = [files[i] for i in order], labels[order]
+        plan[split] = (files, None if "" in classes else labels)
     return class_names if names else None, plan
+
+
+def _export_order(files: list[str]) -> np.ndarray | None:
+    """Row order by index, then copy, when every name is an export's ``<index>[_<copy>].png``; else None.
+
+    Keys go into one numpy array, not a tuple per file: with 60,000 files the
+    tuples (and a list of (path, label) pairs) were megabytes at the peak.
+    """
+    keys = np.empty((2, len(files)), np.int64)
+    for i, path in enumerate(files):
+        m = _EXPORT_NAME.match(os.path.basename(path))
+        if m is None:
+            return None
+        keys[0, i], keys[1, i] = int(m.group(1)), int(m.group(2) or -1)
+    return np.lexsort((keys[1], keys[0]))
 
 
 def load_image_folder(folder: Path, *, splits: tuple[str, ...] | None = None,
