@@ -2,17 +2,21 @@
 
 Inputs are built by tiling a coloured MNIST (the sample's digits painted in
 random colours, 32 x 32 x 3) to CIFAR-10's size: 50,000 training + 10,000
-test images as CIFAR python batches and as binary batches, and a colour PNG
-folder (``--png N`` images, default 10,000: writing and decoding 50,000 small
-files takes minutes on a shared machine). Each open runs in a fresh child
-process, whose peak resident memory (ru_maxrss) is reported beside the
-child's baseline (Python + numpy + the package imported, nothing opened).
+test images as CIFAR python batches (written by Python 3, and as the official
+files are: Python 2 cPickle), as binary batches, and a colour PNG folder of
+``<class>/<i>.png`` as the export writes them (``--png N`` images, default
+60,000: the training then the test images; a smaller N for quick runs).
+Each open runs in a fresh child process, whose peak resident memory
+(VmHWM) is reported beside the child's baseline (Python + numpy + the
+package imported, nothing opened). ``--repeat K`` opens each input K times
+and prints the median time and peak.
 
-    .venv/bin/python benchmarks/bench_colour_open.py [--png N]
+    .venv/bin/python benchmarks/bench_colour_open.py [--png N] [--repeat K]
 """
 
 from __future__ import annotations
 
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -62,23 +66,32 @@ def png_folder(root: Path, x: np.ndarray, y: np.ndarray) -> Path:
     return root
 
 
+def _option(name: str, default: int) -> int:
+    return int(sys.argv[sys.argv.index(name) + 1]) if name in sys.argv else default
+
+
 def main() -> None:
-    n_png = int(sys.argv[sys.argv.index("--png") + 1]) if "--png" in sys.argv else 10000
+    n_png, repeat = _option("--png", 60000), _option("--repeat", 1)
     sample = load_dataset("sample")
     x, y = tiled(sample, 50000, 1)
     xt, yt = tiled(sample, 10000, 2)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         inputs = {"CIFAR-10 python batches (60,000)": cifar10_python(root / "py", x, y, xt, yt),
+                  "CIFAR-10 python 2 batches (60,000)": cifar10_python(root / "py2", x, y, xt, yt, py2=True),
                   "CIFAR-10 binary batches (60,000)": cifar10_binary(root / "bin", x, y, xt, yt),
-                  f"colour PNG folder ({n_png:,})": png_folder(root / "png", x[:n_png], y[:n_png])}
+                  f"colour PNG folder ({n_png:,})": png_folder(root / "png", np.concatenate([x, xt])[:n_png],
+                                                               np.concatenate([y, yt])[:n_png])}
         _, _, _, base, base_peak = child("-")
         print(f"child baseline (python + package, nothing opened): {base_peak:.0f} MB peak")
         for name, path in inputs.items():
-            n, nbytes, t, _, peak = child(str(path))
+            runs = [child(str(path)) for _ in range(repeat)]
+            n, nbytes = runs[0][:2]
+            t, peak = statistics.median(r[2] for r in runs), statistics.median(r[4] for r in runs)
             over = peak - base_peak
             print(f"{name:36s} open {t:6.2f} s   arrays {nbytes / 2**20:6.1f} MB   peak {peak:6.0f} MB "
-                  f"(+{over:.0f} MB over baseline, {over / (nbytes / 2**20):.2f}x the arrays)")
+                  f"(+{over:.0f} MB over baseline, {over / (nbytes / 2**20):.2f}x the arrays)"
+                  + (f"   times {min(r[2] for r in runs):.2f}-{max(r[2] for r in runs):.2f} s" if repeat > 1 else ""))
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ keys (``b'data'`` uint8 (N, 3072): R plane, G plane, B plane, each row-major;
 from __future__ import annotations
 
 import pickle
+import struct
 from pathlib import Path
 
 import numpy as np
@@ -36,23 +37,44 @@ def to_rows(x: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(x.transpose(0, 3, 1, 2).reshape(len(x), -1))
 
 
-def _dump(path: Path, doc: dict) -> None:
-    path.write_bytes(pickle.dumps(doc, protocol=2))
+def _py2_value(v) -> bytes:
+    """One value as Python 2's cPickle (protocol 2) writes it: str as (SHORT_)BINSTRING, ints, lists, arrays."""
+    if isinstance(v, bytes):
+        return (b"U" + bytes([len(v)]) if len(v) < 256 else b"T" + struct.pack("<I", len(v))) + v
+    if isinstance(v, (int, np.integer)):
+        return b"J" + struct.pack("<i", int(v))
+    if isinstance(v, list):
+        return b"](" + b"".join(_py2_value(x) for x in v) + b"e"
+    if isinstance(v, np.ndarray):  # numpy's reduce: _reconstruct(ndarray, (0,), 'b') + (1, shape, dtype, False, str)
+        dtype = b"cnumpy\ndtype\nU\x02u1K\x00K\x01\x87R(K\x03U\x01|NNNJ\xff\xff\xff\xffJ\xff\xff\xff\xffK\x00tb"
+        shape = b"(" + b"".join(_py2_value(n) for n in v.shape) + b"t"
+        return (b"cnumpy.core.multiarray\n_reconstruct\ncnumpy\nndarray\nK\x00\x85U\x01b\x87R"
+                + b"(K\x01" + shape + dtype + b"\x89" + _py2_value(v.astype(np.uint8).tobytes()) + b"tb")
+    raise TypeError(type(v))
 
 
-def cifar10_python(root: Path, x_train, y_train, x_test, y_test, batches: int = 5) -> Path:
-    """``root/cifar-10-batches-py`` with data_batch_1..batches, test_batch, batches.meta."""
+def _dump(path: Path, doc: dict, py2: bool = False) -> None:
+    """A protocol-2 pickle as Python 3 writes it or, ``py2``, as the official files are (Python 2's cPickle)."""
+    if not py2:
+        path.write_bytes(pickle.dumps(doc, protocol=2))
+        return
+    items = b"".join(_py2_value(k) + _py2_value(v) for k, v in doc.items())
+    path.write_bytes(b"\x80\x02}(" + items + b"u.")
+
+
+def cifar10_python(root: Path, x_train, y_train, x_test, y_test, batches: int = 5, py2: bool = False) -> Path:
+    """``root/cifar-10-batches-py`` with data_batch_1..batches, test_batch, batches.meta (``py2``: see _dump)."""
     folder = root / "cifar-10-batches-py"
     folder.mkdir(parents=True, exist_ok=True)
     for b, idx in enumerate(np.array_split(np.arange(len(x_train)), batches), start=1):
         _dump(folder / f"data_batch_{b}", {b"batch_label": f"training batch {b} of {batches}".encode(),
                                            b"labels": [int(v) for v in y_train[idx]], b"data": to_rows(x_train[idx]),
-                                           b"filenames": [f"img_{i}.png".encode() for i in idx]})
+                                           b"filenames": [f"img_{i}.png".encode() for i in idx]}, py2)
     _dump(folder / "test_batch", {b"batch_label": b"testing batch 1 of 1", b"labels": [int(v) for v in y_test],
                                   b"data": to_rows(x_test),
-                                  b"filenames": [f"t_{i}.png".encode() for i in range(len(y_test))]})
+                                  b"filenames": [f"t_{i}.png".encode() for i in range(len(y_test))]}, py2)
     _dump(folder / "batches.meta", {b"num_cases_per_batch": len(x_train) // batches,
-                                    b"label_names": [n.encode() for n in CIFAR10_NAMES], b"num_vis": 3072})
+                                    b"label_names": [n.encode() for n in CIFAR10_NAMES], b"num_vis": 3072}, py2)
     return folder
 
 

@@ -28,15 +28,24 @@ def rowcol_csv(path: Path, x: np.ndarray, y: np.ndarray) -> Path:
 
 
 def image_folder(root: Path, x: np.ndarray, y: np.ndarray | None, names: list[str] | None = None,
-                 ext: str = "png", mode: str = "L") -> Path:
-    """``<class>/<i>.<ext>`` written by Pillow (or images directly in ``root`` when y is None)."""
+                 ext: str = "png", mode: str = "L", own: bool = False) -> Path:
+    """``<class>/<i>.<ext>`` written by Pillow (or images directly in ``root`` when y is None).
+
+    ``x`` grey (N, H, W) is saved in ``mode``; RGB (N, H, W, 3) as RGB. ``own``: PNGs by
+    the tool's own encoder (what its export writes) instead of Pillow's.
+    """
     from PIL import Image
+
+    from mnist_desktop.core.draw.png import encode_gray, encode_rgb
 
     for i, img in enumerate(x):
         folder = root if y is None else root / (names[y[i]] if names else str(int(y[i])))
         folder.mkdir(parents=True, exist_ok=True)
-        im = Image.fromarray(img, "L")
-        if mode != "L":
+        if own:
+            (folder / f"img{i:04d}.png").write_bytes(encode_rgb(img) if img.ndim == 3 else encode_gray(img))
+            continue
+        im = Image.fromarray(img, "RGB" if img.ndim == 3 else "L")
+        if mode not in ("L", im.mode):
             im = im.convert(mode)
         im.save(folder / f"img{i:04d}.{ext}", **({"quality": 100} if ext == "jpg" else {}))
     return root

@@ -22,8 +22,14 @@ def colour(sample_dataset):
     return x_train, y_train, x_test, y_test
 
 
-@pytest.mark.parametrize("writer, fmt", [(cifar10_python, "cifar-python"), (cifar10_binary, "cifar-binary")])
+def _python2(root, *arrays):
+    return cifar10_python(root, *arrays, py2=True)
+
+
+@pytest.mark.parametrize("writer, fmt", [(cifar10_python, "cifar-python"), (_python2, "cifar-python"),
+                                         (cifar10_binary, "cifar-binary")], ids=["python", "python2", "binary"])
 def test_cifar10_opens_with_exact_pixels_labels_and_names(tmp_path, colour, writer, fmt):
+    """``python2``: the official batches are Python 2 cPickle files (BINSTRING data, byte-string keys)."""
     x_train, y_train, x_test, y_test = colour
     folder = writer(tmp_path, *colour)
     for path in (folder, tmp_path):  # the official folder, or the folder that holds it

@@ -22,6 +22,8 @@ or the folder that holds one of the official folders.
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import pickle
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -196,6 +198,30 @@ def _binary_batch(path: Path, label_bytes: int, label_index: int) -> tuple[np.nd
     return rows[:, label_bytes:], np.asarray(rows[:, label_index])
 
 
+@functools.lru_cache(maxsize=1)
+def _malloc_trim():
+    try:
+        fn = ctypes.CDLL(None).malloc_trim
+    except (AttributeError, OSError):  # not glibc (macOS, Windows, musl): nothing to do
+        return None
+    fn.argtypes, fn.restype = [ctypes.c_size_t], ctypes.c_int
+    return fn
+
+
+def _release_freed_memory() -> None:
+    """Hand freed heap pages back to the system after a python batch (glibc's ``malloc_trim``; elsewhere nothing).
+
+    Why: unpickling a batch written by Python 3 makes a 30 MB text and then its
+    30 MB of bytes. Once the first such block is freed, glibc raises its mmap
+    threshold and serves the next ones from the heap, which it keeps after they
+    are freed: ~30 MB stayed resident beside the images, and the last batch
+    opened at 1.36x the arrays instead of 1.19x.
+    """
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
 def _read_split(layout: CifarLayout, files: list[Path], label_key: str, tick) -> tuple[np.ndarray, np.ndarray]:
     """(N, 32, 32, 3) uint8 and labels of the batches of one split, one batch in memory at a time."""
     images, labels, pos = np.empty((0, SIDE, SIDE, 3), np.uint8), [], 0
@@ -212,7 +238,9 @@ def _read_split(layout: CifarLayout, files: list[Path], label_key: str, tick) ->
         planes_to_hwc(data, images[pos:pos + len(data)])
         labels.append(np.asarray(labs, np.int64))
         pos += len(data)
-        del data
+        del data, labs
+        if layout.encoding == "python":
+            _release_freed_memory()
         tick(len(labels[-1]))
     return (images[:pos] if pos < len(images) else images), np.concatenate(labels)
 

@@ -138,13 +138,17 @@ def _channels_last(arr: np.ndarray, where: str | Path, notes: list[str] | None) 
     return arr if arr.flags.c_contiguous else np.ascontiguousarray(arr)
 
 
-def grey_if_equal(arr: np.ndarray, chunk: int = 4096) -> np.ndarray | None:
+def grey_if_equal(arr: np.ndarray, chunk: int | None = None) -> np.ndarray | None:
     """(N, H, W) of RGB images (N, H, W, 3) whose three channels are equal everywhere, else None.
 
     Compared a chunk of images at a time, so a memory-mapped file is not
     loaded whole to find that it is real colour (it stops at the first chunk
-    that differs).
+    that differs). The default chunk holds about 256k pixels: each
+    comparison makes a temporary of one byte per pixel, and at 4,096 CIFAR
+    images (4 MB) that was 14 % of a 10,000-image folder's peak memory.
     """
+    if chunk is None:
+        chunk = max(1, (1 << 18) // max(1, arr.shape[1] * arr.shape[2]))
     for start in range(0, len(arr), chunk):
         part = arr[start:start + chunk]
         if not (np.array_equal(part[..., 0], part[..., 1]) and np.array_equal(part[..., 1], part[..., 2])):

@@ -1,10 +1,11 @@
 """Image folders: ``<class>/*.png|jpg`` (torchvision's ImageFolder) and ``<split>/<class>/...``.
 
-Decoding uses Pillow (simple 8-bit grey PNGs, what the export writes, take
-the project's own fast path in :mod:`..draw.png`). Qt may not be imported in ``core/`` and the project's
-own PNG code only writes 8-bit grayscale; JPEG (and the PNG variants other
-tools write: palette, 16-bit, interlaced) need a real decoder, and Pillow is
-the small, well-kept one everybody already has. It is imported only when an
+Decoding (:mod:`.image_decode`) uses Pillow (simple 8-bit grey or RGB PNGs,
+what the export writes, take the project's own fast path in :mod:`..draw.png`).
+Qt may not be imported in ``core/`` and the project's own PNG code reads only
+what it writes; JPEG (and the PNG variants other tools write: palette,
+16-bit, interlaced, filtered rows) need a real decoder, and Pillow is the
+small, well-kept one everybody already has. It is imported only when an
 image folder is opened.
 
 - Files are images when named so (``.png``, ``.jpg``, ``.jpeg``) or when their
@@ -22,6 +23,9 @@ image folder is opened.
   Colour files whose channels are all equal count as grey; RGBA, LA and
   palette files are converted to RGB (alpha dropped), each with a note.
   All images one size, or an error naming the first odd file. Many small files are read on a few threads.
+- Files are held as plain path strings, not ``Path`` objects: a ``Path``
+  costs ~350 bytes more per file, 20 MB for 60,000 files (over 10 % of the
+  images' own size at 32 x 32 x 3), which counted in the peak memory of opening.
 - Links: a symbolic link that points back at the folder holding it or at one
   of its parents (a loop, ``self -> .``), or out of the opened folder, is
   skipped with a note; the split/class structure is read from real entries
@@ -30,30 +34,26 @@ image folder is opened.
 
 from __future__ import annotations
 
-import io
 import os
 import re
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 
 from ..dataset import Dataset
 from ..errors import DatasetError
-from ..draw.png import decode_gray
 from ..progress import Progress
 from .common import build_dataset, check_class_count, make_split, natural_key, order_splits, split_name_of
+from .image_decode import read_split
 
 __all__ = ["IMAGE_MAGICS", "is_image_file", "scan_image_folder", "load_image_folder"]
 
 IMAGE_MAGICS = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
 _IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg"}
 _EXPORT_NAME = re.compile(r"^(\d+)(?:_(\d+))?\.png$")
-_THREADS = min(8, (os.cpu_count() or 2) * 2)
-_BATCH = 256
 
 
-def is_image_file(path: Path) -> bool:
+def is_image_file(path: str | os.PathLike[str]) -> bool:
     """Whether the file starts with a PNG or JPEG signature."""
     try:
         with open(path, "rb") as f:
@@ -92,21 +92,21 @@ class _Scan:
         self.notes.append(f"{shown}: a link that {why}; skipped")
         return False
 
-    def images_in(self, folder: Path) -> list[Path]:
-        """Image files of ``folder`` in name order: a usual image name, or PNG/JPEG first bytes.
+    def images_in(self, folder: Path) -> list[str]:
+        """Paths (strings) of the image files of ``folder`` in name order: a usual image name, or PNG/JPEG first bytes.
 
         Named files are not opened here (60,000 opens would double the scan); a
         ``.png`` that is not one fails at decoding, with its name. Only regular
         files count (a pipe named ``x.png`` would block the reader).
         """
-        files = [Path(e.path) for e in self.entries(folder) if e.is_file()]
-        files.sort(key=lambda p: natural_key(p.name))
-        return [p for p in files if p.suffix.lower() in _IMAGE_SUFFIXES or is_image_file(p)]
+        names = sorted((e.name for e in self.entries(folder) if e.is_file()), key=natural_key)
+        return [path for path in (os.path.join(folder, n) for n in names)
+                if os.path.splitext(path)[1].lower() in _IMAGE_SUFFIXES or is_image_file(path)]
 
     def subdirs(self, folder: Path) -> list[Path]:
         return sorted(Path(e.path) for e in self.entries(folder) if e.is_dir())
 
-    def classes(self, folder: Path) -> dict[str, list[Path]]:
+    def classes(self, folder: Path) -> dict[str, list[str]]:
         """{class folder name: images} of a folder of class folders ("" = images directly in it)."""
         out = {d.name: self.images_in(d) for d in self.subdirs(folder)}
         out = {k: v for k, v in out.items() if v}
@@ -124,8 +124,8 @@ def _inside(path: Path, root: Path) -> bool:
         return False
 
 
-def scan_image_folder(folder: Path, notes: list[str] | None = None) -> dict[str, dict[str, list[Path]]] | None:
-    """{split: {class name: files}} or None when ``folder`` holds no image layout.
+def scan_image_folder(folder: Path, notes: list[str] | None = None) -> dict[str, dict[str, list[str]]] | None:
+    """{split: {class name: file paths}} or None when ``folder`` holds no image layout.
 
     ``<split>/<class>/`` when a subfolder holds class folders (or an export's
     manifest says so); then a split folder of loose images is unlabelled.
@@ -134,21 +134,24 @@ def scan_image_folder(folder: Path, notes: list[str] | None = None) -> dict[str,
     scan = _Scan(folder, notes)
     subs = {sub: scan.classes(sub) for sub in scan.subdirs(folder)}
     nested = any(c.keys() - {""} for c in subs.values()) or (folder / "manifest.json").is_file()
-    if not nested:
-        direct = scan.classes(folder)
+    if not nested:  # each subfolder is a class: its images were listed above (listing them again held both)
+        direct = {sub.name: c[""] for sub, c in subs.items() if c.get("")}
+        loose = scan.images_in(folder)
+        if loose:
+            direct[""] = loose
         return {split_name_of(folder.name, "images"): direct} if direct else None
     splits = {split_name_of(sub.name): classes for sub, classes in subs.items() if classes}
     return order_splits(splits) or None
 
 
-def _plan(folder: Path, layout: dict[str, dict[str, list[Path]]]):
+def _plan(folder: Path, layout: dict[str, dict[str, list[str]]]):
     """Class names and, per split, (files, labels or None) in row order."""
     names = sorted({c for classes in layout.values() for c in classes if c})
     numeric = bool(names) and all(c.isdigit() for c in names)
     if numeric:
         label_of = {c: int(c) for c in names}
         top = max(label_of, key=label_of.__getitem__)
-        check_class_count(label_of[top], next(cl[top][0].parent for cl in layout.values() if top in cl))
+        check_class_count(label_of[top], next(Path(cl[top][0]).parent for cl in layout.values() if top in cl))
         class_names = tuple(str(i) for i in range(max(label_of.values()) + 1))
     else:
         label_of = {c: i for i, c in enumerate(names)}
@@ -158,92 +161,29 @@ def _plan(folder: Path, layout: dict[str, dict[str, list[Path]]]):
         if "" in classes and len(classes) > 1:
             raise DatasetError(f"{folder / split}: holds both images and class folders; "
                                "put every image in a class folder, or none (unlabelled)")
-        files = [(p, label_of.get(c, -1)) for c, ps in classes.items() for p in ps]
-        if all(_EXPORT_NAME.match(p.name) for p, _ in files):
-            files.sort(key=lambda fl: tuple(int(g or -1) for g in _EXPORT_NAME.match(fl[0].name).groups()))
-        labels = None if "" in classes else np.array([lab for _, lab in files], np.int64)
-        plan[split] = ([p for p, _ in files], labels)
+        files = [p for ps in classes.values() for p in ps]
+        labels = np.repeat(np.array([label_of.get(c, -1) for c in classes], np.int64),
+                           [len(ps) for ps in classes.values()])
+        order = _export_order(files)
+        if order is not None:
+            files, labels = [files[i] for i in order], labels[order]
+        plan[split] = (files, None if "" in classes else labels)
     return class_names if names else None, plan
 
 
-class _NeedColour(Exception):
-    """A colour file in a split read as grey so far: read it again as RGB."""
+def _export_order(files: list[str]) -> np.ndarray | None:
+    """Row order by index, then copy, when every name is an export's ``<index>[_<copy>].png``; else None.
 
-
-def _decode(path: Path, colour: bool = False) -> tuple[np.ndarray, str]:
-    """(H, W) uint8 of one file, or (H, W, 3) when it is real colour or ``colour`` is asked,
-    and how it was converted: "" (not), "equal" (equal RGB channels read as grey), "alpha"
-    (RGBA, LA or palette turned to RGB)."""
-    from PIL import Image, UnidentifiedImageError
-
-    data = path.read_bytes()
-    simple = decode_gray(data)  # what our export writes: ~10x faster than Pillow
-    if simple is not None:
-        return (np.repeat(simple[..., None], 3, axis=2) if colour else simple), ""
-    try:
-        with Image.open(io.BytesIO(data)) as im:
-            im.load()
-            mode = im.mode
-            if mode in ("I;16", "I;16B", "I", "F"):
-                raise DatasetError(f"{path}: {mode} (16-bit or float) images are not supported; "
-                                   "save them as 8-bit grayscale or RGB")
-            if mode in ("L", "1") and not colour:
-                return np.asarray(im.convert("L")), ""
-            rgb = np.asarray(im.convert("RGB"))
-    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
-        raise DatasetError(f"{path}: cannot be decoded as an image ({exc})") from None
-    how = "alpha" if mode in ("RGBA", "LA", "P", "PA") else ""
-    if colour:
-        return rgb, how
-    if np.array_equal(rgb[..., 0], rgb[..., 1]) and np.array_equal(rgb[..., 1], rgb[..., 2]):
-        return np.ascontiguousarray(rgb[..., 0]), how or "equal"
-    raise _NeedColour
-
-
-def _read_files(files: list[Path], tick, colour: bool = False) -> tuple[np.ndarray, dict[str, int]]:
-    """Decode ``files`` on a few threads into one (N, H, W) or (N, H, W, 3) array, and how many
-    files were converted, by kind (see :func:`_decode`). Raises _NeedColour when a grey read meets colour."""
-    if not files:
-        return np.zeros((0, 1, 1), np.uint8), {}
-    first, _ = _decode(files[0], colour)
-    out = np.empty((len(files), *first.shape), np.uint8)
-    counts = {"equal": 0, "alpha": 0}
-
-    def work(start: int) -> dict[str, int]:
-        conv = {"equal": 0, "alpha": 0}
-        for i in range(start, min(start + _BATCH, len(files))):
-            img, how = _decode(files[i], colour)
-            if img.shape[:2] != first.shape[:2]:
-                raise DatasetError(f"{files[i]}: {img.shape[1]}x{img.shape[0]} pixels, but {files[0].name} and "
-                                   f"the images before it are {first.shape[1]}x{first.shape[0]}; all images must "
-                                   "be one size")
-            out[i] = img
-            if how:
-                conv[how] += 1
-        return conv
-
-    with ThreadPoolExecutor(_THREADS) as pool:
-        futures = [pool.submit(work, s) for s in range(0, len(files), _BATCH)]
-        try:
-            for fut, start in zip(futures, range(0, len(files), _BATCH)):
-                for k, v in fut.result().items():  # in order: the first odd file is the one named
-                    counts[k] += v
-                tick(min(_BATCH, len(files) - start))
-        except BaseException:
-            for fut in futures:
-                fut.cancel()
-            raise
-    return out, counts
-
-
-def _read_split(files: list[Path], tick, state: dict) -> tuple[np.ndarray, dict[str, int]]:
-    """Read one split as grey, or again as RGB when a file in it is real colour."""
-    done = state["done"]
-    try:
-        return _read_files(files, tick)
-    except _NeedColour:
-        state["done"] = done
-        return _read_files(files, tick, colour=True)
+    Keys go into one numpy array, not a tuple per file: with 60,000 files the
+    tuples (and a list of (path, label) pairs) were megabytes at the peak.
+    """
+    keys = np.empty((2, len(files)), np.int64)
+    for i, path in enumerate(files):
+        m = _EXPORT_NAME.match(os.path.basename(path))
+        if m is None:
+            return None
+        keys[0, i], keys[1, i] = int(m.group(1)), int(m.group(2) or -1)
+    return np.lexsort((keys[1], keys[0]))
 
 
 def load_image_folder(folder: Path, *, splits: tuple[str, ...] | None = None,
@@ -265,7 +205,7 @@ def load_image_folder(folder: Path, *, splits: tuple[str, ...] | None = None,
 
     loaded, notes = {}, list(dict.fromkeys(scan_notes))
     for split, (files, labels) in plan.items():
-        x, counts = _read_split(files, tick, state)
+        x, counts = read_split(files, tick, state)
         if counts.get("equal"):
             notes.append(f"{split}: {counts['equal']:,} images stored as colour with equal channels; "
                          "read as grayscale")
@@ -274,6 +214,6 @@ def load_image_folder(folder: Path, *, splits: tuple[str, ...] | None = None,
                          "(transparency dropped)")
         if labels is None:
             notes.append(f"{split}: images without class folders; unlabelled")
-        where = files[0].parent.parent if labels is not None else files[0].parent
+        where = Path(files[0]).parent.parent if labels is not None else Path(files[0]).parent
         loaded[split] = make_split(split, x, labels, where if len(plan) > 1 and files else folder)
     return build_dataset(folder.name, folder.name, loaded, folder, "images", class_names=class_names, notes=notes)
