@@ -13,6 +13,7 @@ depend on how a dataset is cut into chunks.
 from __future__ import annotations
 
 import functools
+import math
 
 import numpy as np
 
@@ -97,7 +98,7 @@ class Workspace:
 
     def get(self, name: str, shape: tuple[int, ...], dtype: type = np.float32) -> np.ndarray:
         """An uninitialised array of ``shape`` (a view of a cached buffer)."""
-        size = int(np.prod(shape))
+        size = math.prod(shape)  # np.prod costs ~10 us a call, ~5 % of a jitter
         buf = self._arrays.get(name)
         if buf is None or buf.size < size or buf.dtype != dtype:
             buf = self._arrays[name] = np.empty(size, dtype)
