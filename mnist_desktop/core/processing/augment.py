@@ -126,10 +126,12 @@ def _augment_chunk(images: np.ndarray, p: AugParams, seed: int, split: str | Non
         if images.ndim == 3:
             _warp.bilinear(_warp.pad_images(images, ws), *_coords(p, keys, images.shape[1:3], ws), out, ws)
         else:
-            coords = _coords(p, keys, images.shape[1:3], ws)
-            for c in range(images.shape[3]):  # one geometry, every channel
-                sx, sy = (np.copy(v) for v in coords)
-                out[..., c] = _warp.bilinear(_warp.pad_images(images[..., c], ws), sx, sy, None, ws)
+            # one geometry, every channel: the index and weights once, the gathers per channel
+            h, w = images.shape[1:3]
+            plan = _warp.bilinear_plan(*_coords(p, keys, (h, w), ws), (h, w), ws)
+            for c in range(images.shape[3]):
+                out[..., c] = _warp.bilinear_apply(_warp.pad_images(images[..., c], ws), plan,
+                                                   ws.get("channel", (len(images), h, w)), ws)
         if photo is not None and (p.crop_padding or p.flip):
             out[...] = _crop_and_flip(out, p, photo)
         if jitter:
