@@ -34,28 +34,36 @@ PAD_MODES = ("zero", "reflect")
 
 def crop_and_flip(x: np.ndarray, offsets: np.ndarray | None, padding: int, mode: str,
                   flipped: np.ndarray | None) -> np.ndarray:
-    """Crop after padding, then mirror, as one gather; returns a new array of ``x``'s shape and dtype.
+    """Crop after padding, then mirror; returns a new array of ``x``'s shape and dtype.
 
     ``offsets`` (n, 2) are the x and y positions 0..2N of each window in the
     padded image (None: no crop); ``flipped`` (n,) bool says which images are
     mirrored (None: none). Works on uint8 as on float, so the photo-only
     recipes gather the source bytes before converting them.
+
+    The mirrored images are mirrored first (cropping the mirror at offset
+    2N - x is mirroring the crop at x, for zero and reflect padding alike);
+    then each output row is one contiguous run of ``W`` pixels in the padded
+    batch, copied as bytes by one indexing of a strided view of all the
+    runs. Gathering pixel by pixel measured 2-3x slower.
     """
     n, h, w = x.shape[:3]
-    pad = padding if offsets is not None else 0
-    if pad:
-        widths = ((0, 0), (pad, pad), (pad, pad)) + ((0, 0),) * (x.ndim - 3)
-        x = np.pad(x, widths, mode="reflect") if mode == "reflect" else np.pad(x, widths)
-    ph, pw = h + 2 * pad, w + 2 * pad
-    dx = offsets[:, 0] if offsets is not None else np.zeros(n, np.intp)
-    dy = offsets[:, 1] if offsets is not None else np.zeros(n, np.intp)
-    cols = np.broadcast_to(np.arange(w), (n, w))
-    if flipped is not None:
-        cols = np.where(flipped[:, None], w - 1 - cols, cols)
-    rows = (np.arange(n) * ph + dy)[:, None] + np.arange(h)  # (n, H) rows of the stacked padded images
-    index = (rows * pw)[:, :, None] + (dx[:, None] + cols)[:, None, :]
-    flat = np.ascontiguousarray(x).reshape(n * ph * pw, *x.shape[3:])
-    return np.take(flat, index, axis=0)
+    mirror = flipped is not None and bool(flipped.any())
+    if mirror:
+        x = np.array(x, copy=True, order="C")
+        x[flipped] = x[flipped][:, :, ::-1]
+    if offsets is None:
+        return x if mirror else np.array(x, copy=True, order="C")
+    widths = ((0, 0), (padding, padding), (padding, padding)) + ((0, 0),) * (x.ndim - 3)
+    padded = np.pad(x, widths, mode="reflect") if mode == "reflect" else np.pad(x, widths)
+    ph, pw = h + 2 * padding, w + 2 * padding
+    dx = offsets[:, 0] if flipped is None else np.where(flipped, 2 * padding - offsets[:, 0], offsets[:, 0])
+    starts = ((np.arange(n) * ph + offsets[:, 1]) * pw + dx)[:, None] + np.arange(h) * pw  # first pixel of each row
+    pixel = x.itemsize * (x.shape[3] if x.ndim == 4 else 1)  # bytes
+    raw = np.ascontiguousarray(padded).reshape(-1).view(np.uint8)
+    runs = np.lib.stride_tricks.as_strided(raw, (n * ph * pw - w + 1, w * pixel), (pixel, 1), writeable=False)
+    # indexing, not np.take: take would first copy the overlapping view whole
+    return runs[starts.reshape(-1)].view(x.dtype).reshape(x.shape)
 
 
 def crop_offsets(u: np.ndarray, padding: int) -> np.ndarray:
