@@ -118,6 +118,30 @@ def test_each_photo_augmentation_is_keyed_by_image_not_by_batch(colour, field):
     assert not np.array_equal(whole[:50], other)  # another copy, other numbers
 
 
+@pytest.mark.parametrize("extra", [{}, {"rotation": 15, "noise": 0.02}], ids=["photo only", "after a warp"])
+def test_colour_recipe_is_independent_of_chunk_size_and_threads(colour, monkeypatch, extra):
+    """The jitter groups images by their order of operations within a chunk; no chunking may move a bit."""
+    from mnist_desktop.core.processing import augment
+
+    params = AugParams(**PHOTO, **extra)
+    reference = augment_batch(colour, params, seed=11, split="train")
+    for chunk, threads in ((1, 1), (7, 2), (300, 3)):
+        monkeypatch.setattr(augment, "CHUNK", chunk)
+        monkeypatch.setattr(augment, "PHOTO_CHUNK", chunk)
+        monkeypatch.setattr(augment, "THREADS", threads)
+        assert np.array_equal(augment_batch(colour, params, seed=11, split="train"), reference), (chunk, threads)
+
+
+def test_jitter_from_bytes_equals_jitter_of_the_converted_floats(colour):
+    u = np.random.default_rng(4).random((200, 5), dtype=np.float32)
+    amounts = (0.4, 0.4, 0.4, 0.5)
+    from_bytes = jitter.jitter(colour[:200], u, amounts, out=np.empty((200, 32, 32, 3), np.float32))
+    in_place = colour[:200] / np.float32(255)
+    jitter.jitter(in_place, u, amounts)
+    assert np.array_equal(from_bytes, in_place)
+    assert 0 <= in_place.min() and in_place.max() <= 1
+
+
 def test_switching_one_photo_augmentation_on_does_not_move_the_others(colour):
     flipped = augment_batch(colour[:200], AugParams(flip=0.5), seed=1)
     both = augment_batch(colour[:200], AugParams(flip=0.5, random_greyscale=1.0), seed=1)
