@@ -1,13 +1,14 @@
 """Colour jitter of a batch (torchvision's ``ColorJitter`` semantics), in place, grouped by operation order.
 
 Each image draws four factors and one of the 24 orders of the operations
-(brightness 0, contrast 1, saturation 2, hue 3). The batch is sorted once by
-order, cut into channel planes (an (n, H, W, C) channel is a strided view and
-every operation on it ran ~3x slower), and each group of images with the same
-order runs its operations on one contiguous block, in place in a few reused
-buffers (fresh temporaries cost page faults that measured slower than the
-arithmetic). Every image still depends only on its own pixels and numbers:
-sorting and chunking change where it is computed, never what.
+(brightness 0, contrast 1, saturation 2, hue 3). The images of one order are
+gathered from the source (bytes or floats) as one block of channel planes (an
+(n, H, W, C) channel is a strided view and every operation on it ran ~3x
+slower), run through their operations in place in a few reused buffers
+(fresh temporaries cost page faults that measured slower than the arithmetic)
+and written back; one block at a time stays in cache. Every image still
+depends only on its own pixels and numbers: grouping and chunking change
+where it is computed, never what.
 
 Semantics (each operation clips to [0, 1]; torchvision's luminance weights):
 
