@@ -20,7 +20,9 @@ Baselines, in the same process:
   ColorJitter`` and ``Rotate``), on a subset, only if importable;
 - torchvision.transforms.v2 only if importable: on batched tensors (which
   draws ONE set of random parameters per batch, so it does less than we do)
-  and per image (a fair per-image comparison), on a subset.
+  on 10,000 images and per image (a fair per-image comparison) on a subset; with torch's
+  threads set to ours and again with 1 thread (its best on a busy 2-core
+  machine, where its OpenMP threads wait for each other at every operation).
 
 Neither library is a dependency: run this script in a throwaway venv that has
 them, with ``PYTHONPATH`` at the repository. Goal (issue 24): at least parity
@@ -39,6 +41,8 @@ from mnist_desktop.core.processing.augment import THREADS, augment_batch
 
 N = 50000
 SUBSET = 2000
+#: Images for torchvision on batches (its float tensor copy of all 50,000 would take 600 MB).
+TORCH_BATCHED = 10000
 CROP_FLIP = AugParams(crop_padding=4, flip=0.5)
 JITTER = AugParams(jitter_brightness=0.4, jitter_contrast=0.4, jitter_saturation=0.4, jitter_hue=0.1)
 ALL = AugParams(crop_padding=4, flip=0.5, jitter_brightness=0.4, jitter_contrast=0.4, jitter_saturation=0.4,
@@ -95,19 +99,24 @@ def albumentations(x: np.ndarray, rotation: bool):
     return lambda: [tf(image=img)["image"] for img in x]
 
 
-def torchvision(x: np.ndarray, rotation: bool, batched: bool):
+def torchvision(x: np.ndarray, rotation: bool, batched: bool, threads: int = THREADS):
     try:
         import torch
         from torchvision.transforms import v2
     except ImportError:
         return None
-    torch.set_num_threads(THREADS)
+
+    def set_threads(fn):
+        def run():
+            torch.set_num_threads(threads)
+            return fn()
+        return run
     tf = (v2.RandomRotation(15) if rotation else
           v2.Compose([v2.RandomCrop(32, padding=4), v2.RandomHorizontalFlip(), v2.ColorJitter(0.4, 0.4, 0.4, 0.1)]))
     t = torch.from_numpy(np.ascontiguousarray(x.transpose(0, 3, 1, 2))).float() / 255
     if batched:
-        return lambda: [tf(t[i:i + 256]) for i in range(0, len(t), 256)]
-    return lambda: [tf(img) for img in t]
+        return set_threads(lambda: [tf(t[i:i + 256]) for i in range(0, len(t), 256)])
+    return set_threads(lambda: [tf(img) for img in t])
 
 
 def main() -> int:
@@ -116,7 +125,7 @@ def main() -> int:
     idx = np.arange(N)
     out = np.empty(x.shape, np.float32)
     print(f"colour augmentation, {N:,} images 32x32x3, medians of 3 runs, {THREADS} threads "
-          f"({os.cpu_count()} cores); per-image baselines on {SUBSET:,}")
+          f"({os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}); per-image baselines on {SUBSET:,}")
     copy = rate(lambda: np.divide(x, 255, out=out, dtype=np.float32), N)
     print(f"  numpy copy x/255 (floor)                 {copy:10,.0f} images/s")
     ours = {}
@@ -124,20 +133,30 @@ def main() -> int:
                          ("rotation", ROTATION)):
         ours[name] = rate(lambda p=params: augment_batch(x, p, seed=1, indices=idx, out=out), N)
         print(f"  ours {name:36s}{ours[name]:10,.0f} images/s  ({copy / ours[name]:4.1f}x the copy's time)")
-    rows = [("plain numpy per image, crop+flip+jitter", numpy_per_image(sub), SUBSET, "crop+flip+jitter", None),
-            ("albumentations crop+flip+jitter", albumentations(sub, False), SUBSET, "crop+flip+jitter", 10),
-            ("albumentations Rotate", albumentations(sub, True), SUBSET, "rotation", 10),
-            ("torchvision v2 batched crop+flip+jitter", torchvision(x, False, True), N, "crop+flip+jitter", 1),
-            ("torchvision v2 batched rotation", torchvision(x, True, True), N, "rotation", 1),
-            ("torchvision v2 per image crop+flip+jitter", torchvision(sub, False, False), SUBSET,
-             "crop+flip+jitter", 1)]
-    for name, fn, n, case, goal in rows:
+    tv = x[:TORCH_BATCHED]
+    rows = [("plain numpy per image, crop+flip+jitter", lambda: numpy_per_image(sub), SUBSET, "crop+flip+jitter",
+             None),
+            ("albumentations crop+flip+jitter", lambda: albumentations(sub, False), SUBSET, "crop+flip+jitter", 10),
+            ("albumentations Rotate", lambda: albumentations(sub, True), SUBSET, "rotation", 10)]
+    # torch's OpenMP threads wait for each other at every operation: on a loaded 2-core machine
+    # 2 threads measured 2-5x slower than 1, so torch also gets its best case, 1 thread
+    for threads in sorted({THREADS, 1}, reverse=True):
+        rows += [(f"torchvision v2 {name} (torch {threads} thread{'s' * (threads > 1)})",
+                  lambda a=images, r=rot, b=batched, t=threads: torchvision(a, r, b, t), len(images), case, 1)
+                 for name, images, rot, batched, case in (
+                     ("batched crop+flip+jitter", tv, False, True, "crop+flip+jitter"),
+                     ("batched rotation", tv, True, True, "rotation"),
+                     ("per image crop+flip+jitter", sub, False, False, "crop+flip+jitter"),
+                     ("per image rotation", sub, True, False, "rotation"))]
+    for name, make, n, case, goal in rows:
+        fn = make()  # built one at a time: a batched torch copy of the images is 600 MB
         if fn is None:
-            print(f"  {name:42s} not installed, skipped")
+            print(f"  {name:58s} not installed, skipped")
             continue
         r = rate(fn, n)
         verdict = "" if goal is None else f" (goal >= {goal}x: {'met' if ours[case] / r >= goal else 'NOT met'})"
-        print(f"  {name:42s} {r:10,.0f} images/s  ours {ours[case] / r:6.1f}x{verdict}")
+        print(f"  {name:58s} {r:10,.0f} images/s  ours {ours[case] / r:6.1f}x{verdict}")
+    print(f"  load average at the end: {os.getloadavg()[0]:.1f}")
     return 0
 
 

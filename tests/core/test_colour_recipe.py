@@ -12,7 +12,7 @@ from colour_data import coloured_mnist
 from mnist_desktop import augment_images
 from mnist_desktop.core.dataset import Dataset, Split
 from mnist_desktop.core.errors import RecipeError
-from mnist_desktop.core.processing import colour_ops
+from mnist_desktop.core.processing import colour_ops, jitter
 from mnist_desktop.core.processing.aug_params import AugParams
 from mnist_desktop.core.processing.augment import augment_batch
 from mnist_desktop.core.processing.normalize import PRESETS, NormParams, normalize, to_uint8
@@ -118,6 +118,30 @@ def test_each_photo_augmentation_is_keyed_by_image_not_by_batch(colour, field):
     assert not np.array_equal(whole[:50], other)  # another copy, other numbers
 
 
+@pytest.mark.parametrize("extra", [{}, {"rotation": 15, "noise": 0.02}], ids=["photo only", "after a warp"])
+def test_colour_recipe_is_independent_of_chunk_size_and_threads(colour, monkeypatch, extra):
+    """The jitter groups images by their order of operations within a chunk; no chunking may move a bit."""
+    from mnist_desktop.core.processing import augment
+
+    params = AugParams(**PHOTO, **extra)
+    reference = augment_batch(colour, params, seed=11, split="train")
+    for chunk, threads in ((1, 1), (7, 2), (300, 3)):
+        monkeypatch.setattr(augment, "CHUNK", chunk)
+        monkeypatch.setattr(augment, "PHOTO_CHUNK", chunk)
+        monkeypatch.setattr(augment, "THREADS", threads)
+        assert np.array_equal(augment_batch(colour, params, seed=11, split="train"), reference), (chunk, threads)
+
+
+def test_jitter_from_bytes_equals_jitter_of_the_converted_floats(colour):
+    u = np.random.default_rng(4).random((200, 5), dtype=np.float32)
+    amounts = (0.4, 0.4, 0.4, 0.5)
+    from_bytes = jitter.jitter(colour[:200], u, amounts, out=np.empty((200, 32, 32, 3), np.float32))
+    in_place = colour[:200] / np.float32(255)
+    jitter.jitter(in_place, u, amounts)
+    assert np.array_equal(from_bytes, in_place)
+    assert 0 <= in_place.min() and in_place.max() <= 1
+
+
 def test_switching_one_photo_augmentation_on_does_not_move_the_others(colour):
     flipped = augment_batch(colour[:200], AugParams(flip=0.5), seed=1)
     both = augment_batch(colour[:200], AugParams(flip=0.5, random_greyscale=1.0), seed=1)
@@ -162,9 +186,9 @@ def test_brightness_scales_each_image_by_one_factor_in_range(colour):
 def test_saturation_zero_is_the_grey_image_and_contrast_keeps_the_mean_grey():
     rng = np.random.default_rng(1)
     x = rng.random((3, 8, 8, 3), dtype=np.float32) * 0.5 + 0.25
-    grey = np.moveaxis(colour_ops._saturation(colour_ops.planar(x), np.zeros(3, np.float32)), 1, 3)
+    grey = np.moveaxis(jitter._saturation(jitter.planar(x), np.zeros(3, np.float32)), 1, 3)
     assert np.allclose(grey, colour_ops.luminance(x)[..., None], atol=1e-6)
-    flat = colour_ops._contrast(colour_ops.planar(x), np.zeros(3, np.float32))
+    flat = jitter._contrast(jitter.planar(x), np.zeros(3, np.float32))
     assert np.allclose(flat, colour_ops.luminance(x).mean(axis=(1, 2))[:, None, None, None], atol=1e-6)
 
 
@@ -172,13 +196,13 @@ def test_hue_shift_matches_colorsys():
     rng = np.random.default_rng(2)
     x = rng.random((4, 6, 6, 3), dtype=np.float32)
     shift = np.array([0.1, -0.25, 0.5, 0.0], np.float32)
-    out = np.moveaxis(colour_ops._hue(colour_ops.planar(x), shift), 1, 3)
+    out = np.moveaxis(jitter._hue(jitter.planar(x), shift), 1, 3)
     for k in range(4):
         for px, got in zip(x[k].reshape(-1, 3), out[k].reshape(-1, 3)):
             h, s, v = colorsys.rgb_to_hsv(*px)
             assert got == pytest.approx(colorsys.hsv_to_rgb((h + shift[k]) % 1, s, v), abs=2e-5)
-    red = colour_ops.planar(np.array([[[[1.0, 0.0, 0.0]]]], np.float32))
-    green = colour_ops._hue(red, np.array([1 / 3], np.float32)).reshape(3)
+    red = jitter.planar(np.array([[[[1.0, 0.0, 0.0]]]], np.float32))
+    green = jitter._hue(red, np.array([1 / 3], np.float32)).reshape(3)
     assert green == pytest.approx(np.array([0, 1, 0]), abs=1e-6)
 
 

@@ -29,6 +29,7 @@ from . import keyed_random as _random
 from .normalize import to_unit_float
 from . import warp as _warp
 from . import colour_ops as _colour
+from . import jitter as _jitter
 from ..errors import RecipeError
 from .aug_params import OPTIONAL_FIELDS, AugParams
 
@@ -112,21 +113,31 @@ def _augment_chunk(images: np.ndarray, p: AugParams, seed: int, split: str | Non
         return
     keys = _random.image_keys(seed, split, idx, cop)
     photo = _random.uniforms(keys, _random.STREAM_PHOTO, 10) if _has_photo(p) else None
+    jitter = photo is not None and any(_jitter_amounts(p))
     if _photo_only(p):
-        # photo operations only: no warp; crop and flip move the source values before the conversion
-        to_unit_float(_crop_and_flip(images, p, photo), out)
+        # photo operations only: no warp; crop and flip move the source bytes before the conversion,
+        # which the jitter makes group by group as it gathers its blocks
+        source = _crop_and_flip(images, p, photo)
+        if jitter:
+            _jitter.jitter(source, photo[:, 3:8], _jitter_amounts(p), ws, out=out)
+        else:
+            to_unit_float(source, out)
     else:
         if images.ndim == 3:
             _warp.bilinear(_warp.pad_images(images, ws), *_coords(p, keys, images.shape[1:3], ws), out, ws)
         else:
-            coords = _coords(p, keys, images.shape[1:3], ws)
-            for c in range(images.shape[3]):  # one geometry, every channel
-                sx, sy = (np.copy(v) for v in coords)
-                out[..., c] = _warp.bilinear(_warp.pad_images(images[..., c], ws), sx, sy, None, ws)
+            # one geometry, every channel: the index and weights once, the gathers per channel
+            h, w = images.shape[1:3]
+            plan = _warp.bilinear_plan(*_coords(p, keys, (h, w), ws), (h, w), ws)
+            for c in range(images.shape[3]):
+                out[..., c] = _warp.bilinear_apply(_warp.pad_images(images[..., c], ws), plan,
+                                                   ws.get("channel", (len(images), h, w)), ws)
         if photo is not None and (p.crop_padding or p.flip):
             out[...] = _crop_and_flip(out, p, photo)
-    if photo is not None:
-        _colour_photo(out, p, photo)
+        if jitter:
+            _jitter.jitter(out, photo[:, 3:8], _jitter_amounts(p), ws)
+    if photo is not None and p.random_greyscale:
+        _colour.greyscale(out, photo[:, 8], p.random_greyscale)
     if p.noise > 0:
         noise = _random.normals(keys, _random.STREAM_NOISE, int(np.prod(out.shape[1:])), ws).reshape(out.shape)
         noise *= np.float32(p.noise)
@@ -177,14 +188,6 @@ def _crop_and_flip(x: np.ndarray, p: AugParams, u: np.ndarray | None) -> np.ndar
     offsets = _colour.crop_offsets(u[:, 1:3], int(p.crop_padding)) if p.crop_padding else None
     flipped = u[:, 0] < np.float32(p.flip) if p.flip else None
     return _colour.crop_and_flip(x, offsets, int(p.crop_padding), p.crop_mode, flipped)
-
-
-def _colour_photo(x: np.ndarray, p: AugParams, u: np.ndarray) -> None:
-    """Colour jitter and random greyscale, in place (each only when on)."""
-    if any(_jitter_amounts(p)):
-        _colour.jitter(x, u[:, 3:8], _jitter_amounts(p))
-    if p.random_greyscale:
-        _colour.greyscale(x, u[:, 8], p.random_greyscale)
 
 
 def augment_images(images: np.ndarray, *, rotation: float = 0, translate: float = 0,

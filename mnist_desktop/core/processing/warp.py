@@ -13,12 +13,14 @@ depend on how a dataset is cut into chunks.
 from __future__ import annotations
 
 import functools
+import math
 
 import numpy as np
 
 from .normalize import to_unit_float
 
-__all__ = ["inverse_affine", "gaussian_matrix", "smooth_fields", "sample_coords", "bilinear"]
+__all__ = ["inverse_affine", "gaussian_matrix", "smooth_fields", "sample_coords", "bilinear", "bilinear_plan",
+           "bilinear_apply"]
 
 #: Zero border around each image in the sampling buffer: coordinates are
 #: clipped to [-1, W], so x0 in [-1, W] and x0 + 1 <= W + 1 stay inside.
@@ -97,7 +99,7 @@ class Workspace:
 
     def get(self, name: str, shape: tuple[int, ...], dtype: type = np.float32) -> np.ndarray:
         """An uninitialised array of ``shape`` (a view of a cached buffer)."""
-        size = int(np.prod(shape))
+        size = math.prod(shape)  # np.prod costs ~10 us a call, ~5 % of a jitter
         buf = self._arrays.get(name)
         if buf is None or buf.size < size or buf.dtype != dtype:
             buf = self._arrays[name] = np.empty(size, dtype)
@@ -166,7 +168,20 @@ def bilinear(padded: np.ndarray, sx: np.ndarray, sy: np.ndarray, out: np.ndarray
     """
     ws = ws or Workspace()
     n, ph, pw = padded.shape
-    h, w = ph - 2 * _PAD, pw - 2 * _PAD
+    return bilinear_apply(padded, bilinear_plan(sx, sy, (ph - 2 * _PAD, pw - 2 * _PAD), ws), out, ws)
+
+
+def bilinear_plan(sx: np.ndarray, sy: np.ndarray, size: tuple[int, int],
+                  ws: Workspace) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The gather index and the two weights of :func:`bilinear`, for every channel of one geometry.
+
+    Colour images share their warp, so the clipping, flooring and index
+    arithmetic run once and only the gathers and blends run per channel.
+    ``size`` is the (H, W) of the source images. Returns (index, wx, wy);
+    wx and wy are sx and sy, overwritten.
+    """
+    n, (h, w) = len(sx), size
+    ph, pw = h + 2 * _PAD, w + 2 * _PAD
     shape = sx.shape
     np.clip(sx, -1, w, out=sx)
     np.clip(sy, -1, h, out=sy)
@@ -182,6 +197,15 @@ def bilinear(padded: np.ndarray, sx: np.ndarray, sy: np.ndarray, out: np.ndarray
     y0 += base[:, None, None]
     idx = ws.get("idx", shape, np.intp)
     idx[...] = y0
+    return idx, sx, sy
+
+
+def bilinear_apply(padded: np.ndarray, plan: tuple[np.ndarray, np.ndarray, np.ndarray],
+                   out: np.ndarray | None = None, ws: Workspace | None = None) -> np.ndarray:
+    """Gather the four neighbours of every output pixel and blend them with the plan's weights."""
+    ws = ws or Workspace()
+    idx, sx, sy = plan
+    shape, pw = idx.shape, padded.shape[2]
     flat = padded.reshape(-1)
     v00 = flat.take(idx, out=out if out is not None else np.empty(shape, np.float32), mode="clip")
     v01 = flat[1:].take(idx, out=ws.get("v01", shape), mode="clip")
