@@ -8,8 +8,8 @@ the MNIST test set in its top 100. The patch-feature model
 (:mod:`~mnist_desktop.core.numeric.patches`: filters cut from whitened 5x5
 patches, ReLU, 4x4 average pooling, ridge head trained on +-1 px shifts and
 scored with test-time averaging) reaches 98.5-98.9 % out-of-fold accuracy on
-the sample, and averaging two of them (one on the pixels, one on the deskewed
-pixels, different filter seeds) with the default model puts 11-12 of the 15
+the sample, and pooling two of them (one on the pixels, one on the deskewed
+pixels, different filter seeds) with the default model puts 12 of the 15
 in the top 100 (``benchmarks/bench_label_errors.py``).
 
 Every member is out of fold on the same fold groups as the default model (a
@@ -25,10 +25,11 @@ recall in the top 1 % 0.941 against 0.935 for the arithmetic mean), it
 also did better on the untuned half (0.896 against 0.874; top 100: 0.968
 against 0.950) and keeps 12 of the 15 real errors in the top 100 with
 more room (the 10th at rank 69 instead of 86). Tried and not kept
-(``benchmarks/bench_label_errors.py``, issue 26): +-10 degree rotated
+(issue 26): +-10 degree rotated
 training copies and test-time averaging (7 / 12 of the real errors in the
 top 50 / 100, ~20 s more CPU), thickened / thinned strokes as copies (6 /
-9), a heavier default member, other ranking scores. None of them moves
+9), a heavier default member, a k-NN agreement member, other ranking
+scores (``benchmarks/bench_thorough_variants.py``). None of them moves
 the correctly labelled serif 1s of the sample out of the top 20: every
 model gives them 85-99 % "2", and their nearest neighbours in every
 feature space tried are 2s, not the sample's few other serif 1s.
