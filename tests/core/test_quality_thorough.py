@@ -80,3 +80,18 @@ def test_thorough_progress_reaches_its_total_and_cancel_stops_inside_the_patch_m
     with pytest.raises(Cancelled):
         analyze(ds, params=params, progress=progress, cancel=stop)
     assert seen[-1] == start + 1
+
+
+def test_pool_is_the_normalised_geometric_mean_and_a_zero_does_not_veto():
+    from mnist_desktop.core.quality.thorough import FLOOR, pool
+
+    a = np.array([[0.7, 0.2, 0.1], [0.5, 0.5, 0.0]])
+    b = np.array([[0.1, 0.6, 0.3], [0.2, 0.8, 0.0]])
+    out = pool([a, b])
+    expected = np.sqrt(np.maximum(a, FLOOR) * np.maximum(b, FLOOR))
+    np.testing.assert_allclose(out, expected / expected.sum(1, keepdims=True), rtol=1e-12)
+    np.testing.assert_allclose(pool([a, a]), np.maximum(a, FLOOR) / np.maximum(a, FLOOR).sum(1, keepdims=True))
+    # a class one member rules out (0) keeps a small probability when the others find it likely
+    c = np.array([[0.0, 0.5, 0.5]])
+    d = np.array([[0.98, 0.01, 0.01]])
+    assert 0 < pool([c, d])[0, 0] < 0.1
