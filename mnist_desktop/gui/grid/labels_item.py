@@ -21,7 +21,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
 
 from ...core.view.grid_layout import GridLayout
-from ...core.view.tile_text import tile_texts
+from ...core.view.tile_text import class_tile_texts, tile_texts
 from ...core.palette import FLAG, NEUTRAL, RELABELLED, class_color
 from ..theme import qcolor
 
@@ -76,6 +76,7 @@ class TileLabels(pg.GraphicsObject):
         """
         self._names = [str(name) for name in names] + ["-"]
         self._colors, self._texts, self._stamps = {}, {}, {}
+        self._class_texts = class_tile_texts(self._names)  # None for many classes: made one by one
         shortest = {n if len(n) < 2 else n[0] + "…" for n in self._names}  # a name's narrowest variant
         self._min_width = min((self._metrics.horizontalAdvance(t) for t in shortest), default=0.0)
 
@@ -89,16 +90,10 @@ class TileLabels(pg.GraphicsObject):
     def _variants_of(self, label: int) -> list[tuple[float, str]]:
         label %= len(self._names)
         if label not in self._texts:
-            self._texts[label] = self._variants(self._names[label])
+            texts = (self._class_texts[label] if self._class_texts is not None
+                     else tile_texts(self._names[label]))
+            self._texts[label] = [(self._metrics.horizontalAdvance(t), t) for t in texts]
         return self._texts[label]
-
-    def _variants(self, name: str) -> list[tuple[float, str]]:
-        """(width, text) from the full name down to its first letter plus an ellipsis, in order of preference.
-
-        Names of several words are shortened word by word first (core.view.tile_text), so
-        "large_carnivores" and "large_natural_outdoor_scenes" stay apart on a narrow tile.
-        """
-        return [(self._metrics.horizontalAdvance(t), t) for t in tile_texts(name)]
 
     def _stamp(self, label: int, text: str, ratio: float, relabelled: bool = False) -> QImage:
         """``text`` in class ``label``'s colour (or the relabel colour) on a transparent image,
