@@ -51,6 +51,8 @@ CLASS_COLORS = np.array([
     (88, 166, 255), (255, 163, 72), (96, 211, 96), (255, 99, 99), (190, 150, 240),
     (214, 160, 140), (255, 150, 220), (190, 190, 190), (220, 220, 90), (80, 220, 230),
 ], dtype=np.uint8)
+#: The red, green and blue channels' series (per-channel histograms), readable on a dark plot.
+CHANNEL_COLORS = ((255, 95, 90), (95, 215, 95), (100, 150, 255))
 #: train, test and a third split when colouring the map by split.
 SPLIT_COLORS = np.array([(88, 166, 255), (255, 163, 72), (150, 220, 120)], np.uint8)
 

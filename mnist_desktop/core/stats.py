@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-__all__ = ["pixel_stats", "label_counts", "class_sums", "ClassMeans"]
+__all__ = ["pixel_stats", "label_counts", "class_sums", "ClassMeans", "intensity_histogram"]
 
 
 def pixel_stats(images: np.ndarray, chunk: int = 1 << 18) -> dict[str, float]:
@@ -34,6 +34,20 @@ def pixel_stats(images: np.ndarray, chunk: int = 1 << 18) -> dict[str, float]:
         return {"min": float(nz[0]), "max": float(nz[-1]), "mean": mean, "std": var ** 0.5}
     return {"min": float(images.min()), "max": float(images.max()),
             "mean": float(images.mean(dtype=np.float64)), "std": float(images.std(dtype=np.float64))}
+
+
+def intensity_histogram(image: np.ndarray, bins: int = 32) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """Histogram of one uint8 image's non-zero values, per channel: what the detail view draws.
+
+    Returns ``(edges, counts, black, pixels)``: ``bins + 1`` edges over 1..256,
+    counts of shape (channels, bins) (one row for grey), the number of pixels
+    that are 0 in every channel and the number of pixels (h x w, not values).
+    """
+    planes = image[None] if image.ndim == 2 else np.moveaxis(image, -1, 0)
+    edges = np.linspace(1, 256, bins + 1)
+    counts = np.stack([np.histogram(p[p > 0], bins=bins, range=(1, 256))[0] for p in planes])
+    black = int((planes == 0).all(axis=0).sum())
+    return edges, counts, black, int(planes[0].size)
 
 
 def label_counts(labels: np.ndarray, n_classes: int) -> list[int]:

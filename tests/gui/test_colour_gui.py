@@ -53,3 +53,30 @@ def test_hovering_a_colour_tile_reads_its_three_channels(window, qtbot, tmp_path
     window.grid.tile_hovered.emit(0, 3, 4)
     expected = " ".join(f"{c} {float(np.float32(v) / np.float32(255)):.4g}" for c, v in zip("RGB", (r, g, b)))
     assert window.status.hover_label.text().endswith(f"= {expected} (processed)")
+
+
+def test_detail_histogram_has_a_line_per_channel_for_colour_and_one_curve_for_grey(window, qtbot, tmp_path,
+                                                                                     sample_dataset):
+    detail = window.detail
+    window.select_global(0)  # the grey sample: one filled curve, zeros counted per pixel
+    image = window.dataset.pixels[0]
+    assert detail.hist_curve.isVisible() and not any(c.isVisible() for c in detail.channel_curves)
+    assert np.array_equal(detail.hist_curve.yData, np.histogram(image[image > 0], bins=32, range=(1, 256))[0])
+    assert detail.hist.titleLabel.text.endswith(f"{int((image == 0).sum())} of 784 pixels are 0")
+    x, y = coloured_mnist(sample_dataset, 30, seed=5)
+    x[3, :4] = (200, 0, 0)  # a red band: counted in R only, and not black
+    cifar10_python(tmp_path, x[:20], y[:20], x[20:], y[20:])
+    with qtbot.waitSignal(window.dataset_loaded, timeout=20000):
+        window.files.open_paths([tmp_path])
+    window.select_global(3)
+    assert not detail.hist_curve.isVisible() and [c.isVisible() for c in detail.channel_curves] == [True] * 3
+    for channel, curve in enumerate(detail.channel_curves):
+        plane = x[3][..., channel]
+        assert np.array_equal(curve.yData, np.histogram(plane[plane > 0], bins=32, range=(1, 256))[0])
+    black = int((x[3] == 0).all(axis=-1).sum())
+    assert f"{black} of 1024 pixels are black" in detail.hist.titleLabel.text  # pixels, not 3,072 values
+    assert "per channel" in detail.hist.getAxis("bottom").labelText
+    with qtbot.waitSignal(window.dataset_loaded, timeout=20000):
+        window.open_source("sample")
+    window.select_global(1)
+    assert detail.hist_curve.isVisible() and not any(c.isVisible() for c in detail.channel_curves)

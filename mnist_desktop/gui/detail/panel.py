@@ -7,7 +7,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from ...core.palette import ACCENT, CANVAS, INK_DARK, NEUTRAL, RELABELLED, class_color
+from ...core.palette import ACCENT, CANVAS, CHANNEL_COLORS, INK_DARK, NEUTRAL, RELABELLED, class_color
+from ...core.stats import intensity_histogram
 from ..theme import STILL_IMAGE, css, qcolor
 
 HOVER_HINT = "Move the mouse over the image to read pixel values"
@@ -73,6 +74,7 @@ class DetailView(QWidget):
         self.hist.setLabel("left", "pixels")
         self.hist_curve = self.hist.plot(stepMode="center", fillLevel=0, brush=qcolor(ACCENT, 120),
                                          pen=pg.mkPen(qcolor(ACCENT)))
+        self.channel_curves: list[pg.PlotDataItem] = []  # R, G, B lines for colour images
         self.canvas.ci.layout.setRowStretchFactor(0, 3)
         self.canvas.ci.layout.setRowStretchFactor(1, 0)
         self.canvas.ci.layout.setRowStretchFactor(2, 2)
@@ -130,10 +132,28 @@ class DetailView(QWidget):
             f"<b style='font-size:13pt'>#{index:,}</b> &nbsp; {split} #{split_index:,}{kind}<br>"
             f"label <span style='background-color:{css(swatch)}; color:{css(INK_DARK)}; font-size:13pt'>"
             f"&nbsp;<b>{label}</b>&nbsp;</span>{name}{relabel}")
-        counts, edges = np.histogram(image[image > 0], bins=32, range=(1, 256))
-        self.hist_curve.setData(edges, counts)
-        zeros = int((image == 0).sum())
-        self.hist.setTitle(f"{zeros} of {image.size} pixels are 0", size="9pt")
+        self._draw_histogram(image)
+
+    def _draw_histogram(self, image: np.ndarray) -> None:
+        """One filled curve for grey; for colour a line per channel in its colour, and black pixels counted."""
+        edges, counts, black, pixels = intensity_histogram(image)
+        colour = len(counts) == 3
+        if colour and not self.channel_curves:  # made for the first colour image (start-up draws grey)
+            self.channel_curves = [self.hist.plot(stepMode="center", pen=pg.mkPen(qcolor(rgb), width=1.5))
+                                   for rgb in CHANNEL_COLORS]
+        self.hist_curve.setVisible(not colour)
+        for curve, row in zip(self.channel_curves, counts if colour else ()):
+            curve.setData(edges, row)
+        for curve in self.channel_curves:
+            curve.setVisible(colour)
+        if colour:
+            key = " ".join(f"<span style='color:{css(rgb)}'>{c}</span>" for rgb, c in zip(CHANNEL_COLORS, "RGB"))
+            self.hist.setTitle(f"{key} &nbsp; {black} of {pixels} pixels are black", size="9pt")
+            self.hist.setLabel("bottom", "intensity per channel (non-zero values)")
+        else:
+            self.hist_curve.setData(edges, counts[0])
+            self.hist.setTitle(f"{black} of {pixels} pixels are 0", size="9pt")
+            self.hist.setLabel("bottom", "intensity (non-zero pixels)")
 
     def set_note(self, html: str) -> None:
         """A line under the title about the shown image (empty hides it)."""
