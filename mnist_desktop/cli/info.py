@@ -16,6 +16,7 @@ from ..core.errors import DatasetError
 from ..core.formats import detect
 from ..core.hashing import sha256_file
 from ..core.idx import read_idx
+from ..core.processing.normalize import channel_stats
 from ..core.stats import label_counts, pixel_stats
 from ._source import add_source_argument
 
@@ -81,6 +82,7 @@ def describe_dataset(ds: Dataset) -> dict:
             "shape": list(split.images.shape),
             "dtype": str(split.images.dtype),
             "pixels": pixel_stats(split.images),
+            **({"channels": channel_stats(split.images)} if split.images.ndim == 4 else {}),
             "labelled": split.labelled,
             "label_counts": label_counts(split.labels, len(ds.class_names)) if split.labelled else None,
             "files": [_file_entry(p) for p in split.files],
@@ -140,8 +142,10 @@ def format_report(report: dict) -> str:
         for name, s in report["splits"].items():
             labels = _counts_text(s["label_counts"], report["class_names"]) if s["labelled"] else "none (unlabelled)"
             lines += ["", f"{name}: {s['count']:,} images, {'x'.join(map(str, s['shape'][1:]))} {s['dtype']}",
-                      "  pixels: " + _stats_text(s["pixels"], scale=s["dtype"] == "uint8"),
-                      "  labels: " + labels]
+                      "  pixels: " + _stats_text(s["pixels"], scale=s["dtype"] == "uint8")]
+            if "channels" in s:
+                lines.append("  per channel: " + _channels_text(s["channels"], scale=s["dtype"] == "uint8"))
+            lines.append("  labels: " + labels)
             lines += ["  " + _file_text(f) for f in s["files"]]
     for f in report.get("files", []):
         if "shape" not in f:
@@ -168,6 +172,19 @@ def _stats_text(st: dict, *, scale: bool) -> str:
     text = f"min {st['min']:g}, max {st['max']:g}, mean {st['mean']:.4f}, std {st['std']:.4f}"
     if scale:
         text += f" (on 0..1: mean {st['mean'] / 255:.4f}, std {st['std'] / 255:.4f})"
+    return text
+
+
+def _channels_text(st: dict, *, scale: bool) -> str:
+    """Mean and std per channel, and on 0..1 as the flags that give them to a z-score recipe."""
+    def rgb(values, fmt):
+        return " ".join(f"{c} {v:{fmt}}" for c, v in zip("RGB", values))
+
+    text = f"mean {rgb(st['mean'], '.2f')}, std {rgb(st['std'], '.2f')}, min {rgb(st['min'], 'g')}, " \
+           f"max {rgb(st['max'], 'g')}"
+    if scale:
+        text += (f" (on 0..1: --mean {','.join(f'{v / 255:.4f}' for v in st['mean'])} "
+                 f"--std {','.join(f'{v / 255:.4f}' for v in st['std'])})")
     return text
 
 

@@ -57,3 +57,18 @@ def test_deskew_moves_colour_channels_like_grey():
     grey = (rng.random((5, 12, 12)) * 255).astype(np.uint8)
     rgb = np.stack([grey, grey, grey], axis=-1)
     assert np.array_equal(deskew(rgb).reshape(5, 144, 3)[..., 1], deskew(grey))
+
+
+def test_info_gives_the_per_channel_statistics_of_colour_data(colour_npz, sample_dataset, capsys):
+    x, _ = coloured_mnist(sample_dataset, 600, seed=1)
+    assert main(["info", "--source", str(colour_npz), "--json"]) == 0
+    channels = json.loads(capsys.readouterr().out)["splits"]["train"]["channels"]
+    np.testing.assert_allclose(channels["mean"], x.reshape(-1, 3).mean(axis=0), rtol=1e-12)
+    np.testing.assert_allclose(channels["std"], x.reshape(-1, 3).std(axis=0), rtol=1e-9)
+    assert channels["max"] == x.reshape(-1, 3).max(axis=0).tolist()
+    assert main(["info", "--source", str(colour_npz)]) == 0
+    text = capsys.readouterr().out
+    flags = "--mean " + ",".join(f"{v / 255:.4f}" for v in x.reshape(-1, 3).mean(axis=0))
+    assert "  per channel: mean R " in text and flags in text  # ready to paste into a z-score recipe
+    assert main(["info", "--source", "sample"]) == 0
+    assert "per channel" not in capsys.readouterr().out  # grey: the pixels line says it all
