@@ -6,7 +6,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
-__all__ = ["pixel_stats", "label_counts", "class_sums", "ClassMeans", "intensity_histogram"]
+__all__ = ["pixel_stats", "label_counts", "class_sums", "ClassMeans", "intensity_histogram", "channel_histograms",
+           "histogram_stats"]
 
 
 def pixel_stats(images: np.ndarray, chunk: int = 1 << 18) -> dict[str, float]:
@@ -50,6 +51,32 @@ def intensity_histogram(image: np.ndarray, bins: int = 32) -> tuple[np.ndarray, 
     return edges, counts, black, int(planes[0].size)
 
 
+def channel_histograms(images: np.ndarray, chunk: int = 1 << 12) -> np.ndarray:
+    """(C, 256) int64 counts of each value per channel of a uint8 (n, H, W, C) batch, chunked over images.
+
+    Exact and one pass, as :func:`pixel_stats`; small chunks for the GIL.
+    """
+    c = images.shape[3]
+    counts = np.zeros((c, 256), np.int64)
+    for start in range(0, len(images), chunk):
+        block = np.asarray(images[start:start + chunk]).reshape(-1, c)
+        for k in range(c):
+            counts[k] += np.bincount(block[:, k], minlength=256)
+    return counts
+
+
+def histogram_stats(counts: np.ndarray) -> dict[str, tuple[float, ...]]:
+    """Mean, std, min and max per row of (C, 256) value counts (0..255 units; 0 for an empty row)."""
+    values = np.arange(256, dtype=np.float64)
+    total = np.maximum(counts.sum(axis=1), 1).astype(np.float64)
+    mean = counts @ values / total
+    var = (counts * (values[None, :] - mean[:, None]) ** 2).sum(axis=1) / total
+    seen = [np.flatnonzero(row) for row in counts]
+    return {"mean": tuple(float(v) for v in mean), "std": tuple(float(v) ** 0.5 for v in var),
+            "min": tuple(float(s[0]) if len(s) else 0.0 for s in seen),
+            "max": tuple(float(s[-1]) if len(s) else 0.0 for s in seen)}
+
+
 def label_counts(labels: np.ndarray, n_classes: int) -> list[int]:
     """How many samples each class 0..n_classes-1 has (unlabelled samples, -1, are not counted)."""
     lab = labels.astype(np.intp, copy=False)
@@ -86,6 +113,14 @@ class ClassMeans:
         n = len(dataset.class_names)
         self.per_split = {} if n > self.LIMIT else {
             name: class_sums(s.pixels, s.labels, n) for name, s in dataset.splits.items()}
+        #: (C, 256) value counts per split of colour uint8 data (the statistics' per-channel line)
+        self.channel_counts = {name: channel_histograms(s.images) for name, s in dataset.splits.items()
+                               if s.images.ndim == 4 and s.images.dtype == np.uint8}
+
+    def channel_stats(self, splits: Iterable[str]) -> dict[str, tuple[float, ...]] | None:
+        """Per-channel mean, std, min, max (0..255) over ``splits`` of colour data; None for grey."""
+        chosen = [self.channel_counts[s] for s in splits if s in self.channel_counts]
+        return histogram_stats(sum(chosen)) if chosen else None
 
     def means(self, splits: Iterable[str], moves: tuple | None = None) -> np.ndarray | None:
         """(n_classes, H, W[, 3]) float64 mean image per class over ``splits`` (None if none is loaded).

@@ -204,6 +204,8 @@ class BrowsingMixin:
         excluded = int(self.excluded_mask()[b.visible].sum())
         self.stats.show_counts(b.counts_by_label(), ds.class_names, excluded=excluded)
         self.stats.show_sampling(self._sampling_text())
+        channels = self._means.channel_stats(b.splits) if self._means is not None else None
+        self.stats.show_channels(channels, ", ".join(s for s in ds.split_names if s in b.splits))
         means = self._means.means(b.splits, self._relabel_moves(b.splits)) if self._means is not None else None
         if means is not None:
             self.stats.show_means(means)

@@ -80,3 +80,27 @@ def test_detail_histogram_has_a_line_per_channel_for_colour_and_one_curve_for_gr
         window.open_source("sample")
     window.select_global(1)
     assert detail.hist_curve.isVisible() and not any(c.isVisible() for c in detail.channel_curves)
+
+
+def test_statistics_give_mean_and_std_per_channel_of_the_splits_shown(window, qtbot, tmp_path, sample_dataset):
+    stats = window.stats
+    assert not stats.channels.isVisibleTo(stats)  # grey sample: no per-channel line
+    x, y = coloured_mnist(sample_dataset, 40, seed=7)
+    cifar10_python(tmp_path, x[:30], y[:30], x[30:], y[30:])
+    with qtbot.waitSignal(window.dataset_loaded, timeout=20000):
+        window.files.open_paths([tmp_path])
+    assert stats.channels.isVisibleTo(stats)
+
+    def shown_means(text):
+        mean = text.split("<br>mean ")[1].split("<br>")[0]
+        return [float(part.split("</span> ")[1]) for part in mean.split("<span")[1:]]
+
+    np.testing.assert_allclose(shown_means(stats.channels.text()), x.reshape(-1, 3).mean(axis=0) / 255, atol=5e-5)
+    assert "(train, test)" in stats.channels.text()
+    window.filter_panel.split_boxes["train"].setChecked(False)  # the test split alone
+    np.testing.assert_allclose(shown_means(stats.channels.text()), x[30:].reshape(-1, 3).mean(axis=0) / 255,
+                               atol=5e-5)
+    assert "(test)" in stats.channels.text()
+    with qtbot.waitSignal(window.dataset_loaded, timeout=20000):
+        window.open_source("sample")
+    assert not stats.channels.isVisibleTo(stats)

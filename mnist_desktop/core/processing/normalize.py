@@ -35,7 +35,7 @@ import numpy as np
 
 from ..validation import FieldRange, check_choice, read_fields
 from ..errors import Problem, RecipeError
-from ..stats import pixel_stats
+from ..stats import channel_histograms, histogram_stats, pixel_stats
 
 __all__ = ["NormParams", "METHODS", "SCOPES", "STATISTICS", "NORM_RANGES", "PRESETS", "normalize", "output_dtype",
            "to_uint8", "to_unit_float", "channel_count"]
@@ -239,22 +239,10 @@ def channel_stats(images: np.ndarray, chunk: int = 1 << 12) -> dict[str, tuple[f
     """
     c = images.shape[3]
     if images.dtype == np.uint8:
-        counts = np.zeros((c, 256), np.int64)
-        for start in range(0, len(images), chunk):
-            block = np.asarray(images[start:start + chunk]).reshape(-1, c)
-            for k in range(c):
-                counts[k] += np.bincount(block[:, k], minlength=256)
-        values = np.arange(256, dtype=np.float64)
-        total = np.maximum(counts.sum(axis=1), 1).astype(np.float64)
-        mean = counts @ values / total
-        var = (counts * (values[None, :] - mean[:, None]) ** 2).sum(axis=1) / total
-        seen = [np.flatnonzero(row) for row in counts]
-        low = [float(s[0]) if len(s) else 0.0 for s in seen]
-        high = [float(s[-1]) if len(s) else 0.0 for s in seen]
-    else:
-        flat = np.asarray(images, np.float64).reshape(-1, c)
-        mean, var = flat.mean(axis=0), flat.var(axis=0)
-        low, high = (flat.min(axis=0), flat.max(axis=0)) if len(flat) else (np.zeros(c), np.zeros(c))
+        return histogram_stats(channel_histograms(images, chunk))
+    flat = np.asarray(images, np.float64).reshape(-1, c)
+    mean, var = flat.mean(axis=0), flat.var(axis=0)
+    low, high = (flat.min(axis=0), flat.max(axis=0)) if len(flat) else (np.zeros(c), np.zeros(c))
     return {"mean": tuple(float(v) for v in mean), "std": tuple(float(v) ** 0.5 for v in var),
             "min": tuple(float(v) for v in low), "max": tuple(float(v) for v in high)}
 

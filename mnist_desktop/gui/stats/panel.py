@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from ...core.palette import CANVAS, class_color
+from ...core.palette import CANVAS, CHANNEL_COLORS, class_color
 from ...core.draw.mosaic import make_mosaic
-from ..theme import STILL_IMAGE, qcolor
+from ..theme import STILL_IMAGE, css, qcolor
 
 
 class StatsPanel(QWidget):
@@ -33,11 +34,29 @@ class StatsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.canvas)
+        self.channels = QLabel()  # colour data: mean and std per channel of the splits shown
+        # short lines, no word wrap: a wrapping label makes the scroll area size the panel by its
+        # preferred height, and the chart and the means strip then scroll out of a small dock
+        self.channels.setTextFormat(Qt.TextFormat.RichText)
+        self.channels.hide()
+        layout.addWidget(self.channels)
         self.sampling = QLabel()
         self.sampling.setWordWrap(True)
         self.sampling.hide()
         layout.addWidget(self.sampling)
         self.counts: np.ndarray = np.zeros(0, int)
+
+    def show_channels(self, stats: dict | None, splits: str = "") -> None:
+        """Mean and std per channel on 0..1 (``stats`` in 0..255 units, from ClassMeans); None hides the line."""
+        self.channels.setVisible(stats is not None)
+        if stats is None:
+            self.channels.setText("")
+            return
+        def row(values):
+            return " ".join(f"<span style='color:{css(rgb)}'>{c}</span> {v / 255:.4f}"
+                            for rgb, c, v in zip(CHANNEL_COLORS, "RGB", values))
+        self.channels.setText(f"Per channel ({splits}), on 0..1:<br>mean {row(stats['mean'])}<br>"
+                              f"std&nbsp;&nbsp;&nbsp; {row(stats['std'])}")
 
     def show_sampling(self, text: str | None) -> None:
         """One line on the exported splits after sampling and balance (hidden when None)."""
