@@ -74,7 +74,7 @@ def test_detail_histogram_has_a_line_per_channel_for_colour_and_one_curve_for_gr
         plane = x[3][..., channel]
         assert np.array_equal(curve.yData, np.histogram(plane[plane > 0], bins=32, range=(1, 256))[0])
     black = int((x[3] == 0).all(axis=-1).sum())
-    assert f"{black} of 1024 pixels are black" in detail.hist.titleLabel.text  # pixels, not 3,072 values
+    assert f"{black}/1024 pixels black" in detail.hist.titleLabel.text  # pixels, not 3,072 values
     assert "per channel" in detail.hist.getAxis("bottom").labelText
     with qtbot.waitSignal(window.dataset_loaded, timeout=20000):
         window.open_source("sample")

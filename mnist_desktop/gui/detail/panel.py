@@ -148,8 +148,8 @@ class DetailView(QWidget):
             curve.setVisible(colour)
         if colour:
             key = " ".join(f"<span style='color:{css(rgb)}'>{c}</span>" for rgb, c in zip(CHANNEL_COLORS, "RGB"))
-            self.hist.setTitle(f"{key} &nbsp; {black} of {pixels} pixels are black", size="9pt")
-            self.hist.setLabel("bottom", "intensity per channel (non-zero values)")
+            self.hist.setTitle(f"{key} &nbsp;{black}/{pixels} pixels black", size="9pt")  # fits 230 px
+            self.hist.setLabel("bottom", "intensity per channel (non-zero)")
         else:
             self.hist_curve.setData(edges, counts[0])
             self.hist.setTitle(f"{black} of {pixels} pixels are 0", size="9pt")
