@@ -6,6 +6,7 @@ import gc
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -64,8 +65,6 @@ def _run(source, recipe, screenshot, size, force, early) -> int:
 
 def _probe_quit(app) -> None:
     """The sample is on screen: say when (benchmarks/bench_startup.py reads it) and quit."""
-    import time
-
     print("FIRST_RENDER", time.time(), flush=True)
     app.quit()
 
