@@ -58,7 +58,7 @@ class Job(QObject):
         if cancel:
             kwargs["cancel"] = self.cancel_event
         self.running = False
-        self._fn = fn
+        self._name = getattr(fn, "__qualname__", repr(fn))
         self._runner = _Runner(self, fn, args, kwargs)
         self.finished_in_worker.connect(self._on_worker_finished)
 
@@ -67,7 +67,7 @@ class Job(QObject):
 
     def start(self) -> None:
         self.running = True
-        Job.active[id(self)] = getattr(self._fn, "__qualname__", repr(self._fn))
+        Job.active[id(self)] = self._name
         # straight into the pool, not a timer tick later: a worker that starts after
         # the window's closeEvent has waited for the pool would outlive the window
         QThreadPool.globalInstance().start(self._runner)
@@ -110,6 +110,10 @@ class _Runner(QRunnable):
                 job.succeeded.emit(result)
         except Exception as exc:  # noqa: BLE001 - every failure goes to the GUI as a signal
             job.failed.emit(exc)
+        finally:
+            # a finished job is still held (LatestJob.current, the window's set of jobs): it must not
+            # keep its inputs alive with it (a preview's Previewer holds the dataset it was made for)
+            self._fn, self._args, self._kwargs = None, (), {}
         job.finished_in_worker.emit()
 
     def _drain(self, gen) -> Any:

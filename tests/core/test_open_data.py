@@ -63,3 +63,17 @@ def test_cancelling_the_waiting_job_stops_the_early_load(mnist_folder, monkeypat
         early.result(cancel=cancel)
     early.close(timeout=10)
     assert stopped.is_set() and not early.running
+
+
+def test_the_early_load_hands_its_data_over_and_keeps_none(mnist_folder):
+    """run_app holds the EarlyLoad all session: after result() it must not keep the first dataset alive."""
+    import gc
+    import weakref
+
+    early = EarlyLoad(str(mnist_folder(test=100)))
+    ds, _means = early.result()
+    early.close()
+    first = weakref.ref(ds)
+    del ds, _means
+    gc.collect()
+    assert first() is None and early is not None

@@ -49,8 +49,10 @@ def load_for_view(source, *, progress=None, cancel=None, files: tuple[str, str] 
 class EarlyLoad:
     """``load_for_view(source)`` running in its own thread from the moment it is made.
 
-    Use :meth:`result` once, from the job that shows the data; :meth:`close`
-    stops and joins the thread (after use, or when the window never opened).
+    Use :meth:`result` once, from the job that shows the data (it hands the data
+    over and keeps no reference: ``run_app`` holds this object all session);
+    :meth:`close` stops and joins the thread (after use, or when the window
+    never opened).
     """
 
     def __init__(self, source: str, *, labels: str = "fine") -> None:
@@ -89,6 +91,7 @@ class EarlyLoad:
                 last = self._progress
                 progress(*last)
         ok, value = self._outcome
+        self._outcome = (False, RuntimeError("the early load was already taken"))  # the caller holds it now
         if not ok:
             raise value
         raise_if_cancelled(cancel, "loading cancelled")
