@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import weakref
 
-from mnist_desktop.gui.workers import Job, LatestJob
+from mnist_desktop.gui.workers import LatestJob
 
 
 class Data:
